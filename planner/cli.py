@@ -1,0 +1,127 @@
+"""Command line: `python -m planner run | validate | list`.
+
+Exit status: 0 optimal, 1 bad input, 2 infeasible or failed solve; every message in the terms
+of the files and scenario the user wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner.errors import InputError, SolveFailed, display_path
+from planner.paths import project_paths
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Least-cost net-zero pathways for the hardest-to-abate sectors.")
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@app.command()
+def run(
+    sectors: Annotated[list[str], typer.Argument(help="Sectors to solve together, or 'all'.")],
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario name or YAML path.")] = "default",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only where results went.")] = False,
+) -> None:
+    """Solve sectors under a scenario, print a summary and write the results folder."""
+    from planner.results.summary import print_summary
+    from planner.run import run as run_model
+
+    paths = project_paths()
+    names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
+    try:
+        outcome = run_model(names, scenario, out, paths)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SolveFailed as exc:
+        err_console.print(f"[red]{exc.status}:[/] {exc.message}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    folder = display_path(outcome.folder) if outcome.folder else None
+    if quiet:
+        out_console.print(folder or "")
+        return
+    print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
+                  outcome.sector_names)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Sector or scenario files (default: all).")] = None,
+) -> None:
+    """Check sector and scenario files; list every problem with file, line and key."""
+    from planner.validate import validate_files
+
+    paths = project_paths()
+    targets = files or sorted(paths.models.glob("*.yaml")) + sorted(paths.scenarios.glob("**/*.yaml"))
+    problems, checked = validate_files(targets, paths)
+    if problems:
+        err_console.print(f"[red]error:[/] {InputError(problems)}", soft_wrap=True)
+        raise typer.Exit(1)
+    out_console.print(f"{checked} file{'s' if checked != 1 else ''} valid")
+
+
+@app.command(name="list")
+def list_(
+) -> None:
+    """Sectors (unit, technologies, sources) and scenarios."""
+    from planner.schema.load import load_commodities, load_sector, read_scenario_chain
+
+    paths = project_paths()
+    try:
+        commodities, _ = load_commodities(paths)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    bad = False
+    for name in paths.sector_names():
+        sf, problems = load_sector(name, paths, commodities)
+        if sf is None:
+            err_console.print(f"[red]{name}: invalid[/] ({len(problems)} problems; run `python -m planner validate`)")
+            bad = True
+            continue
+        t = Table(title=f"{sf.name} ({name}): activity in {sf.unit}", title_justify="left", show_lines=False)
+        t.add_column("technology")
+        t.add_column("name")
+        t.add_column("from", justify="right")
+        t.add_column("near-zero")
+        t.add_column("sources")
+        for key, tech in sf.technologies.items():
+            t.add_row(key, tech.name, str(tech.available_from or ""), "yes" if tech.near_zero else "",
+                      ", ".join(tech.sources))
+        out_console.print(t)
+        for key, text in sf.sources.items():
+            out_console.print(f"  [dim]{key}[/]: {text}", soft_wrap=True)
+    t = Table(title="Scenarios", title_justify="left")
+    t.add_column("name")
+    t.add_column("extends")
+    t.add_column("description")
+    for p in sorted(paths.scenarios.glob("*.yaml")):
+        try:
+            data = read_scenario_chain(str(p), paths).data
+        except InputError:
+            t.add_row(p.stem, "", "[red]invalid[/]")
+            bad = True
+            continue
+        own = (p.read_text(encoding="utf-8"))
+        t.add_row(data.get("name", p.stem), _extends_of(own), str(data.get("description", "")).strip())
+    out_console.print(t)
+    if bad:
+        raise typer.Exit(1)
+
+
+def _extends_of(text: str) -> str:
+    import yaml
+
+    data = yaml.safe_load(text) or {}
+    return str(data.get("extends") or "") if isinstance(data, dict) else ""
+
+
+def main() -> None:
+    app()

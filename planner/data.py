@@ -1,0 +1,337 @@
+"""Resolved model inputs as pandas tables: trajectories interpolated, cohorts laid out, costs
+discounted. No Pyomo here; the formulation reads these tables.
+
+Time. Model years y = start, start+step, ..., each standing for a period of `length[y]` years.
+Discount factor ``df[y] = (1 + r)^-(y - start)``; a flow that lasts a whole period is weighted
+by ``weight[y] = sum of df over the years of the period`` (= df[y] for annual steps).
+
+Capital cost and salvage. Capex C (million USD per unit of capacity) paid in year y for a
+technology of lifetime L is counted as the share of its annuities that fall inside the horizon:
+``f = (1 - (1+r)^-n) / (1 - (1+r)^-L)`` with n = years of service inside the horizon (n <= L).
+``C * (1 - f)`` is the salvage value at the horizon end (in present value); with r = 0 the
+depreciation is linear, f = n / L.
+
+Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
+``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
+``captured = capture_rate * (fossil + biogenic)``; ``scope1 = fossil - captured`` (negative
+with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InputError, Problem
+from planner.schema.load import RunInputs
+from planner.schema.sector import Commodity, SectorFile
+
+Traj = float | dict[int, float] | None
+
+
+def interpolate(traj: Traj, years: list[int], default: float = np.nan) -> np.ndarray:
+    """Values of a trajectory in `years`: linear between its years, flat outside."""
+    if traj is None:
+        return np.full(len(years), default, dtype=float)
+    if isinstance(traj, (int, float)):
+        return np.full(len(years), float(traj))
+    xs = np.array(list(traj.keys()), dtype=float)
+    ys = np.array(list(traj.values()), dtype=float)
+    return np.interp(np.array(years, dtype=float), xs, ys)
+
+
+def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: float) -> np.ndarray:
+    """Share of a capital cost whose annuities fall inside the horizon (see module docstring)."""
+    n = np.minimum(np.asarray(n, dtype=float), life)
+    life = np.asarray(life, dtype=float)
+    if rate == 0:
+        return n / life
+    return (1 - (1 + rate) ** -n) / (1 - (1 + rate) ** -life)
+
+
+@dataclass
+class ModelData:
+    """All inputs of one model, as tables keyed by sector, technology, commodity and year."""
+
+    scenario: str
+    sectors: list[str]
+    years: list[int]
+    length: dict[int, int]
+    df: dict[int, float]
+    weight: dict[int, float]
+    discount_rate: float
+    units: dict[str, str]
+    techs: pd.DataFrame
+    """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
+    growth, seed, plant_size, groups"""
+    tech_year: pd.DataFrame
+    """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
+    process, capture_rate, max_share, max_build, scope1, captured, scope2"""
+    flows: pd.DataFrame
+    """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative)"""
+    cohorts: pd.DataFrame
+    """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit"""
+    retrofit_moves: pd.DataFrame
+    """columns sector, retrofit, from_tech, to_tech, cohort, target_cohort, year, capex, capex_counted"""
+    balances: pd.DataFrame
+    """index (sector, commodity): kind (product | intermediate), unit"""
+    demand: pd.Series
+    """index (sector, commodity, year): demand in the product's unit per year"""
+    commodities: pd.DataFrame
+    """index commodity: unit, cumulative_limit, store_captured_co2"""
+    commodity_year: pd.DataFrame
+    """index (commodity, year): price, emission_factor, biogenic_factor, scope2_factor, limit"""
+    capture_sink: str | None
+    budget_mt: float | None
+    budget_years: list[int]
+    budget_include_scope2: bool
+    caps: dict[tuple[str, int], float]
+    carbon_price: dict[int, float]
+    groups: dict[str, dict[str, list[str]]]
+    input_hash: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def end_year(self) -> int:
+        """Last calendar year the horizon covers."""
+        last = self.years[-1]
+        return last + self.length[last] - 1
+
+    def budget_description(self) -> str:
+        if self.budget_mt is None:
+            return "no carbon budget"
+        return (f"carbon budget of {self.budget_mt / 1000:.2f} GtCO2 for {', '.join(self.sectors)} "
+                f"over {self.budget_years[0]}-{self.budget_years[-1] + self.length[self.budget_years[-1]] - 1}")
+
+
+def build_data(inputs: RunInputs) -> ModelData:
+    """Resolve a run's validated inputs into model tables."""
+    sc = inputs.scenario
+    years = sc.horizon.years
+    start, end = sc.horizon.start, sc.horizon.end
+    length = {y: min(sc.horizon.step, end - y + 1) for y in years}
+    r = sc.discount_rate
+    df = {y: (1 + r) ** -(y - start) for y in years}
+    weight = {y: sum((1 + r) ** -(t - start) for t in range(y, y + length[y])) for y in years}
+    end_year = years[-1] + length[years[-1]] - 1
+    problems: list[Problem] = []
+
+    commodities, commodity_year = _commodity_tables(inputs, years, problems)
+    tech_rows, ty_parts, flow_parts, cohort_rows, retro_rows = [], [], [], [], []
+    balance_rows, demand_parts, groups, units = [], [], {}, {}
+    for name, sf in inputs.sectors.items():
+        units[name] = sf.unit
+        groups[name] = {g: [k for k, t in sf.technologies.items() if g in t.groups] for g in sf.groups}
+        groups[name]["near_zero"] = [k for k, t in sf.technologies.items() if t.near_zero]
+        products = [c for c, d in sf.commodities.items() if d.kind == "product"]
+        for com, d in sf.commodities.items():
+            if d.kind in ("product", "intermediate"):
+                balance_rows.append({"sector": name, "commodity": com, "kind": d.kind, "unit": d.unit})
+        variant = sc.demand.get(name)
+        for prod, pd_ in sf.demand.items():
+            chosen = variant if variant in pd_.variants else pd_.default
+            demand_parts.append(pd.Series(interpolate(pd_.variants[chosen].values, years),
+                                          index=pd.MultiIndex.from_tuples([(name, prod, y) for y in years])))
+        for key, t in sf.technologies.items():
+            output = t.output or products[0]
+            tech_rows.append({
+                "sector": name, "tech": key, "name": t.name, "output": output, "lifetime": t.lifetime,
+                "available_from": t.available_from or -10**6, "last_build": t.last_build or 10**6,
+                "near_zero": t.near_zero, "growth": t.build_limit.growth if t.build_limit else None,
+                "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
+                "groups": list(t.groups),
+            })
+            ty = pd.DataFrame({
+                "sector": name, "tech": key, "year": years,
+                "capex": interpolate(t.capex, years), "fixed_om": interpolate(t.fixed_om, years),
+                "variable_om": interpolate(t.variable_om, years),
+                "utilisation": interpolate(t.utilisation, years),
+                "process": interpolate(t.process_emissions, years),
+                "capture_rate": interpolate(t.capture_rate, years),
+                "max_share": interpolate(t.max_share, years),
+                "max_build": interpolate(t.build_limit.absolute if t.build_limit else None, years),
+            })
+            n = end_year + 1 - np.array(years)
+            ty["capex_counted"] = ty["capex"] * annuity_fraction(n, t.lifetime, r)
+            ty_parts.append(ty)
+            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years))
+            cohort_rows.extend(_cohorts(name, key, t, years, start))
+    techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
+    tech_year = pd.concat(ty_parts, ignore_index=True)
+    flows = pd.concat(flow_parts, ignore_index=True)
+    cohorts = pd.DataFrame(cohort_rows, columns=["sector", "tech", "cohort", "start", "end", "initial",
+                                                 "kind", "origin", "retrofit"])
+    for name, sf in inputs.sectors.items():
+        retro_rows.extend(_retrofits(name, sf, cohorts, years, end_year, r))
+    retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
+                                              "target_cohort", "year", "capex", "capex_counted"])
+    if not retro.empty:
+        targets = (retro.groupby(["sector", "to_tech", "target_cohort"])
+                   .agg(start=("year", "min")).reset_index())
+        meta = cohorts.set_index(["sector", "tech", "cohort"])
+        rows = []
+        for row in targets.itertuples(index=False):
+            src = retro[(retro.sector == row.sector) & (retro.target_cohort == row.target_cohort)].iloc[0]
+            orig = meta.loc[(row.sector, src.from_tech, src.cohort)]
+            rows.append({"sector": row.sector, "tech": row.to_tech, "cohort": row.target_cohort,
+                         "start": row.start, "end": orig["end"], "initial": np.nan, "kind": "retrofit",
+                         "origin": orig["origin"], "retrofit": src.retrofit})
+        cohorts = pd.concat([cohorts, pd.DataFrame(rows)], ignore_index=True)
+    cohorts = cohorts.set_index(["sector", "tech", "cohort"])
+
+    sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
+    tech_year = _emission_coefficients(tech_year, flows, commodity_year)
+    if sink is None and (tech_year["capture_rate"] > 0).any():
+        problems.append(Problem("models/commodities.yaml", None, "commodities",
+                                "technologies capture CO2 but no commodity has store_captured_co2: true"))
+    if problems:
+        raise InputError(problems)
+
+    budget_mt, budget_years, include2 = None, [], False
+    if sc.budget is not None:
+        values = [sc.budget.sector_budget_mt(s) for s in inputs.sectors]
+        if all(v is not None for v in values):
+            budget_mt = float(sum(values))  # type: ignore[arg-type]
+            b0, b1 = sc.budget.start or start, sc.budget.end or end
+            budget_years = [y for y in years if b0 <= y <= b1]
+            include2 = sc.budget.include_scope2
+    caps: dict[tuple[str, int], float] = {}
+    for key, traj in sc.annual_caps.items():
+        if key == "all" or key in inputs.sectors:
+            for y, v in zip(years, interpolate(traj, years)):
+                caps[(key, y)] = float(v)
+    carbon_price = dict(zip(years, interpolate(sc.carbon_price, years, 0.0).tolist()))
+
+    data = ModelData(
+        scenario=sc.name, sectors=list(inputs.sectors), years=years, length=length, df=df,
+        weight=weight, discount_rate=r, units=units, techs=techs,
+        tech_year=tech_year.set_index(["sector", "tech", "year"]), flows=flows, cohorts=cohorts,
+        retrofit_moves=retro, balances=pd.DataFrame(balance_rows).set_index(["sector", "commodity"]),
+        demand=pd.concat(demand_parts), commodities=commodities, commodity_year=commodity_year,
+        capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
+        budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
+    )
+    data.input_hash = input_hash(inputs)
+    return data
+
+
+def input_hash(inputs: RunInputs) -> str:
+    """Hash of everything a run reads: the resolved scenario and the input files' bytes."""
+    h = hashlib.sha256()
+    h.update(json.dumps(inputs.scenario.model_dump(mode="json"), sort_keys=True).encode())
+    h.update(json.dumps(sorted(inputs.sectors)).encode())
+    for path in inputs.files:
+        h.update(Path(path).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _commodity_tables(inputs: RunInputs, years: list[int],
+                      problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    merged: dict[str, Commodity] = dict(inputs.commodities.commodities)
+    owner: dict[str, str] = {}
+    for name, sf in inputs.sectors.items():
+        for com, d in sf.commodities.items():
+            if d.kind != "purchased":
+                continue
+            if com in owner and merged[com] != d:
+                problems.append(Problem(f"models/{name}.yaml", None, f"commodities.{com}",
+                                        f"also defined, differently, by the {owner[com]} sector"))
+            merged[com], owner[com] = d, name
+    rows, parts = [], []
+    for com, d in merged.items():
+        ov = inputs.scenario.commodities.get(com)
+        get = (lambda k: getattr(ov, k) if ov is not None and getattr(ov, k) is not None else getattr(d, k))
+        rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": get("cumulative_limit"),
+                     "store_captured_co2": d.store_captured_co2})
+        parts.append(pd.DataFrame({
+            "commodity": com, "year": years, "price": interpolate(get("price"), years),
+            "emission_factor": interpolate(get("emission_factor"), years),
+            "biogenic_factor": interpolate(get("biogenic_factor"), years),
+            "scope2_factor": interpolate(get("scope2_factor"), years),
+            "limit": interpolate(get("limit"), years),
+        }))
+    commodities = pd.DataFrame(rows).set_index("commodity")
+    commodity_year = pd.concat(parts, ignore_index=True).set_index(["commodity", "year"])
+    return commodities, commodity_year
+
+
+def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int]) -> pd.DataFrame:
+    parts = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
+    for com, traj in inputs.items():
+        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)}))
+    for com, traj in outputs.items():
+        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
+    out.insert(0, "tech", tech)
+    out.insert(0, "sector", sector)
+    return out[out["coef"] != 0]
+
+
+def _cohorts(sector: str, tech: str, t, years: list[int], start: int) -> list[dict]:
+    """Existing cohorts (from the stock, by retirement year) and one new cohort per build year."""
+    rows: dict[str, dict] = {}
+    for i, c in enumerate(t.stock):
+        if c.retire is not None:
+            split = {c.retire: c.capacity}
+        else:
+            a, b = c.retire_between
+            split = {y: c.capacity / (b - a + 1) for y in range(a, b + 1)}
+        for retire, cap in split.items():
+            if retire <= start:  # checked with its line by schema.load.check_stock
+                continue
+            label = f"stock-{retire}"
+            if label in rows:
+                rows[label]["initial"] += cap
+            else:
+                rows[label] = {"sector": sector, "tech": tech, "cohort": label, "start": start, "end": retire,
+                               "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": ""}
+    first = t.available_from or -10**6
+    last = t.last_build or 10**6
+    for y in years:
+        if first <= y <= last:
+            rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,
+                            "initial": np.nan, "kind": "new", "origin": y, "retrofit": ""}
+    return list(rows.values())
+
+
+def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[int],
+               end_year: int, rate: float) -> list[dict]:
+    """Every (retrofit, source cohort, year) at which capacity may be converted."""
+    rows = []
+    for rname, r in sf.retrofits.items():
+        first = r.available_from or -10**6
+        capex = dict(zip(years, interpolate(r.capex, years)))
+        src = cohorts[(cohorts.sector == sector) & (cohorts.tech == r.from_)]
+        for c in src.itertuples(index=False):
+            for y in years:
+                if y > c.start and y < c.end and y >= first:
+                    life = c.end - y
+                    counted = capex[y] * float(annuity_fraction(min(life, end_year + 1 - y), life, rate))
+                    rows.append({"sector": sector, "retrofit": rname, "from_tech": r.from_, "to_tech": r.to,
+                                 "cohort": c.cohort, "target_cohort": f"{rname}:{c.cohort}", "year": y,
+                                 "capex": capex[y], "capex_counted": counted})
+    return rows
+
+
+def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
+                           commodity_year: pd.DataFrame) -> pd.DataFrame:
+    """Add scope1, captured and scope2 (tCO2 per unit of activity) to the tech-year table."""
+    f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
+                    left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
+    f["fossil"] = f["coef"] * f["emission_factor"]
+    f["bio"] = f["coef"] * f["biogenic_factor"]
+    f["scope2"] = f["coef"] * f["scope2_factor"]
+    agg = f.groupby(["sector", "tech", "year"])[["fossil", "bio", "scope2"]].sum()
+    ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
+    ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
+    ty["fossil"] += ty["process"]
+    gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
+    ty["captured"] = ty["capture_rate"] * gross
+    ty["scope1"] = ty["fossil"] - ty["captured"]
+    return ty

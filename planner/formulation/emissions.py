@@ -1,0 +1,63 @@
+"""Emissions: scope 1 net of capture per sector and year, the carbon budget and annual caps.
+
+Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
+
+Constraints:
+  definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
+               data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2)
+  budget:      sum_{s in run} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B
+               (MtCO2). Its dual, negated, is the carbon price in present-value USD/tCO2; the
+               price in year y is that divided by the discount factor df[y] (Hotelling path).
+  annual caps: EM[s,y] <= cap[s,y] for a sector, or sum_s EM[s,y] <= cap['all',y].
+In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
+(USD/tCO2), so an infeasible target is reported with the amount by which it is missed.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.data import ModelData
+from planner.formulation.index import ModelIndex
+
+ELASTIC_PENALTY = 1.0e5
+"""USD per tCO2 (million USD per MtCO2) charged on budget or cap violations in elastic mode."""
+
+
+def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
+    """Emission variables and their definition rows; the budget and caps."""
+    sy = [(s, y) for s in d.sectors for y in d.years]
+    m.EM = pyo.Var(sy, within=pyo.Reals)
+    e1 = d.tech_year["scope1"].to_dict()
+    e2 = d.tech_year["scope2"].to_dict()
+    by_sector_year: dict[tuple[str, int], list[str]] = {}
+    for s, k, y in ix.act:
+        by_sector_year.setdefault((s, y), []).append(k)
+    m.emissions_def = pyo.Constraint(sy, rule=lambda m, s, y: m.EM[s, y] == sum(
+        e1[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e1[s, k, y] != 0))
+
+    def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
+        return sum(e2[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e2[s, k, y] != 0)
+
+    m.elastic_terms = pyo.Expression(expr=0)
+    if d.budget_mt is not None:
+        total = sum(d.length[y] * (m.EM[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
+                    for s in d.sectors for y in d.budget_years)
+        if elastic:
+            m.budget_slack = pyo.Var(within=pyo.NonNegativeReals)
+            m.elastic_terms.expr += ELASTIC_PENALTY * m.budget_slack
+            total -= m.budget_slack
+        m.budget = pyo.Constraint(expr=total <= d.budget_mt)
+
+    caps = list(d.caps)
+    if elastic:
+        m.cap_slack = pyo.Var(caps, within=pyo.NonNegativeReals)
+        m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.cap_slack[key] for key in caps)
+
+    def cap_rule(m: pyo.ConcreteModel, who: str, y: int) -> object:
+        em = sum(m.EM[s, y] for s in d.sectors) if who == "all" else m.EM[who, y]
+        if elastic:
+            em -= m.cap_slack[who, y]
+        return em <= d.caps[who, y]
+
+    m.annual_cap = pyo.Constraint(caps, rule=cap_rule)

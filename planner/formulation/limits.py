@@ -1,0 +1,81 @@
+"""Limits: purchases of shared commodities and their supply limits; build-rate limits.
+
+Availability and last build years need no row: a cohort exists only for the years in which
+its technology may be built (data.py), so nothing can be built outside them.
+
+Variables: USE[m,y] (free), net purchase of commodity m in year y (its unit: PJ or Mt), summed
+over every sector of the run; captured CO2 (Mt) goes to the commodity that stores it.
+
+Constraints:
+  purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]  (+ sum captured[s,k,y] * ACT)
+  annual limit:  USE[m,y] <= limit[m,y]              (dual: scarcity price, PV per unit)
+  cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
+  absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * length[y]
+  relative build rate:  ADD[s,k,y] <= ((1 + g)^length[y] - 1) * CAPTOT[s,k,y'] + seed * length[y]
+                 with ADD = new build + retrofits into k, y' the previous model year (for the
+                 first year, the existing stock), so a technology can start from zero at the
+                 seed rate and then grow by at most the share g a year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from planner.data import ModelData
+from planner.formulation.index import ModelIndex
+from planner.formulation.stock import additions, total_capacity
+
+
+def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """Purchase definitions and annual / cumulative supply limits of purchased commodities."""
+    captured = d.tech_year["captured"].to_dict()
+    sink = d.capture_sink
+    used = sorted({c for (c, _y) in ix.users})
+    if sink is not None and any(captured[key] > 0 for key in ix.act):
+        used = sorted(set(used) | {sink})
+    my = [(c, y) for c in used for y in d.years]
+    m.USE = pyo.Var(my, within=pyo.Reals)
+
+    def use_rule(m: pyo.ConcreteModel, c: str, y: int) -> object:
+        expr = sum(a * m.ACT[s, k, y] for s, k, a in ix.users.get((c, y), ()))
+        if c == sink:
+            expr += sum(captured[s, k, yy] * m.ACT[s, k, yy] for (s, k, yy) in ix.act
+                        if yy == y and captured[s, k, yy] > 0)
+        return m.USE[c, y] == expr
+
+    m.purchase = pyo.Constraint(my, rule=use_rule)
+    limit = d.commodity_year["limit"].to_dict()
+    limited = [(c, y) for (c, y) in my if not math.isnan(limit[c, y])]
+    m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] <= limit[c, y])
+    cum = d.commodities["cumulative_limit"].to_dict()
+    cum_limited = [c for c in used if cum.get(c) is not None and not math.isnan(cum[c])]
+    m.cumulative_supply_limit = pyo.Constraint(cum_limited, rule=lambda m, c: sum(
+        d.length[y] * m.USE[c, y] for y in d.years) <= cum[c])
+
+
+def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """Absolute and relative (growth with seed) limits on capacity additions."""
+    max_build = d.tech_year["max_build"].to_dict()
+    growth = d.techs["growth"].to_dict()
+    seed = d.techs["seed"].to_dict()
+    can_add = [(s, k, y) for (s, k, y) in ix.act if (s, k, y) in ix.new or (s, k, y) in ix.additions_in]
+
+    absolute = [key for key in can_add if not math.isnan(max_build[key])]
+    m.build_limit = pyo.Constraint(absolute, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
+                                   <= max_build[s, k, y] * d.length[y])
+
+    relative = [key for key in can_add if growth[key[:2]] is not None and not math.isnan(growth[key[:2]])]
+    first = d.years[0]
+    existing = {}
+    for (s, k, c, y), v in ix.existing.items():
+        existing[s, k] = existing.get((s, k), 0.0) + v
+
+    def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
+        g = (1 + growth[s, k]) ** d.length[y] - 1
+        prev = ix.prev.get(y)
+        base = existing.get((s, k), 0.0) if y == first or prev is None else total_capacity(m, ix, s, k, prev)
+        return additions(m, ix, s, k, y) <= g * base + seed[s, k] * d.length[y]
+
+    m.growth_limit = pyo.Constraint(relative, rule=growth_rule)

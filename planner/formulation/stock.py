@@ -1,0 +1,61 @@
+"""Stock: vintage capacity that enters when built, never grows, and leaves at end of life.
+
+Variables (capacity in the sector unit per year):
+  CAP[s,k,c,y] >= 0   capacity of cohort c of technology k in service in year y, defined only
+                      for start(c) <= y < end(c): a cohort leaves service exactly at its end
+                      year (build year + lifetime, or the retirement year of existing stock).
+  RETRO[s,r,c,y] >= 0 capacity of cohort c of the retrofit's source technology converted in y.
+
+Constraints, for every cohort c in service in y with previous model year y':
+  existing stock:   CAP[s,k,c,y0] = initial(c)                        (as variable bounds)
+  new build:        NEW[s,k,y] := CAP[s,k,c=y,y]                       (free choice)
+  carry-over:       CAP[s,k,c,y] <= CAP[s,k,c,y'] - sum_r RETRO[s,r,c,y] + sum_r RETRO[s,r,c0,y]
+                    where the inflow term applies to the retrofit cohort c = r:c0 of the target
+                    technology and CAP[.., y'] is 0 before the cohort's first year.
+The slack of the carry-over is early retirement. A retrofit moves capacity from k to k' and keeps
+its vintage: the retrofitted cohort leaves service in the original cohort's end year.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.data import ModelData
+from planner.formulation.index import ModelIndex
+
+
+def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """Capacity, retrofit variables and the carry-over of every cohort."""
+    m.CAP = pyo.Var(ix.cap, within=pyo.NonNegativeReals, dense=False)
+    for key, value in ix.existing.items():
+        m.CAP[key].setlb(value)
+        m.CAP[key].setub(value)
+    m.RETRO = pyo.Var(ix.moves, within=pyo.NonNegativeReals, dense=False)
+    cap_set = set(ix.cap)
+    carry = [key for key in ix.cap if key not in ix.existing and
+             not (key[2] == str(key[3]) and (key[0], key[1], key[3]) in ix.new)]
+
+    def carry_rule(m: pyo.ConcreteModel, s: str, k: str, c: str, y: int) -> object:
+        prev = ix.prev.get(y)
+        before = m.CAP[s, k, c, prev] if prev is not None and (s, k, c, prev) in cap_set else 0
+        out = sum(m.RETRO[mv] for mv in ix.move_out.get((s, k, c, y), ()))
+        inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
+        return m.CAP[s, k, c, y] <= before - out + inflow
+
+    m.carry = pyo.Constraint(carry, rule=carry_rule)
+
+
+def new_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:
+    """New build of technology k in year y (0 where it may not be built)."""
+    c = ix.new.get((s, k, y))
+    return m.CAP[s, k, c, y] if c is not None else 0
+
+
+def total_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:
+    """Capacity of technology k in service in year y, summed over cohorts."""
+    return sum(m.CAP[s, k, c, y] for c in ix.cohorts_in_service.get((s, k, y), ()))
+
+
+def additions(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:
+    """Capacity added to technology k in year y: new build plus retrofits into k."""
+    return new_capacity(m, ix, s, k, y) + sum(m.RETRO[mv] for mv in ix.additions_in.get((s, k, y), ()))

@@ -1,0 +1,453 @@
+"""Reading and checking input files: YAML -> validated schema objects, or one InputError.
+
+Every problem is reported with file, line and key path. A scenario's `extends` chain is merged
+key by key and every merged key remembers which file and line it came from; a scenario's
+`overrides.<sector>` are merged into that sector's file the same way, so an error in an
+override points at the scenario line that caused it.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from planner.errors import InputError, Problem, display_path
+from planner.paths import ProjectPaths
+from planner.schema.common import YEAR_MAX, YEAR_MIN
+from planner.schema.scenario import Scenario
+from planner.schema.sector import CommodityFile, SectorFile
+from planner.schema.yaml_lines import KeyPath, LineMap, dotted, line_of, load_yaml
+
+Origin = dict[KeyPath, tuple[str, int]]
+"""Key path -> (file shown to the user, line) for data merged from several files."""
+
+
+@dataclass
+class Tracked:
+    """Raw YAML data with the origin of every key."""
+
+    data: Any
+    origin: Origin
+    files: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path) -> Tracked:
+        data, lines = load_yaml(path)
+        name = display_path(path)
+        return cls(data, {k: (name, v) for k, v in lines.items()}, [path])
+
+    def where(self, path: KeyPath) -> tuple[str, int | None]:
+        """File and line to show for a key path (deepest known prefix)."""
+        for n in range(len(path), -1, -1):
+            key = tuple(path[:n])
+            for cand in (key, tuple(_maybe_int(p) for p in key)):
+                if cand in self.origin:
+                    return self.origin[cand]
+        first = next(iter(self.origin.values()), ("<input>", 0))
+        return first[0], None
+
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        file, line = self.where(path)
+        return Problem(file, line, dotted(path), message)
+
+
+def _maybe_int(p: Any) -> Any:
+    return int(p) if isinstance(p, str) and p.isdigit() else p
+
+
+def merge(base: Tracked, over: Tracked, at: KeyPath = ()) -> Tracked:
+    """`over` merged into `base` (at key path `at`): maps merge key by key, other values replace."""
+    data = copy.deepcopy(base.data) if isinstance(base.data, dict) else {}
+    origin = dict(base.origin)
+    target = data
+    for key in at:
+        target = target.setdefault(key, {})
+        if not isinstance(target, dict):
+            return Tracked(data, origin, base.files + over.files)
+    _merge_into(target, over.data if isinstance(over.data, dict) else {})
+    for path, where in over.origin.items():
+        origin[(*at, *path)] = where
+    return Tracked(data, origin, base.files + over.files)
+
+
+def _merge_into(target: dict, over: dict) -> None:
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def validate_model(model: type[BaseModel], raw: Tracked) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate raw data against a schema model; problems carry file, line and key path."""
+    if not isinstance(raw.data, dict):
+        return None, [raw.problem((), "expected a map of keys at the top of the file")]
+    try:
+        return model.model_validate(raw.data), []
+    except ValidationError as exc:
+        return None, [_problem_of(err, raw, model) for err in exc.errors()]
+
+
+def _problem_of(err: dict[str, Any], raw: Tracked, model: type[BaseModel]) -> Problem:
+    loc = tuple(p for p in err["loc"] if p not in ("[key]",) and not _is_union_tag(p))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1] if loc else ""
+        allowed = _allowed_keys(model, loc[:-1], raw.data)
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        msg = f"unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        if allowed and not hint:
+            msg += f"; allowed: {', '.join(allowed)}"
+        return raw.problem(loc, msg)
+    if kind == "missing":
+        return raw.problem(loc[:-1], f"missing required key {loc[-1]!r}")
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return raw.problem(loc, msg)
+
+
+def _is_union_tag(p: Any) -> bool:
+    return isinstance(p, str) and ("[" in p and "]" in p or p in ("float", "dict[int,float]"))
+
+
+def _allowed_keys(model: type[BaseModel], loc: KeyPath, data: Any) -> list[str]:
+    """Field names allowed at `loc` by walking the schema along the data path."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fld = _field_by_name(current, part)
+            if fld is None:
+                return []
+            current = fld.annotation
+        else:
+            current = _inner_model(current, part)
+        current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _field_by_name(model: type[BaseModel], name: Any) -> Any:
+    for n, f in model.model_fields.items():
+        if name in (n, f.alias):
+            return f
+    return None
+
+
+def _inner_model(annotation: Any, part: Any) -> Any:
+    args = getattr(annotation, "__args__", ())
+    return args[-1] if args else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] down to the model type (if any)."""
+    args = getattr(annotation, "__args__", None)
+    if args and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def read_scenario_chain(ref: str, paths: ProjectPaths, relative_to: Path | None = None,
+                        _seen: tuple[Path, ...] = ()) -> Tracked:
+    """A scenario's raw data with its `extends` chain merged (parent first, child over it)."""
+    path = paths.scenario_file(ref, relative_to)
+    if not path.exists():
+        known = sorted(p.stem for p in paths.scenarios.glob("*.yaml"))
+        hint = difflib.get_close_matches(ref, known, n=1)
+        msg = f"no scenario {ref!r} (looked for {display_path(path)})"
+        msg += f"; did you mean {hint[0]!r}?" if hint else (f"; known: {', '.join(known)}" if known else "")
+        raise InputError([Problem(display_path(path), None, "", msg)])
+    resolved = path.resolve()
+    if resolved in _seen:
+        chain = " -> ".join(display_path(p) for p in (*_seen, resolved))
+        raise InputError([Problem(display_path(path), None, "extends", f"scenario extends itself: {chain}")])
+    raw = Tracked.read(path)
+    if not isinstance(raw.data, dict):
+        raise InputError([raw.problem((), "expected a map of keys at the top of the file")])
+    raw.data.setdefault("name", path.stem)
+    raw.origin.setdefault(("name",), raw.origin[()])
+    parent_ref = raw.data.get("extends")
+    if parent_ref is None:
+        return raw
+    if not isinstance(parent_ref, str):
+        raise InputError([raw.problem(("extends",), "must be a scenario name or path")])
+    parent = read_scenario_chain(parent_ref, paths, path.parent, (*_seen, resolved))
+    return merge(parent, raw)
+
+
+def load_scenario(ref: str, paths: ProjectPaths) -> tuple[Scenario, Tracked]:
+    """A validated scenario (with its extends chain) and its tracked raw data."""
+    raw = read_scenario_chain(ref, paths)
+    scenario, problems = validate_model(Scenario, raw)
+    if problems:
+        raise InputError(problems)
+    assert isinstance(scenario, Scenario)
+    return scenario, raw
+
+
+# --------------------------------------------------------------------------- sector files
+
+
+def load_commodities(paths: ProjectPaths) -> tuple[CommodityFile, Tracked]:
+    raw = Tracked.read(paths.commodities_file)
+    model, problems = validate_model(CommodityFile, raw)
+    if not problems:
+        assert isinstance(model, CommodityFile)
+        problems = check_commodity_file(model, raw)
+    if problems:
+        raise InputError(problems)
+    return model, raw  # type: ignore[return-value]
+
+
+def check_commodity_file(cf: CommodityFile, raw: Tracked) -> list[Problem]:
+    out = []
+    for name, com in cf.commodities.items():
+        for i, ref in enumerate(com.sources):
+            if ref not in cf.sources:
+                out.append(raw.problem(("commodities", name, "sources", i), f"unknown source {ref!r}"))
+        if com.kind != "purchased":
+            out.append(raw.problem(("commodities", name, "kind"), "shared commodities are purchased"))
+    stores = [n for n, c in cf.commodities.items() if c.store_captured_co2]
+    if len(stores) > 1:
+        out.append(raw.problem(("commodities", stores[1], "store_captured_co2"),
+                               f"only one commodity may store captured CO2 (also {stores[0]!r})"))
+    return out
+
+
+def read_sector(sector: str, paths: ProjectPaths, scenario_raw: Tracked | None = None,
+                path: Path | None = None) -> Tracked:
+    """A sector file's raw data, with the scenario's `overrides.<sector>` merged in."""
+    path = path or paths.sector_file(sector)
+    if not path.exists():
+        known = paths.sector_names()
+        hint = difflib.get_close_matches(sector, known, n=1)
+        msg = f"no sector {sector!r}" + (f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(known)}")
+        raise InputError([Problem(display_path(path), None, "", msg)])
+    raw = Tracked.read(path)
+    if scenario_raw is not None:
+        overrides = (scenario_raw.data or {}).get("overrides", {})
+        if isinstance(overrides, dict) and isinstance(overrides.get(sector), dict):
+            sub = {p[2:]: w for p, w in scenario_raw.origin.items() if p[:2] == ("overrides", sector)}
+            raw = merge(raw, Tracked(overrides[sector], sub))
+    return raw
+
+
+def load_sector(sector: str, paths: ProjectPaths, commodities: CommodityFile,
+                scenario_raw: Tracked | None = None, path: Path | None = None,
+                start_year: int | None = None) -> tuple[SectorFile | None, list[Problem]]:
+    """Validate one sector file (with scenario overrides); return the model or its problems.
+
+    With `start_year`, existing stock must still be in service in that year.
+    """
+    raw = read_sector(sector, paths, scenario_raw, path)
+    model, problems = validate_model(SectorFile, raw)
+    if problems:
+        return None, problems
+    assert isinstance(model, SectorFile)
+    problems = check_sector(model, raw, commodities)
+    if start_year is not None:
+        problems += check_stock(model, raw, start_year)
+    if model.sector != sector:
+        problems.append(raw.problem(("sector",), f"sector id {model.sector!r} differs from file name {sector!r}"))
+    return (None if problems else model), problems
+
+
+def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> list[Problem]:
+    """Cross-references inside a sector file: commodities, outputs, groups, sources, retrofits."""
+    out: list[Problem] = []
+    known = set(sf.commodities) | set(commodities.commodities)
+    clash = set(sf.commodities) & set(commodities.commodities)
+    for name in sorted(clash):
+        out.append(raw.problem(("commodities", name), "already defined in models/commodities.yaml"))
+    products = [n for n, c in sf.commodities.items() if c.kind == "product"]
+    made = {n for n, c in sf.commodities.items() if c.kind in ("product", "intermediate")}
+
+    def src(path: KeyPath, refs: list[str]) -> None:
+        for i, ref in enumerate(refs):
+            if ref not in sf.sources and ref not in sf.commodities:
+                hint = difflib.get_close_matches(ref, list(sf.sources), n=1)
+                out.append(raw.problem((*path, i), f"unknown source {ref!r}"
+                                       + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+
+    for name, com in sf.commodities.items():
+        src(("commodities", name, "sources"), com.sources)
+    for name in products:
+        if name not in sf.demand:
+            out.append(raw.problem(("commodities", name), f"product {name!r} has no demand"))
+    for name, dem in sf.demand.items():
+        if name not in products:
+            out.append(raw.problem(("demand", name), f"{name!r} is not a product of this sector "
+                                   f"(products: {', '.join(products) or 'none'})"))
+        for var, dv in dem.variants.items():
+            src(("demand", name, "variants", var, "sources"), dv.sources)
+    producers: dict[str, int] = {}
+    for name, tech in sf.technologies.items():
+        base = ("technologies", name)
+        src((*base, "sources"), tech.sources)
+        if tech.build_limit:
+            src((*base, "build_limit", "sources"), tech.build_limit.sources)
+        if tech.output is None:
+            if len(products) != 1:
+                out.append(raw.problem(base, "say which commodity this technology makes ('output'): "
+                                       f"the sector has {len(products)} products"))
+            else:
+                producers[products[0]] = producers.get(products[0], 0) + 1
+        elif tech.output not in made:
+            out.append(raw.problem((*base, "output"), f"{tech.output!r} is not a product or intermediate of this sector"))
+        else:
+            producers[tech.output] = producers.get(tech.output, 0) + 1
+        for key in ("inputs", "outputs"):
+            for com in getattr(tech, key):
+                if com not in known:
+                    hint = difflib.get_close_matches(com, sorted(known), n=1)
+                    out.append(raw.problem((*base, key, com), f"unknown commodity {com!r}"
+                                           + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        for i, g in enumerate(tech.groups):
+            if g not in sf.groups:
+                out.append(raw.problem((*base, "groups", i), f"unknown group {g!r}; declare it under 'groups'"))
+        if tech.available_from and tech.last_build and tech.last_build < tech.available_from:
+            out.append(raw.problem((*base, "last_build"), "last_build comes before available_from"))
+        for y in (tech.available_from, tech.last_build):
+            if y is not None and not YEAR_MIN <= y <= YEAR_MAX:
+                out.append(raw.problem(base, f"year {y} is not a calendar year"))
+    for name in made:
+        if producers.get(name, 0) == 0:
+            out.append(raw.problem(("commodities", name), f"no technology makes {name!r}"))
+    for name, r in sf.retrofits.items():
+        base = ("retrofits", name)
+        src((*base, "sources"), r.sources)
+        for key, tech in (("from", r.from_), ("to", r.to)):
+            if tech not in sf.technologies:
+                out.append(raw.problem((*base, key), f"unknown technology {tech!r}"))
+        if r.from_ == r.to:
+            out.append(raw.problem((*base, "to"), "a retrofit must change the technology"))
+        elif r.from_ in sf.technologies and r.to in sf.technologies:
+            a, b = sf.technologies[r.from_], sf.technologies[r.to]
+            if (a.output or "") != (b.output or ""):
+                out.append(raw.problem((*base, "to"), "a retrofit must keep the output commodity"))
+    if sf.calibration:
+        for prod, fig in sf.calibration.production.items():
+            if prod not in products:
+                out.append(raw.problem(("calibration", "production", prod), f"{prod!r} is not a product"))
+            src(("calibration", "production", prod, "sources"), fig.sources)
+        if sf.calibration.emissions:
+            src(("calibration", "emissions", "sources"), sf.calibration.emissions.sources)
+    return out
+
+
+def check_stock(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
+    """Existing stock must be in service in the first model year."""
+    out = []
+    for name, tech in sf.technologies.items():
+        for i, c in enumerate(tech.stock):
+            first = c.retire if c.retire is not None else c.retire_between[0]  # type: ignore[index]
+            if first <= start_year:
+                key = "retire" if c.retire is not None else "retire_between"
+                out.append(raw.problem(("technologies", name, "stock", i, key),
+                                       f"stock retiring in {first} is not in service in the first model year "
+                                       f"{start_year}"))
+    return out
+
+
+# --------------------------------------------------------------------------- a run
+
+
+@dataclass
+class RunInputs:
+    """Everything one run reads, validated and cross-checked."""
+
+    scenario: Scenario
+    sectors: dict[str, SectorFile]
+    commodities: CommodityFile
+    files: list[Path]
+    scenario_data: dict[str, Any]
+
+
+def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
+    """Load and check a scenario and the sectors of a run; raise one InputError listing all."""
+    problems: list[Problem] = []
+    scenario, scen_raw = load_scenario(scenario_ref, paths)
+    commodities, com_raw = load_commodities(paths)
+    models: dict[str, SectorFile] = {}
+    for sector in sectors:
+        try:
+            model, probs = load_sector(sector, paths, commodities, scen_raw,
+                                       start_year=scenario.horizon.start)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(probs)
+        if model is not None:
+            models[sector] = model
+    if not problems:
+        problems.extend(check_scenario(scenario, scen_raw, models, commodities, paths))
+    if problems:
+        raise InputError(problems)
+    files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in sectors]))
+    return RunInputs(scenario, models, commodities, files, scen_raw.data)
+
+
+def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
+                   commodities: CommodityFile, paths: ProjectPaths) -> list[Problem]:
+    """Cross-references of a scenario against the sectors of the run and the commodities."""
+    out: list[Problem] = []
+    all_sectors = set(paths.sector_names())
+    known_com = set(commodities.commodities)
+    for s in sectors.values():
+        known_com |= {n for n, c in s.commodities.items() if c.kind == "purchased"}
+    for sector, variant in sc.demand.items():
+        if sector not in all_sectors:
+            out.append(raw.problem(("demand", sector), f"unknown sector {sector!r}"))
+        elif sector in sectors:
+            variants = {v for d in sectors[sector].demand.values() for v in d.variants}
+            if variant not in variants:
+                out.append(raw.problem(("demand", sector), f"unknown demand variant {variant!r} "
+                                       f"(the {sector} file has {', '.join(sorted(variants))})"))
+    for name in sc.commodities:
+        if name not in known_com and not _defined_in_other_sector(name, all_sectors - set(sectors), paths):
+            hint = difflib.get_close_matches(name, sorted(known_com), n=1)
+            out.append(raw.problem(("commodities", name), f"unknown commodity {name!r}"
+                                   + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+    for sector in sc.overrides:
+        if sector not in all_sectors:
+            out.append(raw.problem(("overrides", sector), f"unknown sector {sector!r}"))
+    if sc.budget:
+        for key in ("sectors", "shares"):
+            for sector in getattr(sc.budget, key):
+                if sector not in all_sectors:
+                    out.append(raw.problem(("budget", key, sector), f"unknown sector {sector!r}"))
+        missing = [s for s in sectors if sc.budget.sector_budget_mt(s) is None]
+        if missing and len(missing) < len(sectors):
+            out.append(raw.problem(("budget",), f"no budget given for {', '.join(missing)} "
+                                   "while other sectors of the run have one"))
+    for key in sc.annual_caps:
+        if key != "all" and key not in all_sectors:
+            out.append(raw.problem(("annual_caps", key), f"unknown sector {key!r} (use a sector or 'all')"))
+    h = sc.horizon
+    for key in ("start", "end"):
+        y = getattr(sc.budget, key) if sc.budget else None
+        if y is not None and not h.start <= y <= h.end:
+            out.append(raw.problem(("budget", key), f"year {y} lies outside the horizon {h.start}-{h.end}"))
+    return out
+
+
+def _defined_in_other_sector(name: str, others: set[str], paths: ProjectPaths) -> bool:
+    """A commodity override may name a commodity of a sector not in this run."""
+    for sector in others:
+        try:
+            data, _ = load_yaml(paths.sector_file(sector))
+        except InputError:
+            continue
+        if isinstance(data, dict) and name in (data.get("commodities") or {}):
+            return True
+    return False

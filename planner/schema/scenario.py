@@ -1,0 +1,111 @@
+"""Schema of scenario files (``scenarios/*.yaml``).
+
+A scenario may `extend` another (its keys are merged over the parent's, maps key by key); it
+sets the horizon and discount rate, picks demand variants, overrides commodity prices and
+limits, overrides sector data, and states the carbon budget, annual caps and carbon price.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
+
+from planner.schema.common import Strict, Trajectory
+
+
+class Horizon(Strict):
+    """Model years: start..end in steps of `step` years (each period weighted by its length)."""
+
+    start: int = 2025
+    end: int = 2050
+    step: PositiveInt = 1
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError("end must not come before start")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1, self.step))
+
+
+class CommodityOverride(Strict):
+    """Scenario values that replace those of a commodity (see `Commodity`)."""
+
+    price: Trajectory | None = None
+    emission_factor: Trajectory | None = None
+    biogenic_factor: Trajectory | None = None
+    scope2_factor: Trajectory | None = None
+    limit: Trajectory | None = None
+    cumulative_limit: NonNegativeFloat | None = None
+    sources: list[str] = []
+    notes: str = ""
+
+
+class Budget(Strict):
+    """Cumulative CO2 budget over `start`..`end` (default: the horizon).
+
+    Each sector's budget is either given in `sectors` or computed as
+    ``shares[sector] * global_remaining``; a run caps the sum over its sectors (mode
+    `optimal`). Values are in `unit`. Scope 2 counts only when `include_scope2` is true.
+    """
+
+    unit: Literal["MtCO2", "GtCO2"] = "GtCO2"
+    start: int | None = None
+    end: int | None = None
+    mode: Literal["optimal"] = "optimal"
+    global_remaining: PositiveFloat | None = None
+    shares: dict[str, NonNegativeFloat] = {}
+    sectors: dict[str, NonNegativeFloat] = {}
+    include_scope2: bool = False
+    sources: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _shares_need_global(self) -> Budget:
+        if self.shares and self.global_remaining is None:
+            raise ValueError("'shares' need 'global_remaining' to apply to")
+        both = set(self.shares) & set(self.sectors)
+        if both:
+            raise ValueError(f"sector(s) {sorted(both)} given both a share and an absolute budget")
+        return self
+
+    def sector_budget_mt(self, sector: str) -> float | None:
+        """This sector's budget in MtCO2, or None if the budget names no value for it."""
+        scale = 1000.0 if self.unit == "GtCO2" else 1.0
+        if sector in self.sectors:
+            return self.sectors[sector] * scale
+        if sector in self.shares and self.global_remaining is not None:
+            return self.shares[sector] * self.global_remaining * scale
+        return None
+
+
+class SolverOptions(Strict):
+    """HiGHS options a scenario may set."""
+
+    time_limit: PositiveFloat | None = None
+    threads: PositiveInt | None = None
+    method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
+
+
+class Scenario(Strict):
+    """A full set of assumptions for a run."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    description: str = ""
+    extends: str | None = None
+    horizon: Horizon = Horizon()
+    discount_rate: float = Field(default=0.05, ge=0, lt=1)
+    currency: str = "USD2020"
+    demand: dict[str, str] = {}
+    commodities: dict[str, CommodityOverride] = {}
+    carbon_price: Trajectory | None = None
+    budget: Budget | None = None
+    annual_caps: dict[str, Trajectory] = {}
+    overrides: dict[str, dict[str, Any]] = {}
+    solver: SolverOptions = SolverOptions()
+    sources: dict[str, str] = {}
+    notes: str = ""

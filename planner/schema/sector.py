@@ -1,0 +1,222 @@
+"""Schema of sector files (``models/<sector>.yaml``) and the shared commodity file.
+
+Units follow DESIGN.md: activity in the sector's unit (e.g. Mt of product), capacity in that
+unit per year. Coefficients are given per unit of activity so that coefficient x activity
+lands in PJ (energy commodities), Mt (material commodities), MtCO2 or million USD: with
+activity in Mt that means GJ/t, t/t, tCO2/t and USD/t.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, NonNegativeFloat, PositiveInt, field_validator, model_validator
+
+from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
+
+Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
+
+
+class StockCohort(Strict):
+    """Existing capacity in the first model year that leaves service in a given year.
+
+    `retire` is the first year the cohort is no longer in service. `retire_between: [a, b]`
+    spreads the capacity evenly over the retirement years a..b (an age profile in one line).
+    """
+
+    capacity: NonNegativeFloat
+    retire: int | None = None
+    retire_between: tuple[int, int] | None = None
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _one_retirement(self) -> StockCohort:
+        if (self.retire is None) == (self.retire_between is None):
+            raise ValueError("give exactly one of 'retire' or 'retire_between'")
+        if self.retire_between and self.retire_between[0] > self.retire_between[1]:
+            raise ValueError("retire_between must be [first year, last year]")
+        return self
+
+
+class BuildLimit(Strict):
+    """Limits on capacity additions (new build plus retrofits into the technology) per year.
+
+    `absolute`: at most this much (unit/yr) added in a year. `growth` and `seed`: additions in
+    year y at most ``growth * capacity(y-1) + seed``, so a technology can start from zero at the
+    seed rate and then ramp up by a share of what is installed.
+    """
+
+    absolute: Trajectory | None = None
+    growth: NonNegativeFloat | None = None
+    seed: NonNegativeFloat = 0.0
+    sources: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> BuildLimit:
+        if self.absolute is None and self.growth is None:
+            raise ValueError("give 'absolute' and/or 'growth' (with 'seed')")
+        return self
+
+
+class Technology(Strict):
+    """A way to make the sector's output: costs, flows, emissions, lifetime, stock, limits."""
+
+    name: str
+    description: str = ""
+    output: str | None = None
+    inputs: dict[str, Trajectory] = {}
+    outputs: dict[str, Trajectory] = {}
+    capex: Trajectory = 0.0
+    fixed_om: Trajectory = 0.0
+    variable_om: Trajectory = 0.0
+    lifetime: PositiveInt
+    available_from: int | None = None
+    last_build: int | None = None
+    utilisation: Trajectory = 1.0
+    process_emissions: Trajectory = 0.0
+    capture_rate: Trajectory = 0.0
+    near_zero: bool = False
+    groups: list[str] = []
+    max_share: Trajectory | None = None
+    build_limit: BuildLimit | None = None
+    stock: list[StockCohort] = []
+    plant_size: NonNegativeFloat | None = None
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+    @field_validator("utilisation", "capture_rate")
+    @classmethod
+    def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
+        if trajectory_min(v) < 0 or trajectory_max(v) > 1:
+            raise ValueError("must lie between 0 and 1")
+        return v
+
+    @field_validator("max_share")
+    @classmethod
+    def _share(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
+        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
+            raise ValueError("must lie between 0 and 1")
+        return v
+
+    @field_validator("capex", "fixed_om", "variable_om")
+    @classmethod
+    def _non_negative(cls, v: float | dict[int, float]) -> float | dict[int, float]:
+        if trajectory_min(v) < 0:
+            raise ValueError("must not be negative")
+        return v
+
+
+class Retrofit(Strict):
+    """Conversion of capacity of technology `from` into technology `to`, keeping its vintage.
+
+    Retrofitted capacity leaves service when the original vintage would have.
+    `capex` is per unit of capacity converted (USD per t/yr, i.e. million USD per Mt/yr).
+    """
+
+    from_: str = Field(alias="from")
+    to: str
+    capex: Trajectory
+    available_from: int | None = None
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class Commodity(Strict):
+    """Something technologies use or make.
+
+    kind `product`: has demand in the sector; `intermediate`: made and used inside the sector;
+    `purchased`: bought at `price` (USD per GJ or per t, i.e. million USD per PJ or Mt), with
+    optional annual `limit` and horizon `cumulative_limit` (in the commodity's unit), shared by
+    all sectors of a run. `emission_factor` is fossil CO2 released where it is used (tCO2/GJ
+    or t/t); `biogenic_factor` is biogenic CO2 released (not counted, but capturable, so that
+    capture makes it negative); `scope2_factor` is CO2 emitted upstream (reported, and counted
+    in a budget only when the scenario says so). One commodity may `store_captured_co2`: it
+    receives all captured CO2 (Mt) and its price is the transport and storage cost.
+    """
+
+    name: str = ""
+    kind: Literal["product", "intermediate", "purchased"] = "purchased"
+    unit: str
+    price: Trajectory | None = None
+    emission_factor: Trajectory = 0.0
+    biogenic_factor: Trajectory = 0.0
+    scope2_factor: Trajectory = 0.0
+    limit: Trajectory | None = None
+    cumulative_limit: NonNegativeFloat | None = None
+    store_captured_co2: bool = False
+    sources: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _purchased_has_price(self) -> Commodity:
+        if self.kind == "purchased" and self.price is None:
+            raise ValueError("a purchased commodity needs a 'price'")
+        if self.kind != "purchased" and (self.price is not None or self.limit is not None):
+            raise ValueError(f"a {self.kind} is not bought: remove 'price' and 'limit'")
+        return self
+
+
+class DemandVariant(Strict):
+    """One demand trajectory of a product (in the product's unit per year)."""
+
+    values: Trajectory
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class ProductDemand(Strict):
+    """Demand variants of a product and the one used unless the scenario picks another."""
+
+    default: str
+    variants: dict[str, DemandVariant] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> ProductDemand:
+        if self.default not in self.variants:
+            raise ValueError(f"default variant {self.default!r} is not among the variants {sorted(self.variants)}")
+        return self
+
+
+class CalibrationFigure(Strict):
+    """A published figure the first model year must reproduce."""
+
+    value: float
+    unit: str
+    year: int
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class Calibration(Strict):
+    """What the first-year solution is checked against: production per product and CO2."""
+
+    year: int
+    tolerance: float = Field(default=0.10, gt=0, lt=1)
+    production: dict[str, CalibrationFigure] = {}
+    emissions: CalibrationFigure | None = None
+
+
+class SectorFile(Strict):
+    """A sector: its commodities, demand, technologies, retrofits and calibration targets."""
+
+    sector: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit: str
+    description: str = ""
+    sources: dict[str, str] = Field(min_length=1)
+    commodities: dict[str, Commodity] = {}
+    demand: dict[str, ProductDemand] = Field(min_length=1)
+    technologies: dict[str, Technology] = Field(min_length=1)
+    retrofits: dict[str, Retrofit] = {}
+    groups: dict[str, str] = {}
+    calibration: Calibration | None = None
+    notes: str = ""
+
+
+class CommodityFile(Strict):
+    """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage."""
+
+    sources: dict[str, str] = Field(min_length=1)
+    commodities: dict[str, Commodity]
+    notes: str = ""

@@ -1,0 +1,183 @@
+"""The only module that talks to HiGHS.
+
+Route (the fastest measured, see benchmarks/ and shared/reference/pyomo_highs_routes.md):
+Pyomo model -> LinearStandardFormCompiler (mixed form: rows keep their sense) -> arrays ->
+highspy `passModel` -> `run`. The solution comes back as plain dictionaries keyed by component
+name and index, so no Pyomo object leaves this module.
+
+Dual sign convention (minimisation): a row's dual is d(objective)/d(right-hand side). A binding
+`<=` row (budget, supply limit) has a dual <= 0: its price is the negated dual. A binding `>=`
+row (demand) has a dual >= 0: its marginal cost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import highspy
+import scipy.sparse  # noqa: F401  (imported here so its load time is not counted as transfer)
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from planner.schema.scenario import SolverOptions
+
+
+class Status(str, Enum):
+    """Solver outcome in the planner's own terms."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: Status.TIME_LIMIT,
+}
+
+
+@dataclass
+class Solution:
+    """A solve's outcome: status, objective, timings, and values/duals by component and index."""
+
+    status: Status
+    objective: float | None
+    timings: dict[str, float]
+    values: dict[str, dict[Any, float]] = field(default_factory=dict)
+    duals: dict[str, dict[Any, float]] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+
+
+@dataclass
+class CompiledLP:
+    """The LP as arrays, with the names of its columns and rows."""
+
+    cost: np.ndarray
+    offset: float
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    a_start: np.ndarray
+    a_index: np.ndarray
+    a_value: np.ndarray
+    columns: list[tuple[str, Any]]
+    rows: list[tuple[str, Any]]
+    fixed: dict[tuple[str, Any], float]
+
+
+def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
+    """Pyomo model -> column-wise sparse arrays with row bounds (mixed-sense rows)."""
+    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    inf = highspy.kHighsInf
+    cols = repn.columns
+    lower = np.array([(-inf if v.lb is None else v.lb) for v in cols], dtype=float)
+    upper = np.array([(inf if v.ub is None else v.ub) for v in cols], dtype=float)
+    sense = np.array([s for _c, s in repn.rows], dtype=int)
+    rhs = np.asarray(repn.rhs, dtype=float)
+    row_lower = np.where(sense <= 0, rhs, -inf)
+    row_upper = np.where(sense >= 0, rhs, inf)
+    a = repn.A.tocsc()
+    cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(len(cols))
+    offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+    fixed = {(v.parent_component().local_name, v.index()): float(expr if isinstance(expr, (int, float))
+                                                                 else pyo.value(expr))
+             for v, expr in repn.eliminated_vars}
+    return CompiledLP(
+        cost=cost, offset=offset, col_lower=lower, col_upper=upper, row_lower=row_lower, row_upper=row_upper,
+        a_start=a.indptr.astype(np.int32), a_index=a.indices.astype(np.int32), a_value=a.data.astype(float),
+        columns=[(v.parent_component().local_name, v.index()) for v in cols],
+        rows=[(c.parent_component().local_name, c.index()) for c, _s in repn.rows],
+        fixed=fixed,
+    )
+
+
+def pass_to_highs(lp: CompiledLP, options: SolverOptions) -> highspy.Highs:
+    """A HiGHS instance holding the LP, with the scenario's options set."""
+    with _quiet_stdout():  # HiGHS prints a banner when created
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if options.time_limit:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    if options.threads:
+        h.setOptionValue("threads", int(options.threads))
+    if options.method != "choose":
+        h.setOptionValue("solver", options.method)
+    model = highspy.HighsLp()
+    model.num_col_ = len(lp.cost)
+    model.num_row_ = len(lp.row_lower)
+    model.offset_ = lp.offset
+    model.col_cost_ = lp.cost
+    model.col_lower_ = lp.col_lower
+    model.col_upper_ = lp.col_upper
+    model.row_lower_ = lp.row_lower
+    model.row_upper_ = lp.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = lp.a_start
+    model.a_matrix_.index_ = lp.a_index
+    model.a_matrix_.value_ = lp.a_value
+    if h.passModel(model) == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS rejected the model")
+    return h
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence C-level writes to standard output (not Python's own prints)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None) -> Solution:
+    """Compile, pass to HiGHS, solve; return values and duals keyed by (component, index)."""
+    options = options or SolverOptions()
+    t0 = time.perf_counter()
+    lp = compile_lp(model)
+    h = pass_to_highs(lp, options)
+    t1 = time.perf_counter()
+    h.run()
+    t2 = time.perf_counter()
+    timings = {"transfer": t1 - t0, "solve": t2 - t1}
+    status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+    size = {"columns": len(lp.cost), "rows": len(lp.row_lower), "nonzeros": len(lp.a_value)}
+    message = h.modelStatusToString(h.getModelStatus())
+    if status != Status.OPTIMAL:
+        return Solution(status, None, timings, size=size, message=message)
+    sol = h.getSolution()
+    values: dict[str, dict[Any, float]] = {}
+    for (name, idx), x in zip(lp.columns, sol.col_value):
+        values.setdefault(name, {})[idx] = x
+    for (name, idx), x in lp.fixed.items():
+        values.setdefault(name, {})[idx] = x
+    duals: dict[str, dict[Any, float]] = {}
+    for (name, idx), y in zip(lp.rows, sol.row_dual):
+        duals.setdefault(name, {})[idx] = y
+    objective = h.getInfo().objective_function_value
+    return Solution(status, objective, timings, values, duals, size, message)
