@@ -1,0 +1,88 @@
+"""Hand-solvable toy projects: a temporary models/ + scenarios/ tree built from Python dicts."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from planner.paths import ProjectPaths
+from planner.run import RunOutcome, run
+
+COMMODITIES: dict[str, Any] = {
+    "sources": {"toy": "hand-made toy data"},
+    "commodities": {
+        "coal": {"unit": "PJ", "price": 2.0, "emission_factor": 0.1, "sources": ["toy"]},
+        "electricity": {"unit": "PJ", "price": 10.0, "scope2_factor": 0.05, "sources": ["toy"]},
+        "biomass": {"unit": "PJ", "price": 5.0, "biogenic_factor": 0.1, "sources": ["toy"]},
+        "co2_storage": {"unit": "MtCO2", "price": 10.0, "store_captured_co2": True, "sources": ["toy"]},
+    },
+}
+
+
+def widget_sector(**technologies: dict[str, Any]) -> dict[str, Any]:
+    """A one-product sector ('widgets', demand 10 Mt/yr) with the given technologies."""
+    techs = {}
+    for key, spec in technologies.items():
+        techs[key] = {"name": key.title(), "lifetime": 20, "sources": ["toy"], **spec}
+    return {
+        "sector": "widgets",
+        "name": "Widgets",
+        "unit": "Mt",
+        "sources": {"toy": "hand-made toy data"},
+        "commodities": {"widget": {"kind": "product", "unit": "Mt"}},
+        "demand": {"widget": {"default": "flat", "variants": {"flat": {"values": 10.0, "sources": ["toy"]}}}},
+        "technologies": techs,
+    }
+
+
+def scenario(**keys: Any) -> dict[str, Any]:
+    """A scenario with a 2025-2040 horizon and no discounting unless told otherwise."""
+    base = {"name": "toy", "horizon": {"start": 2025, "end": 2040}, "discount_rate": 0.0}
+    base.update(keys)
+    return base
+
+
+class Toy:
+    """A temporary project; `solve()` runs it without writing results."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "models").mkdir(parents=True, exist_ok=True)
+        (root / "scenarios").mkdir(parents=True, exist_ok=True)
+        self.paths = ProjectPaths(root)
+        self.write("models/commodities.yaml", COMMODITIES)
+
+    def write(self, rel: str, data: Any) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def sector(self, data: dict[str, Any]) -> Toy:
+        self.write(f"models/{data['sector']}.yaml", copy.deepcopy(data))
+        return self
+
+    def scenario(self, data: dict[str, Any]) -> Toy:
+        self.write(f"scenarios/{data['name']}.yaml", data)
+        return self
+
+    def solve(self, sectors: list[str] | None = None, name: str = "toy", out: Path | None = None) -> RunOutcome:
+        return run(sectors or ["widgets"], name, out, self.paths)
+
+
+@pytest.fixture
+def toy(tmp_path: Path) -> Toy:
+    return Toy(tmp_path)
+
+
+def table(outcome: RunOutcome, name: str, **where: Any) -> Any:
+    """Rows of a result table matching `where`, as a year-indexed value series."""
+    t = outcome.results[name]
+    for key, value in where.items():
+        t = t[t[key] == value]
+    return t.groupby("year")["value"].sum()

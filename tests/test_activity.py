@@ -1,0 +1,42 @@
+"""Activity family: demand met, intermediates balanced, marginal cost from the demand row."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import scenario, table, widget_sector
+
+
+def two_stage_sector() -> dict:
+    """Widgets made from an intermediate 'part' (0.5 or 0.9 part per widget)."""
+    sector = widget_sector(
+        lean={"inputs": {"part": 0.5, "electricity": 0.1}, "capex": 10, "max_share": 0.4},
+        full={"inputs": {"part": 0.9}, "capex": 10},
+        parts={"output": "part", "inputs": {"coal": 4}, "capex": 20},
+    )
+    sector["commodities"]["part"] = {"kind": "intermediate", "unit": "Mt"}
+    for key in ("lean", "full"):
+        sector["technologies"][key]["output"] = "widget"
+    return sector
+
+
+def test_intermediate_balance_and_demand(toy):
+    toy.sector(two_stage_sector()).scenario(scenario())
+    out = toy.solve()
+    widgets = table(out, "production", output="widget")
+    parts = table(out, "production", technology="parts")
+    assert widgets[2030] == pytest.approx(10)
+    # lean is cheaper per widget (0.5 part) but capped at 40%: parts = 4 * 0.5 + 6 * 0.9
+    assert parts[2030] == pytest.approx(4 * 0.5 + 6 * 0.9)
+    coal = table(out, "commodity_use", commodity="coal")
+    assert coal[2030] == pytest.approx(4 * parts[2030])
+
+
+def test_marginal_cost_of_product(toy):
+    toy.sector(widget_sector(
+        plant={"inputs": {"coal": 10}, "variable_om": 3, "stock": [{"capacity": 20, "retire": 2041}],
+               "available_from": 2100},
+    )).scenario(scenario(discount_rate=0.05))
+    out = toy.solve()
+    mc = out.results["prices"].query("name == 'marginal_cost|widgets|widget'").set_index("year")["value"]
+    assert mc[2030] == pytest.approx(10 * 2 + 3)  # coal at 2 USD/GJ plus variable O&M
