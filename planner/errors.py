@@ -36,6 +36,8 @@ class InputError(Exception):
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        unique = dict.fromkeys(self.problems)
+        self.problems = sorted(unique, key=lambda p: (p.file, p.line or 0, p.path))
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -1,0 +1,85 @@
+"""The command line as a user runs it: exit codes, messages, the results folder contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import scenario, widget_sector
+
+CONTRACT = {
+    "emissions.csv": ["sector", "year", "value", "unit"],
+    "production.csv": ["sector", "technology", "year", "value", "unit"],
+    "capacity.csv": ["sector", "technology", "year", "value", "unit"],
+    "new_capacity.csv": ["sector", "technology", "year", "value", "unit"],
+    "retired_capacity.csv": ["sector", "technology", "year", "value", "unit"],
+    "commodity_use.csv": ["sector", "commodity", "year", "value", "unit"],
+    "costs.csv": ["sector", "component", "year", "value", "unit"],
+    "prices.csv": ["name", "year", "value", "unit"],
+    "milestones.csv": ["name", "sector", "year", "metric", "bound", "value", "status", "dual"],
+    "iamc.csv": ["model", "scenario", "region", "variable", "unit"],
+}
+
+
+def planner(toy, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PLANNER_ROOT": str(toy.root), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=toy.root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def project(toy):
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        clean={"inputs": {"electricity": 5}, "capex": 100, "build_limit": {"growth": 0.3, "seed": 0.5}},
+    ))
+    toy.scenario(scenario(name="default", budget={"unit": "MtCO2", "sectors": {"widgets": 100}}))
+    return toy
+
+
+def test_run_prints_summary_and_writes_the_contract(project):
+    res = planner(project, "run", "widgets")
+    assert res.returncode == 0, res.stderr
+    for text in ("optimal", "Total discounted cost", "Cumulative emissions", "Carbon price", "Timings"):
+        assert text in res.stdout
+    folder = project.root / "results" / "default" / "widgets"
+    for name, columns in CONTRACT.items():
+        table = pd.read_csv(folder / name)
+        assert set(columns) <= set(table.columns), name
+    record = json.loads((folder / "run.json").read_text())
+    assert record["status"] == "optimal"
+    assert set(record["timings"]) >= {"build", "transfer", "solve", "write"}
+    assert record["input_hash"] and record["versions"]["pyomo"]
+    assert (folder / "scenario.yaml").exists()
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folders left
+
+
+def test_bad_input_exits_1_and_writes_nothing(project):
+    project.write("models/widgets.yaml", (project.root / "models/widgets.yaml").read_text().replace(
+        "lifetime: 20", "lifetime: 20\n    colour: green", 1))
+    res = planner(project, "run", "widgets")
+    assert res.returncode == 1
+    assert "widgets.yaml:" in res.stderr and "unknown key 'colour'" in res.stderr
+    assert not (project.root / "results").exists()
+
+
+def test_infeasible_budget_exits_2_with_an_explanation(project):
+    project.scenario(scenario(name="tight", budget={"unit": "MtCO2", "sectors": {"widgets": 20}}))
+    res = planner(project, "run", "widgets", "--scenario", "tight")
+    assert res.returncode == 2
+    assert "carbon budget of 0.02 GtCO2" in res.stderr and "cannot be met" in res.stderr
+    assert "lowest cumulative emissions" in res.stderr
+    assert not (project.root / "results").exists()
+
+
+def test_validate_and_list(project):
+    ok = planner(project, "validate")
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    listing = planner(project, "list")
+    assert listing.returncode == 0
+    assert "Widgets" in listing.stdout and "default" in listing.stdout
