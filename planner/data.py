@@ -171,17 +171,17 @@ def build_data(inputs: RunInputs) -> ModelData:
     retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
                                               "target_cohort", "year", "capex", "capex_counted"])
     if not retro.empty:
-        targets = (retro.groupby(["sector", "to_tech", "target_cohort"])
-                   .agg(start=("year", "min")).reset_index())
+        targets = retro.groupby(["sector", "target_cohort"], as_index=False).agg(
+            tech=("to_tech", "first"), start=("year", "min"), from_tech=("from_tech", "first"),
+            source=("cohort", "first"), retrofit=("retrofit", "first"))
         meta = cohorts.set_index(["sector", "tech", "cohort"])
-        rows = []
-        for row in targets.itertuples(index=False):
-            src = retro[(retro.sector == row.sector) & (retro.target_cohort == row.target_cohort)].iloc[0]
-            orig = meta.loc[(row.sector, src.from_tech, src.cohort)]
-            rows.append({"sector": row.sector, "tech": row.to_tech, "cohort": row.target_cohort,
-                         "start": row.start, "end": orig["end"], "initial": np.nan, "kind": "retrofit",
-                         "origin": orig["origin"], "retrofit": src.retrofit})
-        cohorts = pd.concat([cohorts, pd.DataFrame(rows)], ignore_index=True)
+        orig = meta.loc[list(zip(targets.sector, targets.from_tech, targets.source)), ["end", "origin"]]
+        added = pd.DataFrame({
+            "sector": targets.sector, "tech": targets.tech, "cohort": targets.target_cohort,
+            "start": targets.start, "end": orig["end"].to_numpy(), "initial": np.nan, "kind": "retrofit",
+            "origin": orig["origin"].to_numpy(), "retrofit": targets.retrofit,
+        })
+        cohorts = pd.concat([cohorts, added], ignore_index=True)
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
@@ -303,18 +303,24 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int) -> list[di
 def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[int],
                end_year: int, rate: float) -> list[dict]:
     """Every (retrofit, source cohort, year) at which capacity may be converted."""
-    rows = []
+    rows: list[dict] = []
+    if not sf.retrofits:
+        return rows
+    mine = cohorts[cohorts.sector == sector]
+    by_tech: dict[str, list[tuple[str, int, int]]] = {}
+    for k, c, start, end in zip(mine.tech, mine.cohort, mine.start, mine.end):
+        by_tech.setdefault(k, []).append((c, int(start), int(end)))
     for rname, r in sf.retrofits.items():
         first = r.available_from or -10**6
         capex = dict(zip(years, interpolate(r.capex, years)))
-        src = cohorts[(cohorts.sector == sector) & (cohorts.tech == r.from_)]
-        for c in src.itertuples(index=False):
+        src = by_tech.get(r.from_, [])
+        for cohort, start, end in src:
             for y in years:
-                if y > c.start and y < c.end and y >= first:
-                    life = c.end - y
+                if start < y < end and y >= first:
+                    life = end - y
                     counted = capex[y] * float(annuity_fraction(min(life, end_year + 1 - y), life, rate))
                     rows.append({"sector": sector, "retrofit": rname, "from_tech": r.from_, "to_tech": r.to,
-                                 "cohort": c.cohort, "target_cohort": f"{rname}:{c.cohort}", "year": y,
+                                 "cohort": cohort, "target_cohort": f"{rname}:{cohort}", "year": y,
                                  "capex": capex[y], "capex_counted": counted})
     return rows
 

@@ -41,33 +41,40 @@ def build_index(d: ModelData) -> ModelIndex:
     """Every index tuple the LP needs, from the tables of `d`."""
     years = d.years
     ix = ModelIndex(years=years, prev={y: p for p, y in zip(years, years[1:])})
-    for (s, k, c), row in d.cohorts.iterrows():
+    coh = d.cohorts.reset_index()
+    for s, k, c, start, end, kind, initial in zip(coh.sector, coh.tech, coh.cohort, coh.start, coh.end,
+                                                  coh.kind, coh.initial):
         for y in years:
-            if row.start <= y < row.end:
+            if start <= y < end:
                 ix.cap.append((s, k, c, y))
                 ix.cohorts_in_service[(s, k, y)].append(c)
-        if row.kind == "existing":
-            ix.existing[(s, k, c, years[0])] = float(row.initial)
-        elif row.kind == "new":
-            ix.new[(s, k, int(row.start))] = c
+        if kind == "existing":
+            ix.existing[(s, k, c, years[0])] = float(initial)
+        elif kind == "new":
+            ix.new[(s, k, int(start))] = c
     ix.act = [(s, k, y) for (s, k) in d.techs.index for y in years if ix.cohorts_in_service.get((s, k, y))]
-    for mv in d.retrofit_moves.itertuples(index=False):
-        key = (mv.sector, mv.retrofit, mv.cohort, int(mv.year))
+    mv = d.retrofit_moves
+    for s, r, frm, to, c, target, y in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,
+                                           mv.target_cohort, mv.year):
+        key = (s, r, c, int(y))
         ix.moves.append(key)
-        ix.move_out[(mv.sector, mv.from_tech, mv.cohort, int(mv.year))].append(key)
-        ix.move_in[(mv.sector, mv.to_tech, mv.target_cohort, int(mv.year))].append(key)
-        ix.additions_in[(mv.sector, mv.to_tech, int(mv.year))].append(key)
+        ix.move_out[(s, frm, c, int(y))].append(key)
+        ix.move_in[(s, to, target, int(y))].append(key)
+        ix.additions_in[(s, to, int(y))].append(key)
     active = set(ix.act)
     purchased = set(d.commodities.index)
-    for f in d.flows.itertuples(index=False):
-        key = (f.sector, f.tech, int(f.year))
+    balanced = set(d.balances.index)
+    f = d.flows
+    for s, k, com, y, a in zip(f.sector, f.tech, f.commodity, f.year, f.coef):
+        y = int(y)
+        key = (s, k, y)
         if key not in active:
             continue
-        ix.coef[key][f.commodity] = f.coef
-        if (f.sector, f.commodity) in d.balances.index:
-            ix.makers[(f.sector, f.commodity, int(f.year))].append((f.tech, -f.coef))
-        elif f.commodity in purchased:
-            ix.users[(f.commodity, int(f.year))].append((f.sector, f.tech, f.coef))
+        ix.coef[key][com] = a
+        if (s, com) in balanced:
+            ix.makers[(s, com, y)].append((k, -a))
+        elif com in purchased:
+            ix.users[(com, y)].append((s, k, a))
     by_output: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     outputs = d.techs["output"].to_dict()
     for s, k, y in ix.act:

@@ -26,21 +26,25 @@ from planner.formulation.index import ModelIndex
 
 def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     """Capacity, retrofit variables and the carry-over of every cohort."""
-    m.CAP = pyo.Var(ix.cap, within=pyo.NonNegativeReals, dense=False)
+    m.CAP = pyo.Var(ix.cap, within=pyo.NonNegativeReals)
     for key, value in ix.existing.items():
         m.CAP[key].setlb(value)
         m.CAP[key].setub(value)
-    m.RETRO = pyo.Var(ix.moves, within=pyo.NonNegativeReals, dense=False)
-    cap_set = set(ix.cap)
+    m.RETRO = pyo.Var(ix.moves, within=pyo.NonNegativeReals)
+    cap = dict(m.CAP.items())
+    retro = dict(m.RETRO.items())
     carry = [key for key in ix.cap if key not in ix.existing and
              not (key[2] == str(key[3]) and (key[0], key[1], key[3]) in ix.new)]
+    prev_of = ix.prev
 
     def carry_rule(m: pyo.ConcreteModel, s: str, k: str, c: str, y: int) -> object:
-        prev = ix.prev.get(y)
-        before = m.CAP[s, k, c, prev] if prev is not None and (s, k, c, prev) in cap_set else 0
-        out = sum(m.RETRO[mv] for mv in ix.move_out.get((s, k, c, y), ()))
-        inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
-        return m.CAP[s, k, c, y] <= before - out + inflow
+        before = cap.get((s, k, c, prev_of.get(y)))
+        expr = cap[s, k, c, y] if before is None else cap[s, k, c, y] - before
+        for mv in ix.move_out.get((s, k, c, y), ()):
+            expr += retro[mv]
+        for mv in ix.move_in.get((s, k, c, y), ()):
+            expr -= retro[mv]
+        return expr <= 0
 
     m.carry = pyo.Constraint(carry, rule=carry_rule)
 
