@@ -13,7 +13,8 @@ depreciation is linear, f = n / L.
 
 Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
 ``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
-``captured = capture_rate * (fossil + biogenic)``; ``scope1 = fossil - captured`` (negative
+``captured = capture_rate * (fossil + biogenic) + process_capture_rate * process``;
+``scope1 = fossil - captured`` (negative
 with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
 """
 
@@ -29,7 +30,7 @@ import pandas as pd
 
 from planner.errors import InputError, Problem
 from planner.schema.load import RunInputs
-from planner.schema.sector import Commodity, SectorFile
+from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
 
 Traj = float | dict[int, float] | None
 
@@ -93,6 +94,9 @@ class ModelData:
     caps: dict[tuple[str, int], float]
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """columns sector, quantity ('production|<product>' or 'emissions'), year (model year),
+    data_year, published (model unit), unit, tolerance, sources"""
     input_hash: str = ""
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -153,6 +157,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "utilisation": interpolate(t.utilisation, years),
                 "process": interpolate(t.process_emissions, years),
                 "capture_rate": interpolate(t.capture_rate, years),
+                "process_capture_rate": interpolate(t.process_capture_rate, years),
                 "max_share": interpolate(t.max_share, years),
                 "max_build": interpolate(t.build_limit.absolute if t.build_limit else None, years),
             })
@@ -186,7 +191,7 @@ def build_data(inputs: RunInputs) -> ModelData:
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     tech_year = _emission_coefficients(tech_year, flows, commodity_year)
-    if sink is None and (tech_year["capture_rate"] > 0).any():
+    if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
     if problems:
@@ -216,8 +221,29 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
+    data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     return data
+
+
+def _calibration(inputs: RunInputs) -> pd.DataFrame:
+    """Published figures each sector's calibration year must reproduce, in model units."""
+    rows = []
+    for name, sf in inputs.sectors.items():
+        cal = sf.calibration
+        if cal is None or cal.year not in inputs.scenario.horizon.years:
+            continue
+        figures = [(f"production|{p}", fig) for p, fig in cal.production.items()]
+        if cal.emissions is not None:
+            figures.append(("emissions", cal.emissions))
+        for quantity, fig in figures:
+            rows.append({"sector": name, "quantity": quantity, "year": cal.year, "data_year": fig.year,
+                         "published": fig.value * CALIBRATION_UNITS[fig.unit],
+                         "unit": "MtCO2" if quantity == "emissions" else sf.commodities[quantity[11:]].unit,
+                         "tolerance": cal.tolerance,
+                         "sources": "; ".join(sf.sources.get(r, r) for r in fig.sources)})
+    return pd.DataFrame(rows, columns=["sector", "quantity", "year", "data_year", "published", "unit",
+                                       "tolerance", "sources"])
 
 
 def input_hash(inputs: RunInputs) -> str:
@@ -338,6 +364,6 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
     ty["fossil"] += ty["process"]
     gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
-    ty["captured"] = ty["capture_rate"] * gross
+    ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["scope1"] = ty["fossil"] - ty["captured"]
     return ty

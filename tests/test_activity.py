@@ -40,3 +40,20 @@ def test_marginal_cost_of_product(toy):
     out = toy.solve()
     mc = out.results["prices"].query("name == 'marginal_cost|widgets|widget'").set_index("year")["value"]
     assert mc[2030] == pytest.approx(10 * 2 + 3)  # coal at 2 USD/GJ plus variable O&M
+
+
+def test_calibration_table_compares_first_year_with_published_figures(toy):
+    sector = widget_sector(plant={"inputs": {"coal": 10}, "stock": [{"capacity": 20, "retire": 2041}],
+                                  "available_from": 2100})
+    sector["calibration"] = {
+        "year": 2025, "tolerance": 0.1,
+        "production": {"widget": {"value": 10.5, "unit": "Mt", "year": 2024, "sources": ["toy"]}},
+        "emissions": {"value": 0.012, "unit": "GtCO2", "year": 2024, "sources": ["toy"]},
+    }
+    toy.sector(sector).scenario(scenario())
+    cal = toy.solve().results["calibration"].set_index("quantity")
+    assert cal.at["production|widget", "model"] == pytest.approx(10)
+    assert cal.at["production|widget", "deviation"] == pytest.approx(10 / 10.5 - 1)
+    assert bool(cal.at["production|widget", "within"])
+    assert cal.at["emissions", "published"] == pytest.approx(12)
+    assert not bool(cal.at["emissions", "within"])  # 10 MtCO2 against 12: 17% off

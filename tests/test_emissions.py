@@ -74,3 +74,13 @@ def test_carbon_price_enters_the_objective(toy):
     # Dirty stays cheapest at 10 USD/t (clean costs 50 USD/t of power plus capex): cost rises by
     # 10 USD/t * 160 MtCO2.
     assert priced.results.objective - free.results.objective == pytest.approx(1600)
+
+
+def test_process_capture_captures_only_process_co2(toy):
+    toy.sector(widget_sector(
+        ds={"inputs": {"coal": 10}, "process_emissions": 0.5, "process_capture_rate": 0.9,
+            "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+    )).scenario(scenario())
+    em = toy.solve().results["emissions"].set_index("year")
+    assert em.at[2030, "captured"] == pytest.approx(10 * 0.45)
+    assert em.at[2030, "value"] == pytest.approx(10 * (1.0 + 0.5 - 0.45))

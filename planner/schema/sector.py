@@ -60,7 +60,14 @@ class BuildLimit(Strict):
 
 
 class Technology(Strict):
-    """A way to make the sector's output: costs, flows, emissions, lifetime, stock, limits."""
+    """A way to make the sector's output: costs, flows, emissions, lifetime, stock, limits.
+
+    Per unit of activity: `inputs`/`outputs` of commodities, `process_emissions` (tCO2),
+    `capex` per unit of capacity, `fixed_om` per unit of capacity and year, `variable_om` per
+    unit of activity. `capture_rate` is the share of all CO2 formed at the site (fuel, process
+    and biogenic) that is captured; `process_capture_rate` the share of process CO2 captured
+    on top (e.g. direct separation of calcination CO2).
+    """
 
     name: str
     description: str = ""
@@ -76,6 +83,7 @@ class Technology(Strict):
     utilisation: Trajectory = 1.0
     process_emissions: Trajectory = 0.0
     capture_rate: Trajectory = 0.0
+    process_capture_rate: Trajectory = 0.0
     near_zero: bool = False
     groups: list[str] = []
     max_share: Trajectory | None = None
@@ -85,7 +93,7 @@ class Technology(Strict):
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
-    @field_validator("utilisation", "capture_rate")
+    @field_validator("utilisation", "capture_rate", "process_capture_rate")
     @classmethod
     def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
         if trajectory_min(v) < 0 or trajectory_max(v) > 1:
@@ -105,6 +113,13 @@ class Technology(Strict):
         if trajectory_min(v) < 0:
             raise ValueError("must not be negative")
         return v
+
+
+    @model_validator(mode="after")
+    def _capture_at_most_all(self) -> Technology:
+        if trajectory_max(self.capture_rate) + trajectory_max(self.process_capture_rate) > 1:
+            raise ValueError("capture_rate + process_capture_rate must not exceed 1")
+        return self
 
 
 class Retrofit(Strict):
@@ -178,18 +193,24 @@ class ProductDemand(Strict):
         return self
 
 
+CALIBRATION_UNITS = {"kt": 0.001, "Mt": 1.0, "Gt": 1000.0, "MtCO2": 1.0, "GtCO2": 1000.0,
+                     "Gtkm": 1.0, "billion tkm": 1.0, "billion RPK": 1.0, "PJ": 1.0, "EJ": 1000.0}
+"""Units a calibration figure may be given in, with the factor to the model's unit (Mt, MtCO2)."""
+
+
 class CalibrationFigure(Strict):
-    """A published figure the first model year must reproduce."""
+    """A published figure (for data year `year`) that the calibration year must reproduce."""
 
     value: float
-    unit: str
+    unit: Literal[tuple(CALIBRATION_UNITS)]  # type: ignore[valid-type]
     year: int
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
 
 class Calibration(Strict):
-    """What the first-year solution is checked against: production per product and CO2."""
+    """What the solution of model year `year` is checked against: production per product and
+    scope-1 CO2, each within `tolerance` (relative)."""
 
     year: int
     tolerance: float = Field(default=0.10, gt=0, lt=1)
