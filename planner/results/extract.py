@@ -1,0 +1,302 @@
+"""Solution -> tidy long tables of the results contract (DESIGN.md, Outputs).
+
+Every table has one row per index tuple with `value` and `unit`. Money is undiscounted, per
+year, in million USD of the scenario's base year, except where a name ends in `_pv` (present
+value in the start year). Prices are recovered from duals (see solve.py for the signs):
+
+- carbon price in year y: ``exogenous[y] + (-dual_budget) * length[y] / weight[y]``, i.e. the
+  present-value budget price carried to year y (a Hotelling path), in USD/tCO2;
+- marginal cost of product p: ``dual_balance[p,y] / weight[y]`` (USD per unit of product);
+- scarcity price of a commodity limit: ``-dual / weight[y]`` (USD per GJ or per t);
+- annual cap price: ``-dual / weight[y]`` (USD/tCO2).
+
+Retirements: a cohort's capacity that falls between two model years (net of retrofits out of
+and into it) is early retirement; the capacity left when its end year arrives is end of life.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.data import ModelData
+from planner.solve import Solution
+
+TOL = 1e-7
+"""Values below this (in model units) are reported as absent (solver noise)."""
+
+MILESTONE_COLUMNS = ["name", "sector", "year", "metric", "bound", "value", "status", "dual"]
+
+
+@dataclass
+class Results:
+    """The result tables of one run, by name (file name without `.csv`), and its objective."""
+
+    objective: float
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def _frame(values: dict[Any, float], names: list[str]) -> pd.DataFrame:
+    """A {index tuple: value} dict as a long table with one column per index position."""
+    if not values:
+        return pd.DataFrame(columns=[*names, "value"])
+    keys = list(values.keys())
+    if len(names) == 1:
+        out = pd.DataFrame({names[0]: keys})
+    else:
+        out = pd.DataFrame(keys, columns=names)
+    out["value"] = np.fromiter(values.values(), dtype=float, count=len(keys))
+    return out
+
+
+def extract(d: ModelData, sol: Solution) -> Results:
+    """All result tables of the contract from a solved model."""
+    currency = d.notes.get("currency", "USD")
+    unit = pd.Series(d.units)
+    cap = _frame(sol.values.get("CAP", {}), ["sector", "technology", "cohort", "year"])
+    act = _frame(sol.values.get("ACT", {}), ["sector", "technology", "year"])
+    retro = _frame(sol.values.get("RETRO", {}), ["sector", "retrofit", "cohort", "year"])
+    em = _frame(sol.values.get("EM", {}), ["sector", "year"])
+
+    t: dict[str, pd.DataFrame] = {}
+    t["production"] = _production(d, act)
+    t["capacity"] = _with_unit(cap.groupby(["sector", "technology", "year"], as_index=False)["value"].sum()
+                               .query("value > @TOL"), unit, per_year=True)
+    t["new_capacity"] = _new_capacity(d, cap, unit)
+    t["retrofits"] = _retrofits(d, retro, unit)
+    t["retired_capacity"] = _retired(d, cap, retro, unit)
+    coefs = d.tech_year[["scope1", "captured", "scope2"]].reset_index()
+    coefs = coefs.rename(columns={"tech": "technology"})
+    per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
+    by_sy = per_tech.assign(captured=per_tech.value * per_tech.captured, scope2=per_tech.value * per_tech.scope2)
+    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[["captured", "scope2"]].sum()
+    emissions = em.merge(by_sy, on=["sector", "year"], how="left").fillna({"captured": 0.0, "scope2": 0.0})
+    emissions["unit"] = "MtCO2"
+    t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
+    t["emissions_by_technology"] = _emissions_by_tech(per_tech)
+    t["commodity_use"] = _commodity_use(d, act, per_tech)
+    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
+    t["prices"] = _prices(d, sol, currency)
+    t["calibration"] = _calibration(d, t["production"], emissions)
+    t["milestones"] = pd.DataFrame(columns=MILESTONE_COLUMNS)
+    return Results(objective=float(sol.objective or 0.0), tables=t)
+
+
+def _with_unit(df: pd.DataFrame, unit: pd.Series, per_year: bool = False) -> pd.DataFrame:
+    df = df.reset_index(drop=True).copy()
+    df["unit"] = df["sector"].map(unit) + ("/yr" if per_year else "")
+    return df[["sector", "technology", "year", "value", "unit"]]
+
+
+def _production(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
+    """Output per technology and year, with the commodity made and its unit."""
+    out = act[act.value.abs() > TOL].reset_index(drop=True).copy()
+    outputs = d.techs["output"].to_dict()
+    units = d.balances["unit"].to_dict()
+    out["output"] = [outputs[(s, k)] for s, k in zip(out.sector, out.technology)]
+    out["unit"] = [units.get((s, p), d.units[s]) for s, p in zip(out.sector, out.output)]
+    return out[["sector", "technology", "year", "value", "unit", "output"]]
+
+
+def _new_capacity(d: ModelData, cap: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+    kind = d.cohorts["kind"]
+    c = cap.merge(kind.rename("kind").reset_index().rename(columns={"tech": "technology"}),
+                  on=["sector", "technology", "cohort"], how="left")
+    new = c[(c.kind == "new") & (c.cohort == c.year.astype(str)) & (c.value > TOL)]
+    return _with_unit(new[["sector", "technology", "year", "value"]], unit, per_year=True)
+
+
+def _retrofits(d: ModelData, retro: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+    cols = ["sector", "retrofit", "from", "to", "cohort", "year", "value", "unit"]
+    r = retro[retro.value > TOL]
+    if r.empty:
+        return pd.DataFrame(columns=cols)
+    moves = d.retrofit_moves[["sector", "retrofit", "from_tech", "to_tech"]].drop_duplicates(["sector", "retrofit"])
+    r = r.merge(moves, on=["sector", "retrofit"], how="left").rename(columns={"from_tech": "from", "to_tech": "to"})
+    r["unit"] = r["sector"].map(unit) + "/yr"
+    return r[cols].reset_index(drop=True)
+
+
+def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+    """Early retirement (capacity dropped while in service) and end of life, per technology-year."""
+    cols = ["sector", "technology", "year", "value", "unit", "kind"]
+    years = d.years
+    nxt = dict(zip(years, years[1:]))
+    values = {(s, k, c, y): v for s, k, c, y, v in zip(cap.sector, cap.technology, cap.cohort, cap.year, cap.value)}
+    moves = d.retrofit_moves
+    flow: dict[tuple[str, str, str, int], float] = {}
+    if not retro.empty:
+        src = moves.set_index(["sector", "retrofit", "cohort", "year"])[["from_tech", "target_cohort", "to_tech"]]
+        for (s, r, c, y), v in zip(zip(retro.sector, retro.retrofit, retro.cohort, retro.year), retro.value):
+            frm, target, to = src.loc[(s, r, c, y)]
+            flow[(s, frm, c, y)] = flow.get((s, frm, c, y), 0.0) - v
+            flow[(s, to, target, y)] = flow.get((s, to, target, y), 0.0) + v
+    rows = []
+    for (s, k, c, y), v in values.items():
+        y2 = nxt.get(y)
+        if y2 is None:
+            continue
+        after = values.get((s, k, c, y2))
+        if after is None:  # left service: end of life
+            if v > TOL:
+                rows.append((s, k, y2, v, "end_of_life"))
+            continue
+        drop = v + flow.get((s, k, c, y2), 0.0) - after
+        if drop > 1e-6:
+            rows.append((s, k, y2, drop, "early"))
+    out = pd.DataFrame(rows, columns=["sector", "technology", "year", "value", "kind"])
+    out = out.groupby(["sector", "technology", "year", "kind"], as_index=False)["value"].sum()
+    out["unit"] = out["sector"].map(unit) + "/yr"
+    return out[cols]
+
+
+def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
+    out = per_tech.assign(value=per_tech.value * per_tech.scope1, captured=per_tech.value * per_tech.captured,
+                          scope2=per_tech.value * per_tech.scope2)
+    out = out[(out.value.abs() > TOL) | (out.captured.abs() > TOL) | (out.scope2.abs() > TOL)]
+    out = out[["sector", "technology", "year", "value", "captured", "scope2"]].reset_index(drop=True)
+    out["unit"] = "MtCO2"
+    return out
+
+
+def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """Purchased commodities (and captured CO2 sent to storage) per sector and year."""
+    cols = ["sector", "commodity", "year", "value", "unit"]
+    f = d.flows[d.flows.commodity.isin(d.commodities.index)]
+    a = act.rename(columns={"technology": "tech", "value": "act"})
+    use = f.merge(a, on=["sector", "tech", "year"], how="inner")
+    use = use.assign(value=use.coef * use.act).groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
+    if d.capture_sink is not None:
+        cap = per_tech.assign(value=per_tech.value * per_tech.captured).groupby(["sector", "year"], as_index=False)[
+            "value"].sum()
+        cap = cap[cap.value.abs() > TOL].assign(commodity=d.capture_sink)
+        use = pd.concat([use, cap], ignore_index=True).groupby(["sector", "commodity", "year"], as_index=False)[
+            "value"].sum()
+    use = use[use.value.abs() > TOL].reset_index(drop=True)
+    use["unit"] = use["commodity"].map(d.commodities["unit"])
+    return use[cols]
+
+
+def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFrame, use: pd.DataFrame,
+           em: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Undiscounted cost components per sector and year (million USD).
+
+    capex, retrofit_capex and salvage (negative) are paid in the build year; discounted with
+    df[y] they, and the other components with weight[y], add up to the objective.
+    """
+    ty = d.tech_year.reset_index().rename(columns={"tech": "technology"})
+    parts = []
+    kind = d.cohorts["kind"].rename("kind").reset_index().rename(columns={"tech": "technology"})
+    new = cap.merge(kind, on=["sector", "technology", "cohort"])
+    new = new[(new.kind == "new") & (new.cohort == new.year.astype(str))]
+    new = new.merge(ty[["sector", "technology", "year", "capex", "capex_counted"]],
+                    on=["sector", "technology", "year"])
+    parts.append(new.assign(component="capex", value=new.value * new.capex))
+    parts.append(new.assign(component="salvage", value=new.value * (new.capex_counted - new.capex)))
+    if not retro.empty:
+        mv = d.retrofit_moves[["sector", "retrofit", "cohort", "year", "capex", "capex_counted"]]
+        r = retro.merge(mv, on=["sector", "retrofit", "cohort", "year"])
+        parts.append(r.assign(component="retrofit_capex", value=r.value * r.capex))
+        parts.append(r.assign(component="salvage", value=r.value * (r.capex_counted - r.capex)))
+    total_cap = cap.groupby(["sector", "technology", "year"], as_index=False)["value"].sum()
+    fom = total_cap.merge(ty[["sector", "technology", "year", "fixed_om"]], on=["sector", "technology", "year"])
+    parts.append(fom.assign(component="fixed_om", value=fom.value * fom.fixed_om))
+    vom = act.merge(ty[["sector", "technology", "year", "variable_om"]], on=["sector", "technology", "year"])
+    parts.append(vom.assign(component="variable_om", value=vom.value * vom.variable_om))
+    price = d.commodity_year["price"].rename("price").reset_index()
+    buy = use.merge(price, on=["commodity", "year"])
+    parts.append(buy.assign(component="commodity|" + buy.commodity, value=buy.value * buy.price))
+    cp = pd.Series(d.carbon_price, name="cp").rename_axis("year").reset_index()
+    carbon = em.merge(cp, on="year")
+    parts.append(carbon.assign(component="carbon_price", value=carbon.value * carbon.cp))
+    out = pd.concat([p[["sector", "component", "year", "value"]] for p in parts], ignore_index=True)
+    out = out.groupby(["sector", "component", "year"], as_index=False)["value"].sum()
+    out = out[out.value.abs() > 1e-9].reset_index(drop=True)
+    out["unit"] = f"million {currency}"
+    return out
+
+
+def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
+    rows: list[tuple[str, int, float, str]] = []
+    budget_pv = 0.0
+    if d.budget_mt is not None:
+        budget_pv = -sol.duals.get("budget", {}).get(None, 0.0)
+        rows.append(("carbon_price_pv", d.years[0], budget_pv, f"{currency}/tCO2 (present value {d.years[0]})"))
+    budget_years = set(d.budget_years)
+    for y in d.years:
+        shadow = budget_pv * d.length[y] / d.weight[y] if y in budget_years else 0.0
+        rows.append(("carbon_price", y, d.carbon_price[y] + shadow, f"{currency}/tCO2"))
+    units = d.balances["unit"].to_dict()
+    for (s, p, y), v in sol.duals.get("balance", {}).items():
+        rows.append((f"marginal_cost|{s}|{p}", y, v / d.weight[y], f"{currency}/t" if units[(s, p)] == "Mt"
+                     else f"million {currency}/{units[(s, p)]}"))
+    cunits = d.commodities["unit"].to_dict()
+    for (c, y), v in sol.duals.get("supply_limit", {}).items():
+        rows.append((f"scarcity|{c}", y, -v / d.weight[y], _per(currency, cunits[c])))
+    for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
+        rows.append((f"scarcity_cumulative|{c}", d.years[0], -v, _per(currency, cunits[c]) + " (present value)"))
+    for (who, y), v in sol.duals.get("annual_cap", {}).items():
+        rows.append((f"annual_cap|{who}", y, -v / d.weight[y], f"{currency}/tCO2"))
+    out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])
+    out.loc[out.value.abs() < 1e-9, "value"] = 0.0
+    return out
+
+
+def _per(currency: str, unit: str) -> str:
+    return {"PJ": f"{currency}/GJ", "Mt": f"{currency}/t", "MtCO2": f"{currency}/tCO2"}.get(
+        unit, f"million {currency}/{unit}")
+
+
+def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
+    """Model against published figures in the calibration year, with the relative deviation."""
+    cal = d.calibration.copy()
+    if cal.empty:
+        return cal.assign(model=[], deviation=[], within=[])
+    outputs = d.techs["output"].to_dict()
+    prod = production.assign(product=[outputs[(s, k)] for s, k in zip(production.sector, production.technology)])
+    made = prod.groupby(["sector", "product", "year"])["value"].sum().to_dict()
+    em = emissions.set_index(["sector", "year"])["value"].to_dict()
+    model = []
+    for s, q, y in zip(cal.sector, cal.quantity, cal.year):
+        model.append(em.get((s, y), 0.0) if q == "emissions" else made.get((s, q.split("|", 1)[1], y), 0.0))
+    cal["model"] = model
+    cal["deviation"] = cal["model"] / cal["published"] - 1
+    cal["within"] = cal["deviation"].abs() <= cal["tolerance"]
+    return cal
+
+
+def summary_numbers(d: ModelData, res: Results) -> dict:
+    """Headline numbers of a run (printed, and stored in run.json)."""
+    em = res["emissions"].groupby("year")["value"].sum()
+    prices = res["prices"]
+    cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
+    cumulative = sum(em.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
+    prod = res["production"]
+    mix = {}
+    for y in _report_years(d, (2030, 2050)):
+        p = prod[prod.year == y].groupby(["sector", "technology"])["value"].sum()
+        mix[str(y)] = {f"{s}|{k}": float(v) for (s, k), v in p.items()}
+    return {
+        "objective": res.objective,
+        "emissions": {str(y): float(em.get(y, 0.0)) for y in _report_years(d, (2025, 2030, 2040, 2050))},
+        "cumulative_emissions": float(cumulative),
+        "budget": d.budget_mt,
+        "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in _report_years(d, (2025, 2030, 2040, 2050))},
+        "production_mix": mix,
+    }
+
+
+def _report_years(d: ModelData, wanted: tuple[int, ...]) -> list[int]:
+    """The model years that stand for `wanted` calendar years (the period containing each)."""
+    out = []
+    for w in wanted:
+        for y in d.years:
+            if y <= w < y + d.length[y] and y not in out:
+                out.append(y)
+    return out
