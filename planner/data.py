@@ -241,9 +241,10 @@ def _calibration(inputs: RunInputs) -> pd.DataFrame:
                          "published": fig.value * CALIBRATION_UNITS[fig.unit],
                          "unit": "MtCO2" if quantity == "emissions" else sf.commodities[quantity[11:]].unit,
                          "tolerance": cal.tolerance,
+                         "source_keys": ", ".join(fig.sources),
                          "sources": "; ".join(sf.sources.get(r, r) for r in fig.sources)})
     return pd.DataFrame(rows, columns=["sector", "quantity", "year", "data_year", "published", "unit",
-                                       "tolerance", "sources"])
+                                       "tolerance", "source_keys", "sources"])
 
 
 def input_hash(inputs: RunInputs) -> str:
@@ -271,7 +272,10 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
     rows, parts = [], []
     for com, d in merged.items():
         ov = inputs.scenario.commodities.get(com)
-        get = (lambda k: getattr(ov, k) if ov is not None and getattr(ov, k) is not None else getattr(d, k))
+
+        def get(key: str, ov=ov, d=d) -> object:
+            return getattr(ov, key) if ov is not None and getattr(ov, key) is not None else getattr(d, key)
+
         rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": get("cumulative_limit"),
                      "store_captured_co2": d.store_captured_co2})
         parts.append(pd.DataFrame({
@@ -302,7 +306,7 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int) -> list[dict]:
     """Existing cohorts (from the stock, by retirement year) and one new cohort per build year."""
     rows: dict[str, dict] = {}
-    for i, c in enumerate(t.stock):
+    for c in t.stock:
         if c.retire is not None:
             split = {c.retire: c.capacity}
         else:

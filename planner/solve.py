@@ -22,9 +22,9 @@ from enum import Enum
 from typing import Any
 
 import highspy
-import scipy.sparse  # noqa: F401  (imported here so its load time is not counted as transfer)
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse  # noqa: F401  (imported here so its load time is not counted as transfer)
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.schema.scenario import SolverOptions

@@ -9,7 +9,6 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import scenario, widget_sector
 
 CONTRACT = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import scenario, widget_sector
+
 from planner.data import annuity_fraction
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import scenario, table, widget_sector
 
 # 'dirty' emits 1 tCO2/t (10 GJ coal at 0.1 t/GJ); 'clean' emits nothing but costs more to run.

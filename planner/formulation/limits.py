@@ -69,7 +69,7 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     relative = [key for key in can_add if growth[key[:2]] is not None and not math.isnan(growth[key[:2]])]
     first = d.years[0]
     existing = {}
-    for (s, k, c, y), v in ix.existing.items():
+    for (s, k, _c, _y), v in ix.existing.items():
         existing[s, k] = existing.get((s, k), 0.0) + v
 
     def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:

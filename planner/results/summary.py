@@ -52,7 +52,7 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
         for r in cal.itertuples():
             flag = "" if r.within else " [red](outside tolerance)[/]"
             c.add_row(r.sector, r.quantity, f"{r.model:,.0f}", f"{r.published:,.0f}", r.unit,
-                      f"{r.deviation:+.1%}{flag}", f"{r.data_year}: {r.sources[:60]}")
+                      f"{r.deviation:+.1%}{flag}", f"{r.source_keys} ({r.data_year})")
         console.print(c)
     parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in ("load", "build", "transfer", "solve", "write")
                        if k in timings)
@@ -62,31 +62,32 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
 
 
 def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
-    """Production by technology in 2030 and 2050 (share of the sector's output)."""
+    """Output by technology in 2030 and 2050, with its share of the commodity it makes."""
     years = [int(y) for y in res_years(d, (2030, 2050))]
     prod = res["production"]
     t = Table(title="Production mix", title_justify="left")
     t.add_column("sector")
+    t.add_column("makes")
     t.add_column("technology")
     for y in years:
         t.add_column(str(y), justify="right")
         t.add_column("share", justify="right")
     p = prod[prod.year.isin(years)]
-    outputs = d.techs["output"].to_dict()
-    products = set(d.demand.index.droplevel(2))
-    p = p[[(s, outputs[(s, k)]) in products for s, k in zip(p.sector, p.technology)]]
-    wide = p.pivot_table(index=["sector", "technology"], columns="year", values="value", aggfunc="sum",
+    if p.empty:
+        return t
+    wide = p.pivot_table(index=["sector", "output", "technology"], columns="year", values="value", aggfunc="sum",
                          fill_value=0.0)
-    totals = wide.groupby(level="sector").sum()
-    for (s, k), row in wide.sort_values(years[-1] if years and years[-1] in wide else wide.columns[0],
-                                        ascending=False).iterrows():
+    totals = wide.groupby(level=["sector", "output"]).sum()
+    last = years[-1] if years[-1] in wide.columns else wide.columns[-1]
+    wide = wide.assign(_key=wide[last]).sort_values(["sector", "output", "_key"], ascending=[True, True, False])
+    for (s, out, k), row in wide.drop(columns="_key").iterrows():
         cells = []
         for y in years:
             v = row.get(y, 0.0)
-            tot = totals.at[s, y] if y in totals.columns else 0.0
-            cells += [f"{v:,.0f}" if v else "", f"{v / tot:.0%}" if tot and v else ""]
+            tot = totals.at[(s, out), y] if y in totals.columns else 0.0
+            cells += [f"{v:,.0f}" if v > 0.5 else "", f"{v / tot:.0%}" if tot and v > 0.5 else ""]
         if any(cells):
-            t.add_row(names.get(s, s), k, *cells)
+            t.add_row(names.get(s, s), out, k, *cells)
     return t
 
 

@@ -21,7 +21,7 @@ from planner.paths import ProjectPaths
 from planner.schema.common import YEAR_MAX, YEAR_MIN
 from planner.schema.scenario import Scenario
 from planner.schema.sector import CommodityFile, SectorFile
-from planner.schema.yaml_lines import KeyPath, LineMap, dotted, line_of, load_yaml
+from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
 
 Origin = dict[KeyPath, tuple[str, int]]
 """Key path -> (file shown to the user, line) for data merged from several files."""
@@ -303,7 +303,8 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
             else:
                 producers[products[0]] = producers.get(products[0], 0) + 1
         elif tech.output not in made:
-            out.append(raw.problem((*base, "output"), f"{tech.output!r} is not a product or intermediate of this sector"))
+            out.append(raw.problem((*base, "output"),
+                                   f"{tech.output!r} is not a product or intermediate of this sector"))
         else:
             producers[tech.output] = producers.get(tech.output, 0) + 1
         for key in ("inputs", "outputs"):
@@ -337,8 +338,9 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                 out.append(raw.problem((*base, "to"), "a retrofit must keep the output commodity"))
     if sf.calibration:
         for prod, fig in sf.calibration.production.items():
-            if prod not in products:
-                out.append(raw.problem(("calibration", "production", prod), f"{prod!r} is not a product"))
+            if prod not in made:
+                out.append(raw.problem(("calibration", "production", prod),
+                                       f"{prod!r} is not a product or intermediate of this sector"))
             src(("calibration", "production", prod, "sources"), fig.sources)
         if sf.calibration.emissions:
             src(("calibration", "emissions", "sources"), sf.calibration.emissions.sources)

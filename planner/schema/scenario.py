@@ -49,8 +49,9 @@ class Budget(Strict):
     """Cumulative CO2 budget over `start`..`end` (default: the horizon).
 
     Each sector's budget is either given in `sectors` or computed as
-    ``shares[sector] * global_remaining``; a run caps the sum over its sectors (mode
-    `optimal`). Values are in `unit`. Scope 2 counts only when `include_scope2` is true.
+    ``shares[sector] * global_remaining``; an absolute value in `sectors` takes precedence over a
+    share (so a child scenario can replace its parent's share). A run caps the sum over its
+    sectors (mode `optimal`). Values are in `unit`. Scope 2 counts only when `include_scope2` is true.
     """
 
     unit: Literal["MtCO2", "GtCO2"] = "GtCO2"
@@ -68,9 +69,6 @@ class Budget(Strict):
     def _shares_need_global(self) -> Budget:
         if self.shares and self.global_remaining is None:
             raise ValueError("'shares' need 'global_remaining' to apply to")
-        both = set(self.shares) & set(self.sectors)
-        if both:
-            raise ValueError(f"sector(s) {sorted(both)} given both a share and an absolute budget")
         return self
 
     def sector_budget_mt(self, sector: str) -> float | None:

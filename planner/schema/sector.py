@@ -66,7 +66,9 @@ class Technology(Strict):
     `capex` per unit of capacity, `fixed_om` per unit of capacity and year, `variable_om` per
     unit of activity. `capture_rate` is the share of all CO2 formed at the site (fuel, process
     and biogenic) that is captured; `process_capture_rate` the share of process CO2 captured
-    on top (e.g. direct separation of calcination CO2).
+    on top (e.g. direct separation of calcination CO2). `other_emissions` are non-CO2 gases
+    (e.g. ``CH4: 0.002`` t per unit of activity, such as methane slip), reported in
+    `other_emissions.csv` but not counted against the CO2 budget.
     """
 
     name: str
@@ -84,6 +86,7 @@ class Technology(Strict):
     process_emissions: Trajectory = 0.0
     capture_rate: Trajectory = 0.0
     process_capture_rate: Trajectory = 0.0
+    other_emissions: dict[str, Trajectory] = {}
     near_zero: bool = False
     groups: list[str] = []
     max_share: Trajectory | None = None

@@ -61,7 +61,8 @@ def _convert(
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
-                problems.append(Problem(name, key_node.start_mark.line + 1, dotted(path), "a key must be a plain value"))
+                problems.append(Problem(name, key_node.start_mark.line + 1, dotted(path),
+                                        "a key must be a plain value"))
                 continue
             sub = (*path, key)
             if key in out:

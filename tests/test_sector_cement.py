@@ -1,0 +1,47 @@
+"""Cement end to end on the shipped data: calibration to published 2025 figures, the default
+1.5 °C scenario's budget binding with a positive carbon price, and a near-zero 2050 mix."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.paths import project_paths
+from planner.run import run
+
+
+@pytest.fixture(scope="module")
+def base():
+    return run(["cement"], "base", None, project_paths())
+
+
+@pytest.fixture(scope="module")
+def default():
+    return run(["cement"], "default", None, project_paths())
+
+
+def test_2025_reproduces_published_production_and_co2(base):
+    cal = base.results["calibration"].set_index("quantity")
+    assert set(cal.index) == {"production|cement", "production|clinker", "emissions"}
+    assert cal["within"].all(), cal[["model", "published", "deviation"]]
+    assert cal.at["emissions", "published"] == pytest.approx(2600)  # GCP-CEM 2022, MtCO2
+
+
+def test_default_budget_binds_with_positive_carbon_price(default):
+    d = default.data
+    assert d.budget_mt == pytest.approx(0.084 * 300.2 * 1000)
+    cumulative = default.results["emissions"]["value"].sum()
+    assert cumulative == pytest.approx(d.budget_mt, rel=1e-6)
+    price = default.results["prices"].query("name == 'carbon_price'").set_index("year")["value"]
+    assert (price > 0).all()
+    assert price[2050] > price[2025]  # the present-value price carried forward rises with the discount rate
+
+
+def test_default_2050_clinker_is_near_zero_and_stays_calibrated(default):
+    prod = default.results["production"]
+    near_zero = set(default.data.groups["cement"]["near_zero"])
+    clinker_2050 = prod[(prod.year == 2050) & (prod.output == "clinker")]
+    share = clinker_2050[clinker_2050.technology.isin(near_zero)].value.sum() / clinker_2050.value.sum()
+    assert share > 0.9
+    em = default.results["emissions"].set_index("year")["value"]
+    assert em[2050] < 0.1 * em[2025]
+    assert default.results["calibration"]["within"].all()  # 2025 is history under any scenario
