@@ -94,6 +94,8 @@ class ModelData:
     caps: dict[tuple[str, int], float]
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
+    other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, quantity ('production|<product>' or 'emissions'), year (model year),
     data_year, published (model unit), unit, tolerance, sources"""
@@ -127,6 +129,7 @@ def build_data(inputs: RunInputs) -> ModelData:
 
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
     tech_rows, ty_parts, flow_parts, cohort_rows, retro_rows = [], [], [], [], []
+    other_parts: list[pd.DataFrame] = []
     balance_rows, demand_parts, groups, units = [], [], {}, {}
     for name, sf in inputs.sectors.items():
         units[name] = sf.unit
@@ -165,6 +168,9 @@ def build_data(inputs: RunInputs) -> ModelData:
             ty["capex_counted"] = ty["capex"] * annuity_fraction(n, t.lifetime, r)
             ty_parts.append(ty)
             flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years))
+            for gas, traj in t.other_emissions.items():
+                other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
+                                                 "coef": interpolate(traj, years)}))
             cohort_rows.extend(_cohorts(name, key, t, years, start))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
@@ -221,6 +227,8 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
+    data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
+                            pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     return data

@@ -80,6 +80,8 @@ def extract(d: ModelData, sol: Solution) -> Results:
     emissions["unit"] = "MtCO2"
     t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
+    t["other_emissions"] = _other_emissions(d, act)
+    t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
     t["commodity_use"] = _commodity_use(d, act, per_tech)
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
     t["prices"] = _prices(d, sol, currency)
@@ -163,6 +165,47 @@ def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
     out = out[["sector", "technology", "year", "value", "captured", "scope2"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
+
+
+def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas."""
+    cols = ["sector", "technology", "gas", "year", "value", "unit"]
+    o = d.other_emissions.rename(columns={"tech": "technology"})
+    if o.empty:
+        return pd.DataFrame(columns=cols)
+    out = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
+    out = out.assign(value=out.coef * out.act)
+    out = out[out.value.abs() > TOL].reset_index(drop=True)
+    out["unit"] = "Mt " + out["gas"]
+    return out[cols]
+
+
+def _group_shares(d: ModelData, production: pd.DataFrame, new_capacity: pd.DataFrame) -> pd.DataFrame:
+    """Share of each technology group (and near_zero) in output and in new capacity (sales share).
+
+    ``output_share[g,y] = sum_{k in g} ACT[k,y] / sum_{k with the same output} ACT[k,y]`` and
+    likewise for new capacity, per output commodity of the group's technologies.
+    """
+    cols = ["sector", "group", "output", "metric", "year", "value", "unit"]
+    rows = []
+    for metric, table in (("output_share", production), ("new_capacity_share", new_capacity)):
+        if table.empty:
+            continue
+        outputs = d.techs["output"].to_dict()
+        t = table.assign(output=[outputs[(s, k)] for s, k in zip(table.sector, table.technology)])
+        totals = t.groupby(["sector", "output", "year"])["value"].sum()
+        for s, groups in d.groups.items():
+            for g, members in groups.items():
+                if not members:
+                    continue
+                part = t[(t.sector == s) & t.technology.isin(members)].groupby(["output", "year"])["value"].sum()
+                outs = {outputs[(s, k)] for k in members}
+                for out in outs:
+                    for y in sorted({yy for (ss, oo, yy) in totals.index if ss == s and oo == out}):
+                        tot = totals.get((s, out, y), 0.0)
+                        if tot > TOL:
+                            rows.append((s, g, out, metric, y, float(part.get((out, y), 0.0)) / tot, "share"))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
