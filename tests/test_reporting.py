@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import scenario, widget_sector
 
 
@@ -29,11 +28,13 @@ def test_sales_share_of_a_group(toy):
     )
     sector["groups"] = {"zero": "zero-emission"}
     toy.sector(sector).scenario(scenario())
-    shares = toy.solve().results["group_shares"]
+    out_ = toy.solve()
+    shares = out_.results["group_shares"]
     out = shares.query("group == 'zero' and metric == 'output_share'").set_index("year")["value"]
     assert out[2040] == pytest.approx(0.3)
     sales = shares.query("group == 'near_zero' and metric == 'new_capacity_share'").set_index("year")["value"]
-    assert sales[2030] == pytest.approx(1.0)   # 2 Mt replaced in 2030, all of it zev (0.3 x 10 > 2)
-    # 2031: 2 Mt more to replace; zev may only grow to 3 Mt (30%), diesel builds the other 1 Mt
-    assert sales[2031] == pytest.approx(0.5)
+    # zev runs cheaper: all of it (its 30% cap, 3 Mt) is bought in 2030; diesel replaces the rest
+    assert sales[2030] == pytest.approx(1.0)
     assert sales[2032] == pytest.approx(0.0)
+    new = out_.results["new_capacity"].groupby("technology")["value"].sum()
+    assert new["zev"] == pytest.approx(3.0) and new["diesel"] == pytest.approx(7.0)
