@@ -58,7 +58,6 @@ def _frame(values: dict[Any, float], names: list[str]) -> pd.DataFrame:
 def extract(d: ModelData, sol: Solution) -> Results:
     """All result tables of the contract from a solved model."""
     currency = d.notes.get("currency", "USD")
-    unit = pd.Series(d.units)
     cap = _frame(sol.values.get("CAP", {}), ["sector", "technology", "cohort", "year"])
     act = _frame(sol.values.get("ACT", {}), ["sector", "technology", "year"])
     retro = _frame(sol.values.get("RETRO", {}), ["sector", "retrofit", "cohort", "year"])
@@ -66,6 +65,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
 
     t: dict[str, pd.DataFrame] = {}
     t["production"] = _production(d, act)
+    unit = _output_units(d)
     t["capacity"] = _with_unit(cap.groupby(["sector", "technology", "year"], as_index=False)["value"].sum()
                                .query("value > @TOL"), unit, per_year=True)
     t["new_capacity"] = _new_capacity(d, cap, unit)
@@ -90,9 +90,15 @@ def extract(d: ModelData, sol: Solution) -> Results:
     return Results(objective=float(sol.objective or 0.0), tables=t)
 
 
-def _with_unit(df: pd.DataFrame, unit: pd.Series, per_year: bool = False) -> pd.DataFrame:
+def _output_units(d: ModelData) -> dict[tuple[str, str], str]:
+    """Unit of each technology's activity: the unit of the commodity it makes."""
+    units = d.balances["unit"].to_dict()
+    return {(s, k): units.get((s, out), d.units[s]) for (s, k), out in d.techs["output"].items()}
+
+
+def _with_unit(df: pd.DataFrame, unit: dict[tuple[str, str], str], per_year: bool = False) -> pd.DataFrame:
     df = df.reset_index(drop=True).copy()
-    df["unit"] = df["sector"].map(unit) + ("/yr" if per_year else "")
+    df["unit"] = [unit[(s, k)] + ("/yr" if per_year else "") for s, k in zip(df.sector, df.technology)]
     return df[["sector", "technology", "year", "value", "unit"]]
 
 
@@ -106,7 +112,7 @@ def _production(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
     return out[["sector", "technology", "year", "value", "unit", "output"]]
 
 
-def _new_capacity(d: ModelData, cap: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+def _new_capacity(d: ModelData, cap: pd.DataFrame, unit: dict[tuple[str, str], str]) -> pd.DataFrame:
     kind = d.cohorts["kind"]
     c = cap.merge(kind.rename("kind").reset_index().rename(columns={"tech": "technology"}),
                   on=["sector", "technology", "cohort"], how="left")
@@ -114,18 +120,19 @@ def _new_capacity(d: ModelData, cap: pd.DataFrame, unit: pd.Series) -> pd.DataFr
     return _with_unit(new[["sector", "technology", "year", "value"]], unit, per_year=True)
 
 
-def _retrofits(d: ModelData, retro: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+def _retrofits(d: ModelData, retro: pd.DataFrame, unit: dict[tuple[str, str], str]) -> pd.DataFrame:
     cols = ["sector", "retrofit", "from", "to", "cohort", "year", "value", "unit"]
     r = retro[retro.value > TOL]
     if r.empty:
         return pd.DataFrame(columns=cols)
     moves = d.retrofit_moves[["sector", "retrofit", "from_tech", "to_tech"]].drop_duplicates(["sector", "retrofit"])
     r = r.merge(moves, on=["sector", "retrofit"], how="left").rename(columns={"from_tech": "from", "to_tech": "to"})
-    r["unit"] = r["sector"].map(unit) + "/yr"
+    r["unit"] = [unit[(s, k)] + "/yr" for s, k in zip(r.sector, r["from"])]
     return r[cols].reset_index(drop=True)
 
 
-def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame, unit: pd.Series) -> pd.DataFrame:
+def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
+             unit: dict[tuple[str, str], str]) -> pd.DataFrame:
     """Early retirement (capacity dropped while in service) and end of life, per technology-year."""
     cols = ["sector", "technology", "year", "value", "unit", "kind"]
     years = d.years
@@ -154,7 +161,7 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame, unit: pd.Seri
             rows.append((s, k, y2, drop, "early"))
     out = pd.DataFrame(rows, columns=["sector", "technology", "year", "value", "kind"])
     out = out.groupby(["sector", "technology", "year", "kind"], as_index=False)["value"].sum()
-    out["unit"] = out["sector"].map(unit) + "/yr"
+    out["unit"] = [unit[(s, k)] + "/yr" for s, k in zip(out.sector, out.technology)]
     return out[cols]
 
 

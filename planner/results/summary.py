@@ -24,7 +24,8 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
     t.add_column("MtCO2/yr", justify="right")
     t.add_column(f"carbon price {currency}/tCO2", justify="right")
     for y in em:
-        t.add_row(y, f"{em[y]:,.0f}", f"{cp.get(y, 0.0):,.0f}")
+        t.add_row(y, f"{em[y] + 0.0:,.0f}".replace("-0", "0") if abs(em[y]) < 0.5 else f"{em[y]:,.0f}",
+                  f"{cp.get(y, 0.0):,.0f}")
     console.print(t)
     cum = headline["cumulative_emissions"] / 1000
     if d.budget_mt is not None:
