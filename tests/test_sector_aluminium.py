@@ -1,0 +1,68 @@
+"""The shipped aluminium sector: calibration against published 2025 figures, and behaviour
+under a rising carbon price (captive coal leaves, inert anodes take over, emissions fall)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from planner.paths import project_paths
+from planner.run import run
+
+SMELTERS_PREFIX = "smelter_"
+
+
+def _production(outcome, year: int) -> dict[str, float]:
+    p = outcome.results["production"]
+    p = p[(p.sector == "aluminium") & (p.year == year)]
+    return p.groupby("technology")["value"].sum().to_dict()
+
+
+def _emissions(outcome, year: int) -> float:
+    e = outcome.results["emissions"]
+    return float(e[(e.sector == "aluminium") & (e.year == year)]["value"].sum())
+
+
+@pytest.fixture(scope="module")
+def base():
+    return run(["aluminium"], "base", None, project_paths())
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory):
+    path = Path(tmp_path_factory.mktemp("al")) / "al_carbon_price.yaml"
+    path.write_text(yaml.safe_dump({"name": "al_carbon_price", "extends": "base",
+                                    "carbon_price": {2025: 0, 2050: 300}}))
+    return run(["aluminium"], str(path), None, project_paths())
+
+
+def test_calibration_within_tolerance(base):
+    cal = base.results["calibration"]
+    cal = cal[cal.sector == "aluminium"]
+    assert set(cal.quantity) == {"production|aluminium", "emissions"}
+    for _, row in cal.iterrows():
+        assert row.within, f"{row.quantity}: model {row.model:.1f} vs published {row.published:.1f}"
+
+
+def test_2025_primary_output_and_power_mix(base):
+    made = _production(base, 2025)
+    primary = sum(v for k, v in made.items() if k.startswith(SMELTERS_PREFIX))
+    assert primary == pytest.approx(72.76, rel=0.01)  # IAI 2024 primary production
+    captive = made.get("smelter_carbon_coal", 0) + made.get("smelter_carbon_gas", 0)
+    assert captive / primary == pytest.approx(0.49, abs=0.01)  # Tan et al. 2025
+    assert made["secondary_gas"] == pytest.approx(40.5, rel=0.01)  # scrap-limited
+
+
+def test_carbon_price_decarbonises(base, priced):
+    e25, e50 = _emissions(priced, 2025), _emissions(priced, 2050)
+    assert e25 == pytest.approx(_emissions(base, 2025), rel=1e-6)  # no price in 2025
+    assert e50 < 0.10 * e25
+    assert _emissions(priced, 2040) < _emissions(base, 2040)
+    made = _production(priced, 2050)
+    total = sum(made.values()) - sum(v for k, v in made.items() if k.startswith("alumina_"))
+    inert = made.get("smelter_inert_renewable", 0) + made.get("smelter_inert_grid", 0)
+    assert inert / total > 0.4
+    assert made.get("smelter_carbon_coal", 0) == pytest.approx(0, abs=1e-6)
+    assert made.get("alumina_coal", 0) == pytest.approx(0, abs=1e-6)
