@@ -1,0 +1,70 @@
+"""Shipping end to end on the shipped data: calibration to published 2025 figures under the base
+scenario, and under a rising carbon price a switch to zero-emission fuels with CO2 near zero in
+2050, methane slip reported for LNG ships and 2025 unchanged."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from planner.paths import project_paths
+from planner.run import run
+
+# Fuel supply technologies that only pass oil on to dual-fuel ships (not a primary fuel).
+OIL_MODE = {"methanol_ship_oil_mode", "ammonia_ship_oil_mode"}
+
+
+@pytest.fixture(scope="module")
+def base():
+    return run(["shipping"], "base", None, project_paths())
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scenarios") / "shipping_carbon_price.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": "shipping_carbon_price", "extends": "base",
+        "carbon_price": {2025: 0, 2030: 200, 2040: 500, 2050: 500},
+    }))
+    return run(["shipping"], str(path), None, project_paths())
+
+
+def test_2025_reproduces_published_activity_and_co2(base):
+    cal = base.results["calibration"].set_index("quantity")
+    assert set(cal.index) == {"production|sea_freight", "emissions"}
+    assert cal["within"].all(), cal[["model", "published", "deviation"]]
+    assert cal.at["emissions", "published"] == pytest.approx(1056)  # Fourth IMO GHG Study, 2018
+    assert cal.at["production|sea_freight", "model"] == pytest.approx(122533, rel=1e-6)
+
+
+def test_base_stays_fossil_and_grows(base):
+    em = base.results["emissions"].set_index("year")["value"]
+    assert em[2050] > em[2025]  # demand growth outpaces the 1%/yr efficiency gain
+
+
+def test_carbon_price_brings_zero_emission_fuels(priced):
+    d = priced.data
+    em = priced.results["emissions"].set_index("year")["value"]
+    assert em[2050] < 0.05 * em[2025]
+    assert priced.results["calibration"]["within"].all()  # 2025 is history under any price
+
+    prod = priced.results["production"]
+    fuels = prod[(prod.output != "sea_freight") & ~prod.technology.isin(OIL_MODE)]
+    zero = set(d.groups["shipping"]["zero_emission_fuels"]) | set(d.groups["shipping"]["near_zero"])
+    total = fuels.groupby("year")["value"].sum()
+    clean = fuels[fuels.technology.isin(zero)].groupby("year")["value"].sum()
+    share = clean.reindex(total.index, fill_value=0.0) / total
+    assert share[2025] == pytest.approx(0.0, abs=1e-6)
+    assert share[2050] > 0.95
+
+    ships = prod[(prod.output == "sea_freight") & (prod.year == 2050)]
+    capable = set(d.groups["shipping"]["zero_emission_capable_ships"])
+    assert ships[ships.technology.isin(capable)].value.sum() > 0.5 * ships.value.sum()
+
+
+def test_methane_slip_is_reported_for_lng_ships(base):
+    other = base.results["other_emissions"]
+    ch4_2025 = other[(other.gas == "CH4") & (other.year == 2025)]
+    assert set(ch4_2025.technology) == {"lng_dual_fuel_fleet"}
+    # 697 PJ of LNG x 3% slip / 48 GJ/t = 0.44 Mt CH4
+    assert ch4_2025.value.sum() == pytest.approx(0.436, rel=0.02)
