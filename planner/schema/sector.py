@@ -67,8 +67,9 @@ class Technology(Strict):
     unit of activity. `capture_rate` is the share of all CO2 formed at the site (fuel, process
     and biogenic) that is captured; `process_capture_rate` the share of process CO2 captured
     on top (e.g. direct separation of calcination CO2). `other_emissions` are non-CO2 gases
-    (e.g. ``CH4: 0.002`` t per unit of activity, such as methane slip), reported in
-    `other_emissions.csv` but not counted against the CO2 budget.
+    (e.g. methane slip) in the units of the CO2 coefficients: Mt of gas per unit of activity, i.e.
+    t/t for activity in Mt or kg/tkm for activity in Gtkm. They are reported in
+    `other_emissions.csv` (Mt of gas) but not counted against the CO2 budget.
     """
 
     name: str
