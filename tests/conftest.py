@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.paths import ProjectPaths
+from planner.paths import ProjectPaths, project_paths
 from planner.run import RunOutcome, run
 
 COMMODITIES: dict[str, Any] = {
@@ -86,3 +86,15 @@ def table(outcome: RunOutcome, name: str, **where: Any) -> Any:
     for key, value in where.items():
         t = t[t[key] == value]
     return t.groupby("year")["value"].sum()
+
+
+def shipped(sectors: list[str], scenario: str = "base", folder: Path | None = None, **child: Any) -> RunOutcome:
+    """Solve the shipped sectors under a shipped scenario, or, given `child` keys, under a child of
+    it written to `folder` (e.g. ``carbon_price={2025: 0, 2050: 300}``). Nothing is written to results."""
+    if child:
+        assert folder is not None, "a child scenario needs a folder to be written to"
+        name = f"{scenario}-child"
+        path = folder / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"name": name, "extends": scenario, **child}), encoding="utf-8")
+        scenario = str(path)
+    return run(sectors, scenario, None, project_paths())

@@ -3,13 +3,8 @@ under a rising carbon price (captive coal leaves, inert anodes take over, emissi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 SMELTERS_PREFIX = "smelter_"
 
@@ -27,15 +22,12 @@ def _emissions(outcome, year: int) -> float:
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["aluminium"], "base", None, project_paths())
+    return shipped(["aluminium"])
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    path = Path(tmp_path_factory.mktemp("al")) / "al_carbon_price.yaml"
-    path.write_text(yaml.safe_dump({"name": "al_carbon_price", "extends": "base",
-                                    "carbon_price": {2025: 0, 2050: 300}}))
-    return run(["aluminium"], str(path), None, project_paths())
+    return shipped(["aluminium"], folder=tmp_path_factory.mktemp("aluminium"), carbon_price={2025: 0, 2050: 300})
 
 
 def test_calibration_within_tolerance(base):

@@ -3,27 +3,18 @@ business-as-usual growth of emissions, and a carbon price that moves the fleet o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["aviation"], "base", None, project_paths())
+    return shipped(["aviation"])
 
 
 @pytest.fixture(scope="module")
-def priced(tmp_path_factory: pytest.TempPathFactory):
-    folder: Path = tmp_path_factory.mktemp("aviation")
-    path = folder / "aviation_price.yaml"
-    path.write_text(yaml.safe_dump({"name": "aviation_price", "extends": "base",
-                                    "carbon_price": {2025: 0, 2050: 300}}), encoding="utf-8")
-    return run(["aviation"], str(path), None, project_paths())
+def priced(tmp_path_factory):
+    return shipped(["aviation"], folder=tmp_path_factory.mktemp("aviation"), carbon_price={2025: 0, 2050: 300})
 
 
 def _by_tech(outcome, year: int, output: str):

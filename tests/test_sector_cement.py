@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 import pytest
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["cement"], "base", None, project_paths())
+    return shipped(["cement"])
 
 
 @pytest.fixture(scope="module")
 def default():
-    return run(["cement"], "default", None, project_paths())
+    return shipped(["cement"], "default")
 
 
 def test_2025_reproduces_published_production_and_co2(base):

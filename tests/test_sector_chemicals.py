@@ -4,23 +4,17 @@ figures in 2025, the 2025 route mix, and the response to a rising carbon price."
 from __future__ import annotations
 
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["chemicals"], "base", None, project_paths())
+    return shipped(["chemicals"])
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("scenarios") / "chem_carbon_price.yaml"
-    path.write_text(yaml.safe_dump({"name": "chem_carbon_price", "extends": "base",
-                                    "carbon_price": {2025: 0, 2050: 300}}), encoding="utf-8")
-    return run(["chemicals"], str(path), None, project_paths())
+    return shipped(["chemicals"], folder=tmp_path_factory.mktemp("chemicals"), carbon_price={2025: 0, 2050: 300})
 
 
 def _shares(outcome, product: str, year: int):

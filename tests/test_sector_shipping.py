@@ -5,10 +5,7 @@ scenario, and under a rising carbon price a switch to zero-emission fuels with C
 from __future__ import annotations
 
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 # Fuel supply technologies that only pass oil on to dual-fuel ships (not a primary fuel).
 OIL_MODE = {"methanol_ship_oil_mode", "ammonia_ship_oil_mode"}
@@ -16,17 +13,13 @@ OIL_MODE = {"methanol_ship_oil_mode", "ammonia_ship_oil_mode"}
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["shipping"], "base", None, project_paths())
+    return shipped(["shipping"])
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("scenarios") / "shipping_carbon_price.yaml"
-    path.write_text(yaml.safe_dump({
-        "name": "shipping_carbon_price", "extends": "base",
-        "carbon_price": {2025: 0, 2030: 200, 2040: 500, 2050: 500},
-    }))
-    return run(["shipping"], str(path), None, project_paths())
+    return shipped(["shipping"], folder=tmp_path_factory.mktemp("shipping"),
+                   carbon_price={2025: 0, 2030: 200, 2040: 500, 2050: 500})
 
 
 def test_2025_reproduces_published_activity_and_co2(base):

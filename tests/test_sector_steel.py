@@ -4,30 +4,17 @@ lock-in without a climate constraint, and a near-zero 2050 mix under a rising ca
 from __future__ import annotations
 
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped, table
 
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["steel"], "base", None, project_paths())
+    return shipped(["steel"])
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("steel") / "steel_price.yaml"
-    path.write_text(yaml.safe_dump({"name": "steel_price", "extends": "base",
-                                    "carbon_price": {2025: 0, 2050: 300}}), encoding="utf-8")
-    return run(["steel"], str(path), None, project_paths())
-
-
-def _by_year(outcome, table, **where):
-    t = outcome.results[table]
-    for key, value in where.items():
-        t = t[t[key] == value]
-    return t.groupby("year")["value"].sum()
+    return shipped(["steel"], folder=tmp_path_factory.mktemp("steel"), carbon_price={2025: 0, 2050: 300})
 
 
 def test_2025_reproduces_published_production_and_co2(base):
@@ -39,17 +26,17 @@ def test_2025_reproduces_published_production_and_co2(base):
 
 
 def test_without_climate_policy_blast_furnaces_are_relined(base):
-    em = _by_year(base, "emissions")
+    em = table(base, "emissions")
     assert em[2050] > 0.7 * em[2025]
-    reline = _by_year(base, "new_capacity", technology="bf_bof_reline")
+    reline = table(base, "new_capacity", technology="bf_bof_reline")
     assert reline.max() <= 82.45 + 1e-6  # only furnaces at the end of a campaign
     assert reline.sum() > 1000
-    scrap = _by_year(base, "commodity_use", commodity="steel_scrap")
+    scrap = table(base, "commodity_use", commodity="steel_scrap")
     assert scrap[2050] <= 1451.6 + 1e-6  # MPP BAU scrap availability
 
 
 def test_carbon_price_moves_the_mix_to_near_zero_routes(priced):
-    em = _by_year(priced, "emissions")
+    em = table(priced, "emissions")
     assert em[2050] < 0.2 * em[2025]
     prod = priced.results["production"]
     near_zero = set(priced.data.groups["steel"]["near_zero"])

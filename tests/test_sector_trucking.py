@@ -5,23 +5,17 @@ with zero-emission trucks taking the sales."""
 from __future__ import annotations
 
 import pytest
-import yaml
-
-from planner.paths import project_paths
-from planner.run import run
+from conftest import shipped
 
 
 @pytest.fixture(scope="module")
 def base():
-    return run(["trucking"], "base", None, project_paths())
+    return shipped(["trucking"])
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trucking") / "trucking_cp300.yaml"
-    path.write_text(yaml.safe_dump({"name": "trucking_cp300", "extends": "base",
-                                    "carbon_price": {2025: 0, 2050: 300}}), encoding="utf-8")
-    return run(["trucking"], str(path), None, project_paths())
+    return shipped(["trucking"], folder=tmp_path_factory.mktemp("trucking"), carbon_price={2025: 0, 2050: 300})
 
 
 def test_2025_reproduces_published_tkm_and_co2(base):

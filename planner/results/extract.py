@@ -329,20 +329,20 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
     cumulative = sum(em.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
     prod = res["production"]
     mix = {}
-    for y in _report_years(d, (2030, 2050)):
+    for y in report_years(d, (2030, 2050)):
         p = prod[prod.year == y].groupby(["sector", "technology"])["value"].sum()
         mix[str(y)] = {f"{s}|{k}": float(v) for (s, k), v in p.items()}
     return {
         "objective": res.objective,
-        "emissions": {str(y): float(em.get(y, 0.0)) for y in _report_years(d, (2025, 2030, 2040, 2050))},
+        "emissions": {str(y): float(em.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
         "budget": d.budget_mt,
-        "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in _report_years(d, (2025, 2030, 2040, 2050))},
+        "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "production_mix": mix,
     }
 
 
-def _report_years(d: ModelData, wanted: tuple[int, ...]) -> list[int]:
+def report_years(d: ModelData, wanted: tuple[int, ...]) -> list[int]:
     """The model years that stand for `wanted` calendar years (the period containing each)."""
     out = []
     for w in wanted:

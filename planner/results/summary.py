@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.data import ModelData
-from planner.results.extract import Results
+from planner.results.extract import Results, report_years
 
 
 def print_summary(console: Console, d: ModelData, res: Results, headline: dict, timings: dict[str, float],
@@ -24,8 +24,7 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
     t.add_column("MtCO2/yr", justify="right")
     t.add_column(f"carbon price {currency}/tCO2", justify="right")
     for y in em:
-        t.add_row(y, f"{em[y] + 0.0:,.0f}".replace("-0", "0") if abs(em[y]) < 0.5 else f"{em[y]:,.0f}",
-                  f"{cp.get(y, 0.0):,.0f}")
+        t.add_row(y, f"{round(em[y]):,}", f"{cp.get(y, 0.0):,.0f}")  # an int never prints as -0
     console.print(t)
     cum = headline["cumulative_emissions"] / 1000
     if d.budget_mt is not None:
@@ -64,7 +63,7 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
 
 def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
     """Output by technology in 2030 and 2050, with its share of the commodity it makes."""
-    years = [int(y) for y in res_years(d, (2030, 2050))]
+    years = report_years(d, (2030, 2050))
     prod = res["production"]
     t = Table(title="Production mix", title_justify="left")
     t.add_column("sector")
@@ -91,8 +90,3 @@ def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
             t.add_row(names.get(s, s), out, k, *cells)
     return t
 
-
-def res_years(d: ModelData, wanted: tuple[int, ...]) -> list[int]:
-    from planner.results.extract import _report_years
-
-    return _report_years(d, wanted)
