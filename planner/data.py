@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +101,19 @@ class ModelData:
     data_year, published (model unit), unit, tolerance, sources"""
     input_hash: str = ""
     notes: dict[str, str] = field(default_factory=dict)
+    budget_mode: str | None = None
+    """'optimal' | 'shares' | 'price' (see schema.scenario.Budget), None without a budget"""
+    budget_rows: dict[str, float] = field(default_factory=dict)
+    """the budget constraints, MtCO2: {'all': B} (optimal), {sector: B_s} (shares), {} (price)"""
+    sector_budgets: dict[str, float] = field(default_factory=dict)
+    """each sector's own budget (given or split), MtCO2; the yardstick of its implied share"""
+    global_remaining_mt: float | None = None
+    pools: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["name", "unit", "cumulative_limit"]))
+    """index pool: name, unit, cumulative_limit"""
+    pool_members: dict[str, dict[str, float]] = field(default_factory=dict)
+    """pool -> {commodity: pool units per unit bought}, members bought in this run only"""
+    pool_limit: dict[tuple[str, int], float] = field(default_factory=dict)
+    """(pool, year) -> annual limit (pool unit per year), where one applies"""
 
     @property
     def end_year(self) -> int:
@@ -204,13 +217,17 @@ def build_data(inputs: RunInputs) -> ModelData:
         raise InputError(problems)
 
     budget_mt, budget_years, include2 = None, [], False
-    if sc.budget is not None:
-        values = [sc.budget.sector_budget_mt(s) for s in inputs.sectors]
-        if all(v is not None for v in values):
-            budget_mt = float(sum(values))  # type: ignore[arg-type]
-            b0, b1 = sc.budget.start or start, sc.budget.end or end
-            budget_years = [y for y in years if b0 <= y <= b1]
-            include2 = sc.budget.include_scope2
+    sector_budgets = _sector_budgets(inputs)
+    budget_rows: dict[str, float] = {}
+    mode = None
+    if sector_budgets:
+        assert sc.budget is not None
+        mode = sc.budget.mode
+        budget_mt = float(sum(sector_budgets.values()))
+        b0, b1 = sc.budget.start or start, sc.budget.end or end
+        budget_years = [y for y in years if b0 <= y <= b1]
+        include2 = sc.budget.include_scope2
+        budget_rows = {"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode]
     caps: dict[tuple[str, int], float] = {}
     for key, traj in sc.annual_caps.items():
         if key == "all" or key in inputs.sectors:
@@ -231,7 +248,83 @@ def build_data(inputs: RunInputs) -> ModelData:
                             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
+    data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
+    data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
+    data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
     return data
+
+
+def _sector_budgets(inputs: RunInputs) -> dict[str, float]:
+    """Each sector's budget in MtCO2 (empty if the scenario gives none for the run's sectors).
+
+    With ``split: current_emissions`` the run's total is shared in proportion to the sectors'
+    published current emissions (their calibration figures).
+    """
+    b = inputs.scenario.budget
+    if b is None:
+        return {}
+    given = {s: b.sector_budget_mt(s) for s in inputs.sectors}
+    if any(v is None for v in given.values()):
+        return {}
+    out = {s: float(v) for s, v in given.items()}  # type: ignore[arg-type]
+    if b.split == "current_emissions":
+        current = {}
+        for s, sf in inputs.sectors.items():
+            fig = sf.calibration.emissions if sf.calibration else None
+            if fig is None:  # reported with its line by schema.load.check_scenario
+                raise InputError([Problem("scenario", None, "budget.split",
+                                          f"models/{s}.yaml has no calibration.emissions")])
+            current[s] = fig.value * CALIBRATION_UNITS[fig.unit]
+        total, weight = sum(out.values()), sum(current.values())
+        out = {s: total * current[s] / weight for s in out}
+    return out
+
+
+def _pools(inputs: RunInputs, commodities: pd.DataFrame,
+           years: list[int]) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
+    """Pools of the commodity file with the scenario's overrides, restricted to members in the run."""
+    shipped = inputs.commodities.pools
+    rows, members, limits = [], {}, {}
+    for name in list(shipped) + [p for p in inputs.scenario.pools if p not in shipped]:
+        base = shipped[name].model_dump() if name in shipped else {}
+        ov = inputs.scenario.pools.get(name)
+        spec = {**base, **({k: v for k, v in ov.model_dump(exclude_unset=True).items()} if ov else {})}
+        mine = {c: f for c, f in spec["members"].items() if c in commodities.index}
+        if not mine or (spec.get("limit") is None and spec.get("cumulative_limit") is None):
+            continue
+        rows.append({"pool": name, "name": spec.get("name") or name, "unit": spec["unit"],
+                     "cumulative_limit": spec.get("cumulative_limit")})
+        members[name] = mine
+        if spec.get("limit") is not None:
+            for y, v in zip(years, interpolate(spec["limit"], years)):
+                limits[(name, y)] = float(v)
+    table = pd.DataFrame(rows, columns=["pool", "name", "unit", "cumulative_limit"]).set_index("pool")
+    return table, members, limits
+
+
+def restrict(d: ModelData, sector: str) -> ModelData:
+    """The part of a run's data that belongs to one sector, for solving it on its own.
+
+    Shared rows keep the run's right-hand sides: a budget over all sectors keeps the run's total,
+    commodity, pool and 'all' caps keep their limits. Solved alone, the sector's model holds each
+    shared row with only its own terms; the decomposition (planner/decompose.py) frees those rows
+    and prices them instead.
+    """
+    def mine(df: pd.DataFrame) -> pd.DataFrame:
+        if "sector" in df.columns:
+            return df[df["sector"] == sector]
+        return df[df.index.get_level_values("sector") == sector]
+
+    return replace(
+        d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
+        flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
+        balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
+        caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
+        groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
+        calibration=mine(d.calibration),
+        budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},
+        sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
+    )
 
 
 def _calibration(inputs: RunInputs) -> pd.DataFrame:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from planner.data import ModelData, build_data
+from planner.data import ModelData, build_data, restrict
+from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import SolveFailed
 from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import iamc_table
+from planner.results.sharing import budget_shares
 from planner.results.write import write_run
 from planner.schema.load import RunInputs, load_run
+from planner.schema.scenario import SolverOptions
 from planner.solve import Solution, Status, solve
 
 
@@ -53,14 +56,16 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
     t_load = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    model, _ix = build_model(data)
-    t_build = time.perf_counter() - t1
-    sol = solve(model, inputs.scenario.solver)
-    timings = {"load": t_load, "build": t_build, **sol.timings}
-    if sol.status != Status.OPTIMAL:
-        raise SolveFailed(sol.status.value, explain_failure(data, inputs, sol))
+    sol = solve_data(data, inputs.scenario.solver)
+    timings = {"load": t_load, **sol.timings}
     res = extract(data, sol)
+    reference = None
+    if data.budget_mode == "shares" and len(data.sectors) > 1:
+        optimal = replace(data, budget_mode="optimal", budget_rows={"all": float(data.budget_mt or 0.0)})
+        ref_sol = solve_data(optimal, inputs.scenario.solver)
+        reference = extract(optimal, ref_sol)
+        timings["reference_solve"] = sum(ref_sol.timings.values())
+    res.tables["budget_shares"] = budget_shares(data, res, reference)
     names = {s: sf.name for s, sf in inputs.sectors.items()}
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), names)
     if out is not None:
@@ -70,6 +75,28 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True), extra)
         outcome.folder = folder
     return outcome
+
+
+def separately(d: ModelData, options: SolverOptions) -> bool:
+    """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP."""
+    return len(d.sectors) > 1 and (options.decompose or d.budget_mode in ("shares", "price"))
+
+
+def solve_data(d: ModelData, options: SolverOptions) -> Solution:
+    """Solve a run's data, jointly or by decomposition; a failure raises SolveFailed, explained."""
+    if separately(d, options):
+        try:
+            return solve_decomposed(d, options)
+        except DecompositionFailed as exc:
+            raise SolveFailed(exc.status.value, explain_decomposition(d, options, exc)) from None
+    t1 = time.perf_counter()
+    model, _ix = build_model(d)
+    t_build = time.perf_counter() - t1
+    sol = solve(model, options)
+    sol.timings = {"build": t_build, **sol.timings}
+    if sol.status != Status.OPTIMAL:
+        raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
+    return sol
 
 
 def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str, float], headline: dict) -> dict:
@@ -86,6 +113,8 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "inputs": [str(p) for p in inputs.files],
         "size": sol.size,
         "budget_mt": d.budget_mt,
+        "budget_mode": d.budget_mode,
+        "solution_method": sol.info or {"method": "one joint LP"},
         "headline": headline,
     }
 
@@ -100,11 +129,36 @@ def versions() -> dict[str, str]:
     return out
 
 
-def explain_failure(d: ModelData, inputs: RunInputs, sol: Solution) -> str:
+def explain_decomposition(d: ModelData, options: SolverOptions, exc: DecompositionFailed) -> str:
+    """A failed decomposition in the scenario's terms."""
+    who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)}, solved sector by sector)"
+    if exc.sector is not None:
+        alone = restrict(d, exc.sector)
+        return explain_failure(alone, options, Solution(exc.status, None, {}))
+    if exc.status == Status.TIME_LIMIT:
+        return f"{who}: {exc.message}"
+    parts = []
+    for (name, idx), over in exc.excess.items():
+        if name == "budget":
+            parts.append(f"the {d.budget_description()} cannot be met: the lowest cumulative emissions "
+                         f"reachable are {(d.budget_rows[idx] + over) / 1000:.2f} GtCO2, {over / 1000:.2f} GtCO2 over")
+        elif name == "annual_cap":
+            parts.append(f"the annual emission cap on all sectors in {idx[1]} is missed by {over:.1f} MtCO2")
+        else:
+            parts.append(f"the shared {name.replace('_', ' ')} of {_row_label(idx)} is exceeded by {over:,.1f}")
+    return (f"{who} is infeasible: {'; '.join(parts)}. With the scenario's technologies, availability years "
+            "and build-rate limits, the sectors together cannot do better. Loosen the budget, caps or limits.")
+
+
+def _row_label(idx: object) -> str:
+    return " in ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
+
+
+def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
     """A failed solve in the scenario's terms (see module docstring)."""
     who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)})"
     if sol.status == Status.TIME_LIMIT:
-        return (f"{who}: HiGHS stopped at the time limit ({inputs.scenario.solver.time_limit} s) before "
+        return (f"{who}: HiGHS stopped at the time limit ({options.time_limit} s) before "
                 "proving an optimum. Raise solver.time_limit in the scenario.")
     if sol.status == Status.UNBOUNDED:
         return (f"{who}: the problem is unbounded: some activity earns money without limit. Look for a "
@@ -112,15 +166,17 @@ def explain_failure(d: ModelData, inputs: RunInputs, sol: Solution) -> str:
     if sol.status != Status.INFEASIBLE:
         return f"{who}: HiGHS failed ({sol.message})."
     elastic, _ = build_model(d, elastic=True)
-    esol = solve(elastic, inputs.scenario.solver)
+    esol = solve(elastic, options)
     if esol.status != Status.OPTIMAL:
         return (f"{who} is infeasible even without its carbon budget and caps: demand cannot be met with "
                 "the existing stock, the technologies' availability years, build-rate limits and supply limits.")
     parts = []
-    over = esol.values.get("budget_slack", {}).get(None, 0.0)
-    if over > 1e-6:
-        parts.append(f"the {d.budget_description()} cannot be met: the lowest cumulative emissions reachable "
-                     f"are {(d.budget_mt + over) / 1000:.2f} GtCO2, {over / 1000:.2f} GtCO2 over the budget")
+    for b, over in esol.values.get("budget_slack", {}).items():
+        if over > 1e-6:
+            limit = d.budget_rows[b]
+            what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2 (mode shares)"
+            parts.append(f"the {what} cannot be met: the lowest cumulative emissions reachable "
+                         f"are {(limit + over) / 1000:.2f} GtCO2, {over / 1000:.2f} GtCO2 over the budget")
     caps = {k: v for k, v in esol.values.get("cap_slack", {}).items() if v > 1e-6}
     if caps:
         listed = ", ".join(f"{who_} {y} (by {v:.1f} MtCO2)" for (who_, y), v in sorted(caps.items())[:6])

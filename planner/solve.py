@@ -61,6 +61,8 @@ class Solution:
     duals: dict[str, dict[Any, float]] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     message: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+    """how the solution was found when it is not one LP (the decomposition's rounds and bounds)"""
 
 
 @dataclass
@@ -164,20 +166,73 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None) -> Sol
     t1 = time.perf_counter()
     h.run()
     t2 = time.perf_counter()
-    timings = {"transfer": t1 - t0, "solve": t2 - t1}
+    return read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
+
+
+def read_solution(h: highspy.Highs, lp: CompiledLP, timings: dict[str, float]) -> Solution:
+    """A solved HiGHS instance's outcome as a `Solution` (values and duals by component and index)."""
     status = _STATUS.get(h.getModelStatus(), Status.ERROR)
     size = {"columns": len(lp.cost), "rows": len(lp.row_lower), "nonzeros": len(lp.a_value)}
     message = h.modelStatusToString(h.getModelStatus())
     if status != Status.OPTIMAL:
         return Solution(status, None, timings, size=size, message=message)
     sol = h.getSolution()
-    values: dict[str, dict[Any, float]] = {}
-    for (name, idx), x in zip(lp.columns, sol.col_value):
-        values.setdefault(name, {})[idx] = x
-    for (name, idx), x in lp.fixed.items():
-        values.setdefault(name, {})[idx] = x
+    values = named_values(lp, np.asarray(sol.col_value))
     duals: dict[str, dict[Any, float]] = {}
     for (name, idx), y in zip(lp.rows, sol.row_dual):
         duals.setdefault(name, {})[idx] = y
     objective = h.getInfo().objective_function_value
     return Solution(status, objective, timings, values, duals, size, message)
+
+
+def named_values(lp: CompiledLP, x: np.ndarray) -> dict[str, dict[Any, float]]:
+    """Column values keyed by component and index, with the variables the compiler fixed."""
+    values: dict[str, dict[Any, float]] = {}
+    for (name, idx), v in zip(lp.columns, x.tolist()):
+        values.setdefault(name, {})[idx] = v
+    for (name, idx), v in lp.fixed.items():
+        values.setdefault(name, {})[idx] = v
+    return values
+
+
+class ResolvableLP:
+    """One compiled LP kept in HiGHS and solved again with other column costs (warm start).
+
+    Used by the price decomposition: a sector's LP is built and passed once; each round changes
+    the costs of the columns that shared rows touch and re-solves from the previous basis.
+    """
+
+    def __init__(self, lp: CompiledLP, options: SolverOptions) -> None:
+        self.lp = lp
+        self.highs = pass_to_highs(lp, options)
+        self._all = np.arange(len(lp.cost), dtype=np.int32)
+
+    def free_rows(self, rows: np.ndarray) -> None:
+        """Drop the bounds of these rows (they are priced instead of enforced)."""
+        n = len(rows)
+        inf = highspy.kHighsInf
+        self.highs.changeRowsBounds(n, rows.astype(np.int32), np.full(n, -inf), np.full(n, inf))
+
+    def solve_with_costs(self, cost: np.ndarray) -> tuple[Status, np.ndarray | None, float]:
+        """Re-solve with column costs `cost`; returns status, column values and objective."""
+        self.highs.changeColsCost(len(cost), self._all, cost.astype(float))
+        self.highs.run()
+        status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
+        if status != Status.OPTIMAL:
+            return status, None, float("nan")
+        x = np.asarray(self.highs.getSolution().col_value)
+        return status, x, float(cost @ x + self.lp.offset)
+
+    def row_duals(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().row_dual)
+
+
+def solve_arrays(lp: CompiledLP) -> tuple[Status, np.ndarray, np.ndarray, float]:
+    """Solve a small LP given as arrays (the decomposition's master): values, row duals, objective."""
+    h = pass_to_highs(lp, SolverOptions())
+    h.run()
+    status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+    if status != Status.OPTIMAL:
+        return status, np.array([]), np.array([]), float("nan")
+    sol = h.getSolution()
+    return status, np.asarray(sol.col_value), np.asarray(sol.row_dual), h.getInfo().objective_function_value

@@ -5,9 +5,11 @@ Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
 Constraints:
   definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
                data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2)
-  budget:      sum_{s in run} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B
-               (MtCO2). Its dual, negated, is the carbon price in present-value USD/tCO2; the
-               price in year y is that divided by the discount factor df[y] (Hotelling path).
+  budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B_b
+               (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
+               sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
+               negated, is the carbon price in present-value USD/tCO2; the price in year y is
+               that divided by the discount factor df[y] (Hotelling path).
   annual caps: EM[s,y] <= cap[s,y] for a sector, or sum_s EM[s,y] <= cap['all',y].
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed.
@@ -40,14 +42,20 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         return sum(e2[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e2[s, k, y] != 0)
 
     m.elastic_terms = pyo.Expression(expr=0)
-    if d.budget_mt is not None:
+    budgets = list(d.budget_rows)
+    if elastic:
+        m.budget_slack = pyo.Var(budgets, within=pyo.NonNegativeReals)
+        m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.budget_slack[b] for b in budgets)
+
+    def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
+        members = d.sectors if b == "all" else [b]
         total = sum(d.length[y] * (m.EM[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
-                    for s in d.sectors for y in d.budget_years)
+                    for s in members for y in d.budget_years)
         if elastic:
-            m.budget_slack = pyo.Var(within=pyo.NonNegativeReals)
-            m.elastic_terms.expr += ELASTIC_PENALTY * m.budget_slack
-            total -= m.budget_slack
-        m.budget = pyo.Constraint(expr=total <= d.budget_mt)
+            total -= m.budget_slack[b]
+        return total <= d.budget_rows[b]
+
+    m.budget = pyo.Constraint(budgets, rule=budget_rule)
 
     caps = list(d.caps)
     if elastic:

@@ -10,6 +10,8 @@ Constraints:
   purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]  (+ sum captured[s,k,y] * ACT)
   annual limit:  USE[m,y] <= limit[m,y]              (dual: scarcity price, PV per unit)
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
+  pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
+                 pool p of commodities that draw on one resource (f: pool units per unit bought)
   absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * length[y]
   relative build rate:  ADD[s,k,y] <= ((1 + g)^length[y] - 1) * CAPTOT[s,k,y'] + seed * length[y]
                  with ADD = new build + retrofits into k, y' the previous model year (for the
@@ -53,6 +55,16 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> 
     cum_limited = [c for c in used if cum.get(c) is not None and not math.isnan(cum[c])]
     m.cumulative_supply_limit = pyo.Constraint(cum_limited, rule=lambda m, c: sum(
         d.length[y] * m.USE[c, y] for y in d.years) <= cum[c])
+
+    bought = set(used)
+    members = {p: {c: f for c, f in ms.items() if c in bought} for p, ms in d.pool_members.items()}
+    pool_years = [(p, y) for (p, y) in d.pool_limit if members.get(p)]
+    m.pool_limit = pyo.Constraint(pool_years, rule=lambda m, p, y: sum(
+        f * m.USE[c, y] for c, f in members[p].items()) <= d.pool_limit[p, y])
+    pool_cum = {p: v for p, v in d.pools["cumulative_limit"].items()
+                if members.get(p) and v is not None and not math.isnan(v)}
+    m.pool_cumulative_limit = pyo.Constraint(list(pool_cum), rule=lambda m, p: sum(
+        d.length[y] * f * m.USE[c, y] for c, f in members[p].items() for y in d.years) <= pool_cum[p])
 
 
 def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

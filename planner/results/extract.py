@@ -273,24 +273,38 @@ def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFra
 
 
 def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
+    """Carbon prices of the budget rows (and the exogenous path), marginal costs, scarcity prices.
+
+    A budget over all sectors gives `carbon_price` / `carbon_price_pv`; a sector's own budget
+    (mode `shares`) gives `carbon_price|<sector>` / `carbon_price_pv|<sector>`.
+    """
     rows: list[tuple[str, int, float, str]] = []
-    budget_pv = 0.0
-    if d.budget_mt is not None:
-        budget_pv = -sol.duals.get("budget", {}).get(None, 0.0)
-        rows.append(("carbon_price_pv", d.years[0], budget_pv, f"{currency}/tCO2 (present value {d.years[0]})"))
     budget_years = set(d.budget_years)
-    for y in d.years:
-        shadow = budget_pv * d.length[y] / d.weight[y] if y in budget_years else 0.0
-        rows.append(("carbon_price", y, d.carbon_price[y] + shadow, f"{currency}/tCO2"))
+    start = d.years[0]
+    rows_pv = {b: -sol.duals.get("budget", {}).get(b, 0.0) for b in d.budget_rows}
+    if "all" not in rows_pv:
+        rows_pv = {"": 0.0, **rows_pv}
+    for b, pv in rows_pv.items():
+        suffix = f"|{b}" if b not in ("all", "") else ""
+        if b:
+            rows.append((f"carbon_price_pv{suffix}", start, pv, f"{currency}/tCO2 (present value {start})"))
+        for y in d.years:
+            shadow = pv * d.length[y] / d.weight[y] if y in budget_years else 0.0
+            rows.append((f"carbon_price{suffix}", y, d.carbon_price[y] + shadow, f"{currency}/tCO2"))
     units = d.balances["unit"].to_dict()
     for (s, p, y), v in sol.duals.get("balance", {}).items():
         rows.append((f"marginal_cost|{s}|{p}", y, v / d.weight[y], f"{currency}/t" if units[(s, p)] == "Mt"
                      else f"million {currency}/{units[(s, p)]}"))
     cunits = d.commodities["unit"].to_dict()
+    punits = d.pools["unit"].to_dict()
     for (c, y), v in sol.duals.get("supply_limit", {}).items():
         rows.append((f"scarcity|{c}", y, -v / d.weight[y], _per(currency, cunits[c])))
+    for (p, y), v in sol.duals.get("pool_limit", {}).items():
+        rows.append((f"scarcity|{p}", y, -v / d.weight[y], _per(currency, punits[p])))
     for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
-        rows.append((f"scarcity_cumulative|{c}", d.years[0], -v, _per(currency, cunits[c]) + " (present value)"))
+        rows.append((f"scarcity_cumulative|{c}", start, -v, _per(currency, cunits[c]) + " (present value)"))
+    for p, v in sol.duals.get("pool_cumulative_limit", {}).items():
+        rows.append((f"scarcity_cumulative|{p}", start, -v, _per(currency, punits[p]) + " (present value)"))
     for (who, y), v in sol.duals.get("annual_cap", {}).items():
         rows.append((f"annual_cap|{who}", y, -v / d.weight[y], f"{currency}/tCO2"))
     out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])

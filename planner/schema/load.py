@@ -203,14 +203,22 @@ def load_commodities(paths: ProjectPaths) -> tuple[CommodityFile, Tracked]:
     model, problems = validate_model(CommodityFile, raw)
     if not problems:
         assert isinstance(model, CommodityFile)
-        problems = check_commodity_file(model, raw)
+        problems = check_commodity_file(model, raw, paths)
     if problems:
         raise InputError(problems)
     return model, raw  # type: ignore[return-value]
 
 
-def check_commodity_file(cf: CommodityFile, raw: Tracked) -> list[Problem]:
+def check_commodity_file(cf: CommodityFile, raw: Tracked, paths: ProjectPaths) -> list[Problem]:
     out = []
+    for name, pool in cf.pools.items():
+        for i, ref in enumerate(pool.sources):
+            if ref not in cf.sources:
+                out.append(raw.problem(("pools", name, "sources", i), f"unknown source {ref!r}"))
+        for member in pool.members:
+            if member not in cf.commodities and not _defined_in_other_sector(member, set(paths.sector_names()),
+                                                                             paths):
+                out.append(raw.problem(("pools", name, "members", member), f"unknown commodity {member!r}"))
     for name, com in cf.commodities.items():
         for i, ref in enumerate(com.sources):
             if ref not in cf.sources:
@@ -432,6 +440,23 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
         if missing and len(missing) < len(sectors):
             out.append(raw.problem(("budget",), f"no budget given for {', '.join(missing)} "
                                    "while other sectors of the run have one"))
+        if sc.budget.mode == "price" and sc.carbon_price is None:
+            out.append(raw.problem(("budget", "mode"), "mode 'price' needs a 'carbon_price' trajectory "
+                                   "in the scenario"))
+        if sc.budget.split == "current_emissions":
+            for s, sf in sectors.items():
+                if sf.calibration is None or sf.calibration.emissions is None:
+                    out.append(raw.problem(("budget", "split"), f"'current_emissions' needs the published "
+                                           f"emissions of every sector, and models/{s}.yaml has no "
+                                           "calibration.emissions"))
+    for name, pool in sc.pools.items():
+        shipped = name in commodities.pools
+        if not shipped and (pool.unit is None or pool.members is None):
+            out.append(raw.problem(("pools", name), f"unknown pool {name!r}: a new pool needs 'unit' and "
+                                   f"'members' (shipped pools: {', '.join(sorted(commodities.pools)) or 'none'})"))
+        for member in pool.members or {}:
+            if member not in known_com and not _defined_in_other_sector(member, all_sectors - set(sectors), paths):
+                out.append(raw.problem(("pools", name, "members", member), f"unknown commodity {member!r}"))
     for key in sc.annual_caps:
         if key != "all" and key not in all_sectors:
             out.append(raw.problem(("annual_caps", key), f"unknown sector {key!r} (use a sector or 'all')"))

@@ -45,19 +45,42 @@ class CommodityOverride(Strict):
     notes: str = ""
 
 
+class PoolOverride(Strict):
+    """Scenario values for a pool (see `Pool`): replace a shipped pool's values, or declare a new
+    pool (then `unit` and `members` are required)."""
+
+    name: str | None = None
+    unit: str | None = None
+    members: dict[str, PositiveFloat] | None = None
+    limit: Trajectory | None = None
+    cumulative_limit: NonNegativeFloat | None = None
+    sources: list[str] = []
+    notes: str = ""
+
+
 class Budget(Strict):
-    """Cumulative CO2 budget over `start`..`end` (default: the horizon).
+    """Cumulative CO2 budget over `start`..`end` (default: the horizon), and how it is shared.
 
     Each sector's budget is either given in `sectors` or computed as
     ``shares[sector] * global_remaining``; an absolute value in `sectors` takes precedence over a
-    share (so a child scenario can replace its parent's share). A run caps the sum over its
-    sectors (mode `optimal`). Values are in `unit`. Scope 2 counts only when `include_scope2` is true.
+    share (so a child scenario can replace its parent's share). Values are in `unit`. Scope 2
+    counts only when `include_scope2` is true.
+
+    `mode` says how a run of several sectors shares the sum B of its sectors' budgets:
+      - `optimal`: one cap ``sum_s E_s <= B``; its dual is the economy-wide carbon price and the
+        budget falls where abatement is cheapest (one joint LP, or the price decomposition);
+      - `shares`: each sector s keeps a fixed budget ``E_s <= B_s`` (its given value, or, with
+        ``split: current_emissions``, ``B * e_s / sum e`` with e_s the sector's published current
+        emissions from its calibration block); one LP per sector, each with its own price;
+      - `price`: no cap; the scenario's `carbon_price` path applies and the budget is only the
+        yardstick the results are reported against.
     """
 
     unit: Literal["MtCO2", "GtCO2"] = "GtCO2"
     start: int | None = None
     end: int | None = None
-    mode: Literal["optimal"] = "optimal"
+    mode: Literal["optimal", "shares", "price"] = "optimal"
+    split: Literal["given", "current_emissions"] = "given"
     global_remaining: PositiveFloat | None = None
     shares: dict[str, NonNegativeFloat] = {}
     sectors: dict[str, NonNegativeFloat] = {}
@@ -69,7 +92,16 @@ class Budget(Strict):
     def _shares_need_global(self) -> Budget:
         if self.shares and self.global_remaining is None:
             raise ValueError("'shares' need 'global_remaining' to apply to")
+        if self.split != "given" and self.mode != "shares":
+            raise ValueError("'split' applies to mode 'shares' only")
         return self
+
+    @property
+    def global_remaining_mt(self) -> float | None:
+        """The global remaining budget in MtCO2 (None if not given)."""
+        if self.global_remaining is None:
+            return None
+        return self.global_remaining * (1000.0 if self.unit == "GtCO2" else 1.0)
 
     def sector_budget_mt(self, sector: str) -> float | None:
         """This sector's budget in MtCO2, or None if the budget names no value for it."""
@@ -82,11 +114,21 @@ class Budget(Strict):
 
 
 class SolverOptions(Strict):
-    """HiGHS options a scenario may set."""
+    """HiGHS options a scenario may set, and how a run of several sectors is solved.
+
+    `decompose`: solve a run of several sectors as separate sector LPs in `jobs` worker
+    processes, coordinated by prices on the constraints they share (budget, shared limits;
+    see planner/decompose.py), instead of one joint LP. Runs in modes `shares` and `price` are
+    always solved this way. `gap` is the relative optimality gap at which the coordination stops.
+    """
 
     time_limit: PositiveFloat | None = None
     threads: PositiveInt | None = None
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
+    decompose: bool = False
+    jobs: PositiveInt | None = None
+    gap: float = Field(default=1e-6, gt=0, lt=0.1)
+    max_iterations: PositiveInt = 200
 
 
 class Scenario(Strict):
@@ -103,6 +145,7 @@ class Scenario(Strict):
     carbon_price: Trajectory | None = None
     budget: Budget | None = None
     annual_caps: dict[str, Trajectory] = {}
+    pools: dict[str, PoolOverride] = {}
     overrides: dict[str, dict[str, Any]] = {}
     solver: SolverOptions = SolverOptions()
     sources: dict[str, str] = {}

@@ -239,9 +239,36 @@ class SectorFile(Strict):
     notes: str = ""
 
 
+class Pool(Strict):
+    """A resource that several purchased commodities draw on, with a limit shared by the run.
+
+    ``sum_c members[c] * USE[c,y] <= limit[y]`` (and the cumulative form over the horizon), in
+    the pool's `unit`; `members[c]` is pool units per unit of commodity c bought (e.g. PJ of
+    primary biomass per PJ of biofuel). Members that no sector of a run buys are ignored.
+    """
+
+    name: str = ""
+    unit: str
+    members: dict[str, float] = Field(min_length=1)
+    limit: Trajectory | None = None
+    cumulative_limit: NonNegativeFloat | None = None
+    sources: list[str] = []
+    notes: str = ""
+
+    @field_validator("members")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, f in v.items() if not f > 0]
+        if bad:
+            raise ValueError(f"member factors must be positive ({', '.join(bad)})")
+        return v
+
+
 class CommodityFile(Strict):
-    """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage."""
+    """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage,
+    and the pools (shared resources) that commodities of several sectors draw on."""
 
     sources: dict[str, str] = Field(min_length=1)
     commodities: dict[str, Commodity]
+    pools: dict[str, Pool] = {}
     notes: str = ""

@@ -1,0 +1,405 @@
+"""Price decomposition: the sectors of a run solved as separate LPs, coordinated by prices.
+
+The joint LP of a run is
+
+    min  sum_s c_s x_s   s.t.  x_s in X_s (each sector's own rows),   sum_s A_s x_s <= b
+
+where the shared rows r are those that several sectors' models hold: the budget over all
+sectors, annual caps on 'all', commodity and pool supply limits. Pricing them with pi >= 0 splits
+the run into one LP per sector (the Lagrangian relaxation):
+
+    v_s(pi) = min_{x in X_s} (c_s + pi A_s) x,      L(pi) = sum_s v_s(pi) - pi b  <=  optimum.
+
+L is concave and piecewise linear in pi. The coordinator maximises it by Kelley's cutting-plane
+method, whose dual is Dantzig-Wolfe decomposition: a master LP mixes the proposals x_s^j the
+sectors have returned so far,
+
+    min  sum_{s,j} C_sj w_sj + M sum_r a_r
+    s.t. sum_j w_sj = 1                              (one mix per sector)
+         sum_{s,j} U_sjr w_sj - a_r <= b_r           (dual -pi_r: the next prices)
+         w, a >= 0
+
+with C_sj = c_s x_s^j (the proposal's own cost), U_sjr = (A_s x_s^j)_r (its use of row r) and a_r
+an excess priced at M (`ELASTIC_PENALTY`), so the master is always feasible. Its objective is an
+upper bound and L(pi) a lower bound on the optimum; the loop stops when they meet within the
+relative `gap`. The run's solution is the master's mix x_s = sum_j w_sj x_s^j, and the carbon
+price is pi of the budget row. Each round every sector re-solves from its previous basis with only
+its costs changed (warm start), in parallel worker processes. With one price (the budget alone)
+the method converges in a handful of rounds; it never needs a step size. Leftover excess a_r > 0
+at convergence means the shared row cannot be met (the run is infeasible by that amount).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from planner.data import ModelData, restrict
+from planner.formulation import build_model
+from planner.formulation.emissions import ELASTIC_PENALTY
+from planner.schema.scenario import SolverOptions
+from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, solve_arrays
+
+SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
+               "pool_cumulative_limit")
+"""Row families that may couple sectors (always `<=` rows with a right-hand side shared by the run)."""
+REPORTED_DUALS = (*SHARED_ROWS, "balance")
+RowKey = tuple[str, Any]
+
+
+@dataclass
+class Proposal:
+    """A sector's answer to one set of prices."""
+
+    sector: str
+    status: Status
+    value: float = float("nan")
+    """min of (c + pi A) x: the sector's Lagrangian value, million USD (present value)"""
+    own: float = float("nan")
+    """c x: the sector's own cost of this proposal"""
+    usage: dict[RowKey, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class SectorLP:
+    """One sector's LP held in HiGHS, with its shared rows kept as coefficient vectors."""
+
+    def __init__(self, d: ModelData, options: SolverOptions) -> None:
+        t0 = time.perf_counter()
+        model, _ix = build_model(d)
+        t1 = time.perf_counter()
+        self.lp: CompiledLP = compile_lp(model)
+        self.solver = ResolvableLP(self.lp, options)
+        self.timings = {"build": t1 - t0, "transfer": time.perf_counter() - t1}
+        self.sector = d.sectors[0]
+        lp = self.lp
+        self._rows = sp.csc_matrix((lp.a_value, lp.a_index, lp.a_start),
+                                   shape=(len(lp.row_lower), len(lp.cost))).tocsr()
+        self.shared = {key: i for i, key in enumerate(lp.rows) if key[0] in SHARED_ROWS}
+        self.coupled: dict[RowKey, tuple[np.ndarray, np.ndarray]] = {}
+        self.proposals: list[np.ndarray] = []
+
+    def describe(self) -> dict[str, Any]:
+        """Shared rows with their right-hand sides, timings and size, for the coordinator."""
+        rhs = {key: float(self.lp.row_upper[i]) for key, i in self.shared.items()}
+        size = {"columns": len(self.lp.cost), "rows": len(self.lp.row_lower), "nonzeros": len(self.lp.a_value)}
+        return {"rows": rhs, "timings": self.timings, "size": size}
+
+    def couple(self, keys: list[RowKey]) -> None:
+        """Take these shared rows out of the LP; they are priced from now on."""
+        rows = np.array([self.shared[k] for k in keys], dtype=np.int32)
+        for k, i in zip(keys, rows):
+            r = self._rows.getrow(int(i))
+            self.coupled[k] = (r.indices.copy(), r.data.copy())
+        if len(rows):
+            self.solver.free_rows(rows)
+
+    def price(self, prices: dict[RowKey, float]) -> Proposal:
+        """Solve with the shared rows priced at `prices` (present-value USD per unit of the row)."""
+        t0 = time.perf_counter()
+        cost = self.lp.cost.copy()
+        for k, (idx, val) in self.coupled.items():
+            p = prices.get(k, 0.0)
+            if p:
+                cost[idx] += p * val
+        status, x, value = self.solver.solve_with_costs(cost)
+        if x is None:
+            return Proposal(self.sector, status, seconds=time.perf_counter() - t0)
+        self.proposals.append(x)
+        own = float(self.lp.cost @ x + self.lp.offset)
+        usage = {k: float(val @ x[idx]) for k, (idx, val) in self.coupled.items()}
+        return Proposal(self.sector, status, value, own, usage, time.perf_counter() - t0)
+
+    def mix(self, weights: list[float]) -> tuple[dict, dict]:
+        """Values of the mix sum_j w_j x^j, and the duals of the sector's own rows at the last prices."""
+        x = np.zeros(len(self.lp.cost))
+        for w, xj in zip(weights, self.proposals):
+            if w > 0:
+                x += w * xj
+        duals: dict[str, dict[Any, float]] = {}
+        for (name, idx), y in zip(self.lp.rows, self.solver.row_duals().tolist()):
+            if name in REPORTED_DUALS and (name, idx) not in self.coupled:
+                duals.setdefault(name, {})[idx] = y
+        return named_values(self.lp, x), duals
+
+
+class _Handler:
+    """The commands a worker serves, for the sectors it holds."""
+
+    def __init__(self, datas: list[ModelData], options: SolverOptions) -> None:
+        self.lps = {d.sectors[0]: SectorLP(d, options) for d in datas}
+
+    def __call__(self, cmd: str, arg: Any) -> Any:
+        if cmd == "describe":
+            return {s: lp.describe() for s, lp in self.lps.items()}
+        if cmd == "couple":
+            for s, keys in arg.items():
+                if s in self.lps:
+                    self.lps[s].couple(keys)
+            return None
+        if cmd == "price":
+            return [lp.price(arg) for lp in self.lps.values()]
+        if cmd == "mix":
+            return {s: lp.mix(arg[s]) for s, lp in self.lps.items()}
+        raise ValueError(f"unknown command {cmd!r}")
+
+
+def _serve(conn: Any, datas: list[ModelData], options: SolverOptions) -> None:
+    """Worker process: build the sectors' LPs, then answer commands until told to stop."""
+    try:
+        handler = _Handler(datas, options)
+        conn.send(("ok", None))
+        while True:
+            cmd, arg = conn.recv()
+            if cmd == "stop":
+                return
+            conn.send(("ok", handler(cmd, arg)))
+    except Exception:  # the coordinator reports it with the worker's traceback
+        conn.send(("error", traceback.format_exc()))
+
+
+class _InProcess:
+    """A worker that runs in the coordinator's own process (one job)."""
+
+    def __init__(self, datas: list[ModelData], options: SolverOptions) -> None:
+        self.handler = _Handler(datas, options)
+        self._answer: Any = None
+
+    def send(self, cmd: str, arg: Any = None) -> None:
+        self._answer = self.handler(cmd, arg)
+
+    def receive(self) -> Any:
+        return self._answer
+
+    def close(self) -> None:
+        pass
+
+
+class _Process:
+    """A worker process holding some sectors' LPs, driven over a pipe."""
+
+    def __init__(self, ctx: Any, datas: list[ModelData], options: SolverOptions) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, datas, options), daemon=True)
+        self.proc.start()
+        child.close()
+        self.sectors = [d.sectors[0] for d in datas]
+        self.receive()
+
+    def send(self, cmd: str, arg: Any = None) -> None:
+        self.conn.send((cmd, arg))
+
+    def receive(self) -> Any:
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"the worker solving {', '.join(self.sectors)} died "
+                               f"(exit code {self.proc.exitcode})") from None
+        if kind == "error":
+            raise RuntimeError(f"the worker solving {', '.join(self.sectors)} failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        try:
+            self.conn.send(("stop", None))
+        except (BrokenPipeError, OSError):
+            pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.terminate()
+
+
+class DecompositionFailed(Exception):
+    """The coordination could not finish: a sector is infeasible on its own, a shared row cannot
+    be met, or the rounds ran out. Carries what run.py needs to explain it."""
+
+    def __init__(self, status: Status, sector: str | None = None, excess: dict[RowKey, float] | None = None,
+                 message: str = "") -> None:
+        super().__init__(message or status.value)
+        self.status, self.sector, self.excess, self.message = status, sector, excess or {}, message
+
+
+def _groups(d: ModelData, jobs: int) -> list[list[str]]:
+    """Sectors spread over `jobs` workers, largest first onto the least loaded (size = tech-years)."""
+    size = d.tech_year.groupby(level="sector").size().to_dict()
+    bins: list[list[str]] = [[] for _ in range(jobs)]
+    load = [0] * jobs
+    for s in sorted(d.sectors, key=lambda s: -size.get(s, 0)):
+        i = load.index(min(load))
+        bins[i].append(s)
+        load[i] += size.get(s, 0)
+    return [b for b in bins if b]
+
+
+def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
+    """Solve a run of several sectors by price decomposition (module docstring); a joint-form Solution."""
+    jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(d.sectors)))
+    t0 = time.perf_counter()
+    groups = _groups(d, jobs)
+    workers: list[Any] = []
+    try:
+        if jobs == 1:
+            workers = [_InProcess([restrict(d, s) for s in d.sectors], options)]
+        else:
+            ctx = mp.get_context("spawn")
+            workers = [_Process(ctx, [restrict(d, s) for s in g], options) for g in groups]
+        described: dict[str, dict] = {}
+        for w in workers:
+            w.send("describe")
+        for w in workers:
+            described.update(w.receive())
+        setup = time.perf_counter() - t0
+        counts: dict[RowKey, int] = {}
+        rhs: dict[RowKey, float] = {}
+        for info in described.values():
+            for key, b in info["rows"].items():
+                counts[key] = counts.get(key, 0) + 1
+                rhs[key] = b
+        coupled = sorted((k for k, n in counts.items() if n > 1), key=repr)
+        for w in workers:
+            w.send("couple", {s: [k for k in coupled if k in described[s]["rows"]] for s in described})
+        for w in workers:
+            w.receive()
+        t1 = time.perf_counter()
+        outcome = _coordinate(workers, d.sectors, coupled, rhs, options)
+        t2 = time.perf_counter()
+        mixes = {s: outcome["weights"][s] for s in d.sectors}
+        for w in workers:
+            w.send("mix", mixes)
+        mixed: dict[str, tuple[dict, dict]] = {}
+        for w in workers:
+            mixed.update(w.receive())
+    finally:
+        for w in workers:
+            w.close()
+    values, duals = _merge(mixed)
+    for i, key in enumerate(coupled):
+        duals.setdefault(key[0], {})[key[1]] = -outcome["prices"][i]
+    per_sector = {s: described[s]["timings"] for s in d.sectors}
+    timings = {
+        "build": max(sum(per_sector[s]["build"] for s in g) for g in groups),
+        "transfer": max(sum(per_sector[s]["transfer"] for s in g) for g in groups),
+        "setup": setup, "solve": t2 - t1, "mix": time.perf_counter() - t2,
+    }
+    size = {k: sum(described[s]["size"][k] for s in d.sectors) for k in ("columns", "rows", "nonzeros")}
+    info = {"method": "price decomposition (Dantzig-Wolfe / cutting plane)", "workers": len(workers),
+            "groups": groups, "coupled_rows": [_label(k) for k in coupled], **outcome["report"]}
+    return Solution(Status.OPTIMAL, outcome["objective"], timings, values, duals, size,
+                    message=f"converged in {outcome['report']['iterations']} rounds", info=info)
+
+
+def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], rhs: dict[RowKey, float],
+                options: SolverOptions) -> dict[str, Any]:
+    """The cutting-plane loop: price, collect proposals, re-solve the master, until the bounds meet."""
+    b = np.array([rhs[k] for k in coupled])
+    pi = np.zeros(len(coupled))
+    proposals: dict[str, list[Proposal]] = {s: [] for s in sectors}
+    best_lb, history = -np.inf, []
+    master_seconds = 0.0
+    for it in range(1, options.max_iterations + 1):
+        prices = dict(zip(coupled, pi.tolist()))
+        t_round = time.perf_counter()
+        for w in workers:
+            w.send("price", prices)
+        answers: list[Proposal] = []
+        for w in workers:
+            answers.extend(w.receive())
+        t_solved = time.perf_counter()
+        for p in answers:
+            if p.status != Status.OPTIMAL:
+                raise DecompositionFailed(p.status, sector=p.sector)
+            proposals[p.sector].append(p)
+        lb = sum(p.value for p in answers) - float(pi @ b)
+        best_lb = max(best_lb, lb)
+        weights, pi_next, ub, excess = _master(sectors, proposals, coupled, b)
+        master_seconds += time.perf_counter() - t_solved
+        history.append({"round": it, "lower_bound": lb, "upper_bound": ub, "prices": _named(coupled, pi),
+                        "sector_seconds": round(t_solved - t_round, 4)})
+        gap = (ub - best_lb) / max(1.0, abs(ub))
+        if gap <= options.gap or not coupled:
+            report = {"iterations": it, "gap": max(gap, 0.0), "lower_bound": best_lb, "upper_bound": ub,
+                      "master_seconds": master_seconds, "history": history}
+            if excess.max(initial=0.0) > 1e-6 * max(1.0, float(np.abs(b).max(initial=1.0))):
+                over = {k: float(e) for k, e in zip(coupled, excess) if e > 1e-6}
+                raise DecompositionFailed(Status.INFEASIBLE, excess=over)
+            return {"weights": weights, "prices": pi_next, "objective": ub, "report": report}
+        pi = pi_next
+    raise DecompositionFailed(Status.TIME_LIMIT, message=f"no convergence in {options.max_iterations} rounds "
+                              f"(gap {gap:.2e}); raise solver.max_iterations or solver.gap")
+
+
+def _master(sectors: list[str], proposals: dict[str, list[Proposal]], coupled: list[RowKey],
+            b: np.ndarray) -> tuple[dict[str, list[float]], np.ndarray, float, np.ndarray]:
+    """Solve the master LP over the proposals so far: weights, prices, objective, excess."""
+    n_s, n_r = len(sectors), len(coupled)
+    cost, starts, index, value, names = [], [0], [], [], []
+    row_of = {k: n_s + i for i, k in enumerate(coupled)}
+    for i, s in enumerate(sectors):
+        for j, p in enumerate(proposals[s]):
+            cost.append(p.own)
+            index.append(i)
+            value.append(1.0)
+            for k, u in p.usage.items():
+                if u:
+                    index.append(row_of[k])
+                    value.append(u)
+            starts.append(len(index))
+            names.append(("w", (s, j)))
+    for i, k in enumerate(coupled):
+        cost.append(ELASTIC_PENALTY)
+        index.append(n_s + i)
+        value.append(-1.0)
+        starts.append(len(index))
+        names.append(("excess", k))
+    inf = float("inf")
+    n = len(cost)
+    lp = CompiledLP(
+        cost=np.array(cost), offset=0.0, col_lower=np.zeros(n), col_upper=np.full(n, inf),
+        row_lower=np.concatenate([np.ones(n_s), np.full(n_r, -inf)]),
+        row_upper=np.concatenate([np.ones(n_s), b]),
+        a_start=np.array(starts, dtype=np.int32), a_index=np.array(index, dtype=np.int32),
+        a_value=np.array(value), columns=names,
+        rows=[("convexity", s) for s in sectors] + [("shared", k) for k in coupled], fixed={},
+    )
+    status, x, duals, objective = solve_arrays(lp)
+    if status != Status.OPTIMAL:
+        raise RuntimeError(f"the decomposition's master LP failed ({status.value})")
+    weights, pos = {}, 0
+    for s in sectors:
+        weights[s] = x[pos:pos + len(proposals[s])].tolist()
+        pos += len(proposals[s])
+    pi = np.clip(-duals[n_s:], 0.0, None)
+    return weights, pi, float(objective), x[pos:]
+
+
+def _merge(mixed: dict[str, tuple[dict, dict]]) -> tuple[dict, dict]:
+    """Joint-form values and duals from each sector's mix; commodity purchases add up across sectors."""
+    values: dict[str, dict[Any, float]] = {}
+    duals: dict[str, dict[Any, float]] = {}
+    for vals, dls in mixed.values():
+        for name, entries in vals.items():
+            target = values.setdefault(name, {})
+            for idx, v in entries.items():
+                target[idx] = target.get(idx, 0.0) + v
+        for name, entries in dls.items():
+            duals.setdefault(name, {}).update(entries)
+    return values, duals
+
+
+def _label(key: RowKey) -> str:
+    name, idx = key
+    if isinstance(idx, tuple):
+        return f"{name}[{','.join(map(str, idx))}]"
+    return f"{name}[{idx}]" if idx is not None else name
+
+
+def _named(coupled: list[RowKey], pi: np.ndarray) -> dict[str, float]:
+    """Nonzero prices by row label (for the history)."""
+    return {_label(k): round(float(v), 6) for k, v in zip(coupled, pi) if v > 1e-9}
