@@ -51,6 +51,12 @@ SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit"
                "pool_cumulative_limit")
 """Row families that may couple sectors (always `<=` rows with a right-hand side shared by the run)."""
 REPORTED_DUALS = (*SHARED_ROWS, "balance")
+FIRST_PENALTY = 1.0e3
+"""Price of excess on a shared row in the first rounds (USD per unit of the row, present value);
+raised tenfold, up to `ELASTIC_PENALTY`, whenever the rounds converge with excess left. Starting
+low keeps the first price steps near plausible prices."""
+SMOOTHING = 0.5
+"""Weight of the best-bounding prices in the prices sent to the sectors (Wentges smoothing)."""
 RowKey = tuple[str, Any]
 
 
@@ -198,6 +204,9 @@ class _Process:
 
     def receive(self) -> Any:
         try:
+            while not self.conn.poll(0.5):
+                if not self.proc.is_alive():
+                    raise EOFError
             kind, value = self.conn.recv()
         except EOFError:
             raise RuntimeError(f"the worker solving {', '.join(self.sectors)} died "
@@ -297,13 +306,23 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
 
 def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], rhs: dict[RowKey, float],
                 options: SolverOptions) -> dict[str, Any]:
-    """The cutting-plane loop: price, collect proposals, re-solve the master, until the bounds meet."""
+    """The cutting-plane loop: price, collect proposals, re-solve the master, until the bounds meet.
+
+    Prices are smoothed (Wentges): the sectors are priced at ``alpha * centre + (1 - alpha) *
+    master`` where the centre is the best-bounding price so far. This damps the swings of plain
+    Kelley steps when many rows are shared (each year of a shared limit is a row) and keeps its
+    convergence: a round whose proposals do not cut the master raises the lower bound instead.
+    """
     b = np.array([rhs[k] for k in coupled])
-    pi = np.zeros(len(coupled))
+    pi_master = np.zeros(len(coupled))
+    centre: np.ndarray | None = None
     proposals: dict[str, list[Proposal]] = {s: [] for s in sectors}
     best_lb, history = -np.inf, []
     master_seconds = 0.0
+    gap = np.inf
+    penalty = FIRST_PENALTY
     for it in range(1, options.max_iterations + 1):
+        pi = pi_master if centre is None else SMOOTHING * centre + (1 - SMOOTHING) * pi_master
         prices = dict(zip(coupled, pi.tolist()))
         t_round = time.perf_counter()
         for w in workers:
@@ -317,26 +336,30 @@ def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], r
                 raise DecompositionFailed(p.status, sector=p.sector)
             proposals[p.sector].append(p)
         lb = sum(p.value for p in answers) - float(pi @ b)
-        best_lb = max(best_lb, lb)
-        weights, pi_next, ub, excess = _master(sectors, proposals, coupled, b)
+        if lb > best_lb:
+            best_lb, centre = lb, pi
+        weights, pi_master, ub, excess = _master(sectors, proposals, coupled, b, penalty)
         master_seconds += time.perf_counter() - t_solved
         history.append({"round": it, "lower_bound": lb, "upper_bound": ub, "prices": _named(coupled, pi),
                         "sector_seconds": round(t_solved - t_round, 4)})
         gap = (ub - best_lb) / max(1.0, abs(ub))
+        exceeded = excess.max(initial=0.0) > 1e-6 * max(1.0, float(np.abs(b).max(initial=1.0)))
+        if gap <= options.gap and exceeded and penalty < ELASTIC_PENALTY:
+            penalty = min(10 * penalty, ELASTIC_PENALTY)  # excess left only because it was cheap
+            continue
         if gap <= options.gap or not coupled:
             report = {"iterations": it, "gap": max(gap, 0.0), "lower_bound": best_lb, "upper_bound": ub,
                       "master_seconds": master_seconds, "history": history}
-            if excess.max(initial=0.0) > 1e-6 * max(1.0, float(np.abs(b).max(initial=1.0))):
-                over = {k: float(e) for k, e in zip(coupled, excess) if e > 1e-6}
-                raise DecompositionFailed(Status.INFEASIBLE, excess=over)
-            return {"weights": weights, "prices": pi_next, "objective": ub, "report": report}
-        pi = pi_next
+            if exceeded:
+                raise DecompositionFailed(Status.INFEASIBLE, excess={
+                    k: float(e) for k, e in zip(coupled, excess) if e > 1e-6})
+            return {"weights": weights, "prices": pi_master, "objective": ub, "report": report}
     raise DecompositionFailed(Status.TIME_LIMIT, message=f"no convergence in {options.max_iterations} rounds "
                               f"(gap {gap:.2e}); raise solver.max_iterations or solver.gap")
 
 
 def _master(sectors: list[str], proposals: dict[str, list[Proposal]], coupled: list[RowKey],
-            b: np.ndarray) -> tuple[dict[str, list[float]], np.ndarray, float, np.ndarray]:
+            b: np.ndarray, penalty: float) -> tuple[dict[str, list[float]], np.ndarray, float, np.ndarray]:
     """Solve the master LP over the proposals so far: weights, prices, objective, excess."""
     n_s, n_r = len(sectors), len(coupled)
     cost, starts, index, value, names = [], [0], [], [], []
@@ -353,7 +376,7 @@ def _master(sectors: list[str], proposals: dict[str, list[Proposal]], coupled: l
             starts.append(len(index))
             names.append(("w", (s, j)))
     for i, k in enumerate(coupled):
-        cost.append(ELASTIC_PENALTY)
+        cost.append(penalty)
         index.append(n_s + i)
         value.append(-1.0)
         starts.append(len(index))

@@ -138,16 +138,36 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
     if exc.status == Status.TIME_LIMIT:
         return f"{who}: {exc.message}"
     parts = []
+    grouped: dict[tuple[str, str], dict[int | None, float]] = {}
     for (name, idx), over in exc.excess.items():
         if name == "budget":
             parts.append(f"the {d.budget_description()} cannot be met: the lowest cumulative emissions "
                          f"reachable are {(d.budget_rows[idx] + over) / 1000:.2f} GtCO2, {over / 1000:.2f} GtCO2 over")
-        elif name == "annual_cap":
-            parts.append(f"the annual emission cap on all sectors in {idx[1]} is missed by {over:.1f} MtCO2")
+        elif isinstance(idx, tuple):
+            grouped.setdefault((name, str(idx[0])), {})[int(idx[1])] = over
         else:
-            parts.append(f"the shared {name.replace('_', ' ')} of {_row_label(idx)} is exceeded by {over:,.1f}")
-    return (f"{who} is infeasible: {'; '.join(parts)}. With the scenario's technologies, availability years "
-            "and build-rate limits, the sectors together cannot do better. Loosen the budget, caps or limits.")
+            grouped.setdefault((name, str(idx)), {})[None] = over
+    for (name, what), by_year in grouped.items():
+        years = sorted(y for y in by_year if y is not None)
+        worst = max(by_year, key=lambda y: by_year[y])
+        unit = _row_unit(d, name, what)
+        when = f" in {years[0]}" + (f"-{years[-1]}" if len(years) > 1 else "") if years else " over the horizon"
+        thing = ("the annual emission cap on all sectors" if name == "annual_cap"
+                 else f"the {'pool' if name.startswith('pool') else 'supply'} limit of {what}")
+        parts.append(f"{thing} is exceeded{when} (by up to {by_year[worst]:,.1f} {unit}"
+                     + (f", in {worst}" if worst is not None and len(years) > 1 else "") + ")")
+    fixed = " with each sector held to its own budget (mode shares)" if d.budget_mode == "shares" else ""
+    return (f"{who} is infeasible{fixed}: {'; '.join(parts)}. With the scenario's technologies, availability "
+            "years and build-rate limits, the sectors together cannot do better. Loosen the budget, caps or "
+            "limits" + (", or share the budget optimally (budget.mode: optimal)." if fixed else "."))
+
+
+def _row_unit(d: ModelData, name: str, what: str) -> str:
+    if name == "annual_cap":
+        return "MtCO2"
+    table = d.pools if name.startswith("pool") else d.commodities
+    unit = str(table["unit"].get(what, "")) if what in table.index else ""
+    return f"{unit}/yr" if unit and not name.endswith("cumulative_limit") else unit
 
 
 def _row_label(idx: object) -> str:

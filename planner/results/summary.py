@@ -33,16 +33,22 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
                       f"of {d.budget_mt / 1000:.2f} GtCO2 ({used:.0%} used)")
     else:
         console.print(f"Cumulative emissions {d.years[0]}-{d.end_year}: {cum:.2f} GtCO2 (no budget)")
-    if d.budget_mt is not None:
+    path = ", ".join(f"{v:,.0f} in {y}" for y, v in cp.items())
+    if "all" in d.budget_rows:
         pv = res["prices"].query("name == 'carbon_price_pv'")["value"]
         first, last = next(iter(cp)), list(cp)[-1]
         console.print(f"Carbon price of the budget: {float(pv.iloc[0]):,.0f} {currency}/tCO2 in present value, "
                       f"{cp[first]:,.0f} in {first} rising to {cp[last]:,.0f} in {last}")
+    elif d.budget_rows:
+        console.print("Each sector keeps its own budget (mode shares): its own carbon price is in the table below.")
     elif any(cp.values()):
-        console.print(f"Carbon price (scenario trajectory): {', '.join(f'{v:,.0f} in {y}' for y, v in cp.items())}"
-                      f" {currency}/tCO2")
+        cap = " (mode price: no cap, the budget is a yardstick)" if d.budget_mode == "price" else ""
+        console.print(f"Carbon price (scenario trajectory){cap}: {path} {currency}/tCO2")
     else:
         console.print("Carbon price: none (no budget, no price trajectory)")
+    if "budget_shares" in res.tables and (len(d.sectors) > 1 or d.budget_mt is not None):
+        console.print(_sharing_table(d, res, names))
+        _print_split_cost(console, d, res)
     console.print(_mix_table(d, res, names))
     cal = res["calibration"]
     if not cal.empty:
@@ -59,6 +65,43 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
     console.print(f"Timings: {parts}")
     if folder:
         console.print(f"Results written to {folder}")
+
+
+def _sharing_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
+    """Per sector and in total: cumulative emissions, budget, implied shares, cost, carbon price."""
+    currency = d.notes.get("currency", "USD")
+    wide = res["budget_shares"].pivot(index="sector", columns="quantity", values="value")
+    first = d.budget_years[0] if d.budget_years else d.years[0]
+    t = Table(title=f"Budget sharing ({d.budget_mode or 'no budget'}), {first}-{d.end_year}", title_justify="left")
+    cols = [("cumulative_emissions", "GtCO2", lambda v: f"{v / 1000:,.2f}"),
+            ("budget", "own budget Gt", lambda v: f"{v / 1000:,.2f}"),
+            ("share_of_run_budget", "share of run budget", lambda v: f"{v:.1%}"),
+            ("share_of_global_budget", "share of global", lambda v: f"{v:.1%}"),
+            ("cost_pv", f"cost bn {currency} (PV)", lambda v: f"{v / 1000:,.0f}"),
+            ("carbon_price_pv", f"carbon price {currency}/t (PV)", lambda v: f"{v:,.0f}"),
+            ("cumulative_emissions_optimal", "GtCO2 if optimal", lambda v: f"{v / 1000:,.2f}"),
+            ("cost_pv_optimal", f"cost if optimal bn {currency}", lambda v: f"{v / 1000:,.0f}")]
+    cols = [c for c in cols if c[0] in wide.columns]
+    t.add_column("sector")
+    for _key, label, _fmt in cols:
+        t.add_column(label, justify="right")
+    order = [s for s in d.sectors if s in wide.index] + ["total"]
+    for s in order:
+        row = wide.loc[s]
+        t.add_row(names.get(s, s), *[fmt(row[key]) if row[key] == row[key] else "" for key, _l, fmt in cols])
+    return t
+
+
+def _print_split_cost(console: Console, d: ModelData, res: Results) -> None:
+    """What a fixed split of the budget costs against the optimal one."""
+    b = res["budget_shares"]
+    extra = b[(b.sector == "total") & (b.quantity == "cost_of_fixed_split")]["value"]
+    if extra.empty:
+        return
+    base = float(b[(b.sector == "total") & (b.quantity == "cost_pv_optimal")]["value"].iloc[0])
+    currency = d.notes.get("currency", "USD")
+    console.print(f"The fixed split costs {float(extra.iloc[0]) / 1000:,.1f} billion {currency} more than the optimal "
+                  f"split of the same {d.budget_mt / 1000:.1f} GtCO2 ({float(extra.iloc[0]) / base:+.2%}).")
 
 
 def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:

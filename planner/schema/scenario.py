@@ -127,7 +127,7 @@ class SolverOptions(Strict):
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
     decompose: bool = False
     jobs: PositiveInt | None = None
-    gap: float = Field(default=1e-6, gt=0, lt=0.1)
+    gap: float = Field(default=1e-5, gt=0, lt=0.1)
     max_iterations: PositiveInt = 200
 
 
