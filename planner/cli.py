@@ -28,6 +28,10 @@ def run(
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario name or YAML path.")] = "default",
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only where results went.")] = False,
+    decompose: Annotated[bool, typer.Option(
+        "--decompose", help="Solve the sectors as separate LPs coordinated by prices (price decomposition).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for separate sector LPs (default: one per core).")] = None,
 ) -> None:
     """Solve sectors under a scenario, print a summary and write the results folder."""
     from planner.results.summary import print_summary
@@ -36,7 +40,8 @@ def run(
     paths = project_paths()
     names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
     try:
-        outcome = run_model(names, scenario, out, paths)
+        solver = {k: v for k, v in {"decompose": decompose or None, "jobs": jobs}.items() if v is not None}
+        outcome = run_model(names, scenario, out, paths, solver)
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -48,7 +53,7 @@ def run(
         out_console.print(folder or "")
         return
     print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
-                  outcome.sector_names)
+                  outcome.sector_names, outcome.solution.info or None)
 
 
 @app.command()

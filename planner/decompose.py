@@ -157,10 +157,12 @@ class _Handler:
         raise ValueError(f"unknown command {cmd!r}")
 
 
-def _serve(conn: Any, datas: list[ModelData], options: SolverOptions) -> None:
-    """Worker process: build the sectors' LPs, then answer commands until told to stop."""
+def _serve(conn: Any, options: SolverOptions) -> None:
+    """Worker process: say it started, receive its sectors' data, build their LPs, then answer
+    commands until told to stop."""
     try:
-        handler = _Handler(datas, options)
+        conn.send(("ok", None))
+        handler = _Handler(conn.recv(), options)
         conn.send(("ok", None))
         while True:
             cmd, arg = conn.recv()
@@ -193,10 +195,17 @@ class _Process:
 
     def __init__(self, ctx: Any, datas: list[ModelData], options: SolverOptions) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, datas, options), daemon=True)
+        self.sectors = [d.sectors[0] for d in datas]
+        self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
         self.proc.start()
         child.close()
-        self.sectors = [d.sectors[0] for d in datas]
+        try:
+            self.receive()
+        except RuntimeError:
+            raise RuntimeError("a worker process could not start. A script that solves with several jobs must "
+                               "keep its code under `if __name__ == '__main__':` (Python starts workers by "
+                               "importing the main module); or set solver.jobs: 1") from None
+        self.conn.send(datas)  # sent once the worker runs, so a failed start cannot block the pipe
         self.receive()
 
     def send(self, cmd: str, arg: Any = None) -> None:
@@ -341,7 +350,8 @@ def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], r
         weights, pi_master, ub, excess = _master(sectors, proposals, coupled, b, penalty)
         master_seconds += time.perf_counter() - t_solved
         history.append({"round": it, "lower_bound": lb, "upper_bound": ub, "prices": _named(coupled, pi),
-                        "sector_seconds": round(t_solved - t_round, 4)})
+                        "sector_seconds": round(t_solved - t_round, 4),
+                        "by_sector": {p.sector: round(p.seconds, 4) for p in answers}})
         gap = (ub - best_lb) / max(1.0, abs(ub))
         exceeded = excess.max(initial=0.0) > 1e-6 * max(1.0, float(np.abs(b).max(initial=1.0)))
         if gap <= options.gap and exceeded and penalty < ELASTIC_PENALTY:

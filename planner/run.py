@@ -48,11 +48,16 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
-        paths: ProjectPaths | None = None) -> RunOutcome:
-    """Load, build, solve, extract and (unless `out` is None) write one run."""
+        paths: ProjectPaths | None = None, solver: dict | None = None) -> RunOutcome:
+    """Load, build, solve, extract and (unless `out` is None) write one run.
+
+    `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
+    """
     paths = paths or project_paths()
     t0 = time.perf_counter()
     inputs = load_run(sectors, scenario, paths)
+    if solver:
+        inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
     t_load = time.perf_counter() - t0

@@ -10,7 +10,7 @@ from planner.results.extract import Results, report_years
 
 
 def print_summary(console: Console, d: ModelData, res: Results, headline: dict, timings: dict[str, float],
-                  folder: str | None, names: dict[str, str]) -> None:
+                  folder: str | None, names: dict[str, str], method: dict | None = None) -> None:
     """Status, cost, emissions against the budget, carbon price, production mix, calibration, timings."""
     currency = d.notes.get("currency", "USD")
     who = ", ".join(names.get(s, s) for s in d.sectors)
@@ -60,8 +60,13 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
             c.add_row(r.sector, r.quantity, f"{r.model:,.0f}", f"{r.published:,.0f}", r.unit,
                       f"{r.deviation:+.1%}{flag}", f"{r.source_keys} ({r.data_year})")
         console.print(c)
-    parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in ("load", "build", "transfer", "solve", "write")
-                       if k in timings)
+    if method:
+        console.print(f"Solved as {len(d.sectors)} sector LPs in {method['workers']} worker process"
+                      f"{'es' if method['workers'] > 1 else ''} ({', '.join('+'.join(g) for g in method['groups'])}): "
+                      f"{method['iterations']} price rounds over {len(method['coupled_rows'])} shared rows, "
+                      f"optimality gap {method['gap']:.1e}")
+    parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in ("load", "build", "transfer", "setup", "solve", "mix",
+                                                           "reference_solve", "write") if k in timings)
     console.print(f"Timings: {parts}")
     if folder:
         console.print(f"Results written to {folder}")
