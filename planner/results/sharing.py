@@ -9,7 +9,8 @@ Long table: sector (or `total`), quantity, value, unit. Quantities:
   share_of_global_budget cumulative_emissions / the global remaining budget
   cost_pv                the sector's discounted cost without carbon payments, million USD (PV)
   carbon_payments_pv     discounted payments of an exogenous carbon price, million USD (PV)
-  carbon_price_pv        the price of the budget row that binds the sector, USD/tCO2 (PV)
+  carbon_price_pv        the price of the budget row that binds the sector, USD/tCO2 (PV); only
+                         where a budget is a constraint (not in mode `price`)
 and, when a fixed split is compared with the optimal one (`*_optimal`): the same quantities of
 the joint solve under B, and `cost_of_fixed_split` = cost_pv - cost_pv_optimal (positive in the
 total: the optimal split is never dearer).
@@ -62,7 +63,8 @@ def _quantities(d: ModelData, res: Results) -> pd.DataFrame:
     cum = cumulative_emissions(d, res)
     costs = sector_costs_pv(d, res)
     table = pd.DataFrame({"cumulative_emissions": cum, **costs.to_dict(orient="series")})
-    table["carbon_price_pv"] = pd.Series(_price_pv(d, res))
+    if d.budget_rows:
+        table["carbon_price_pv"] = pd.Series(_price_pv(d, res))
     if d.budget_mt:
         table["share_of_run_budget"] = table.cumulative_emissions / d.budget_mt
     if d.global_remaining_mt:
