@@ -214,3 +214,18 @@ def test_unknown_pool_member_is_reported_with_its_line(toy):
         toy.solve(["widgets", "gadgets"])
     problem = exc.value.problems[0]
     assert problem.path == "pools.bio.members.biomas" and problem.line is not None
+
+
+def test_decomposition_prices_an_annual_cap_on_all_sectors(toy):
+    # a cap on the two sectors together in 2030-2040 couples them year by year
+    two_sectors(toy)
+    keys = {"annual_caps": {"all": {2025: 30, 2029: 30, 2030: 18, 2040: 18}}}
+    toy.scenario(scenario(**keys))
+    toy.scenario(scenario(name="split", solver={"decompose": True, "jobs": 1, "gap": 1e-7}, **keys))
+    joint, split = toy.solve(["widgets", "gadgets"]), toy.solve(["widgets", "gadgets"], name="split")
+    assert "annual_cap[all,2035]" in split.solution.info["coupled_rows"]
+    assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-6)
+    em = split.results["emissions"].groupby("year")["value"].sum()
+    assert em[2035] == pytest.approx(18, rel=1e-6)
+    # 30 Mt unabated, 18 allowed: widgets abate all 10 (30 USD/t), gadgets the last 2 (45 USD/t)
+    assert scarcity(split, "annual_cap|all")[2035] == pytest.approx(45, rel=1e-3)
