@@ -28,8 +28,9 @@ def run(
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario name or YAML path.")] = "default",
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only where results went.")] = False,
-    decompose: Annotated[bool, typer.Option(
-        "--decompose", help="Solve the sectors as separate LPs coordinated by prices (price decomposition).")] = False,
+    decompose: Annotated[bool | None, typer.Option(
+        "--decompose/--joint", help="Solve the sectors as separate LPs coordinated by prices, or as one joint LP "
+        "(default: joint for mode optimal, separate for shares and price).", show_default=False)] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes for separate sector LPs (default: one per core).")] = None,
 ) -> None:
@@ -40,7 +41,7 @@ def run(
     paths = project_paths()
     names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
     try:
-        solver = {k: v for k, v in {"decompose": decompose or None, "jobs": jobs}.items() if v is not None}
+        solver = {k: v for k, v in {"decompose": decompose, "jobs": jobs}.items() if v is not None}
         outcome = run_model(names, scenario, out, paths, solver)
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)

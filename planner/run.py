@@ -84,7 +84,9 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
 
 def separately(d: ModelData, options: SolverOptions) -> bool:
     """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP."""
-    return len(d.sectors) > 1 and (options.decompose or d.budget_mode in ("shares", "price"))
+    if options.decompose is not None:
+        return len(d.sectors) > 1 and options.decompose
+    return len(d.sectors) > 1 and d.budget_mode in ("shares", "price")
 
 
 def solve_data(d: ModelData, options: SolverOptions) -> Solution:

@@ -229,3 +229,16 @@ def test_decomposition_prices_an_annual_cap_on_all_sectors(toy):
     assert em[2035] == pytest.approx(18, rel=1e-6)
     # 30 Mt unabated, 18 allowed: widgets abate all 10 (30 USD/t), gadgets the last 2 (45 USD/t)
     assert scarcity(split, "annual_cap|all")[2035] == pytest.approx(45, rel=1e-3)
+
+
+def test_fixed_shares_as_one_joint_lp_match_the_separate_lps(toy):
+    two_sectors(toy, gadget_clean={"capex": 1e-3, "inputs": {"biomass": 13}})
+    keys = {"budget": budget(mode="shares"), "commodities": {"biomass": {"limit": 150}}}
+    toy.scenario(scenario(**keys))
+    toy.scenario(scenario(name="joint", solver={"decompose": False}, **keys))
+    separate, joint = toy.solve(["widgets", "gadgets"]), toy.solve(["widgets", "gadgets"], name="joint")
+    assert separate.solution.info["iterations"] >= 1 and not joint.solution.info
+    assert separate.results.objective == pytest.approx(joint.results.objective, rel=1e-5)
+    for s in ("widgets", "gadgets"):
+        assert price_pv(separate, f"carbon_price_pv|{s}") == pytest.approx(price_pv(joint, f"carbon_price_pv|{s}"),
+                                                                           rel=1e-3)

@@ -118,14 +118,17 @@ class SolverOptions(Strict):
 
     `decompose`: solve a run of several sectors as separate sector LPs in `jobs` worker
     processes, coordinated by prices on the constraints they share (budget, shared limits;
-    see planner/decompose.py), instead of one joint LP. Runs in modes `shares` and `price` are
-    always solved this way. `gap` is the relative optimality gap at which the coordination stops.
+    see planner/decompose.py), instead of one joint LP. Unset: budget modes `shares` and `price`
+    solve this way (one LP per sector), mode `optimal` as one joint LP; `false` forces the joint
+    LP (for fixed shares it holds one budget row per sector: the same optimum, often faster when
+    shared limits couple the sectors). `gap` is the relative optimality gap at which the
+    coordination stops.
     """
 
     time_limit: PositiveFloat | None = None
     threads: PositiveInt | None = None
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
-    decompose: bool = False
+    decompose: bool | None = None
     jobs: PositiveInt | None = None
     gap: float = Field(default=1e-5, gt=0, lt=0.1)
     max_iterations: PositiveInt = 200
