@@ -114,6 +114,8 @@ class ModelData:
     """pool -> {commodity: pool units per unit bought}, members bought in this run only"""
     pool_limit: dict[tuple[str, int], float] = field(default_factory=dict)
     """(pool, year) -> annual limit (pool unit per year), where one applies"""
+    milestones: dict[str, dict] = field(default_factory=dict)
+    """name -> the scenario's milestone with `years` resolved to model years and `penalty` (or None)"""
 
     @property
     def end_year(self) -> int:
@@ -251,7 +253,29 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
     data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
+    data.milestones = _milestones(inputs, years, length)
     return data
+
+
+def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> dict[str, dict]:
+    """The scenario's milestones for the run's sectors (and `all`), years mapped to model years."""
+    def model_year(y: int) -> int:
+        return next(my for my in years if my <= y < my + length[my])
+
+    out = {}
+    for name, ms in inputs.scenario.milestones.items():
+        if ms.sector != "all" and ms.sector not in inputs.sectors:
+            continue
+        if ms.year is not None:
+            chosen = [model_year(ms.year)]
+        else:
+            last = ms.to if ms.to is not None else years[-1] + length[years[-1]] - 1
+            chosen = [y for y in years if ms.from_ <= y <= last]
+        spec = ms.model_dump()
+        spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,
+                    relative_to=model_year(ms.relative_to) if ms.relative_to is not None else None)
+        out[name] = spec
+    return out
 
 
 def _sector_budgets(inputs: RunInputs) -> dict[str, float]:

@@ -52,6 +52,7 @@ def _validate_scenario(path: Path, paths: ProjectPaths, commodities: CommodityFi
     except InputError as exc:
         return exc.problems
     named = set(scenario.demand) | set(scenario.overrides) | set(scenario.annual_caps) - {"all"}
+    named |= {ms.sector for ms in scenario.milestones.values()} - {"all"}
     if scenario.budget:
         named |= set(scenario.budget.sectors) | set(scenario.budget.shares)
     known = set(paths.sector_names())

@@ -15,6 +15,7 @@ from planner.formulation.costs import add_objective
 from planner.formulation.emissions import add_emissions
 from planner.formulation.index import ModelIndex, build_index
 from planner.formulation.limits import add_build_limits, add_commodity_limits
+from planner.formulation.milestones import add_milestones
 from planner.formulation.stock import add_stock
 
 
@@ -28,6 +29,7 @@ def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel,
     add_emissions(m, d, ix, elastic)    # scope 1 net of capture, budget, annual caps
     add_commodity_limits(m, d, ix)      # purchases and supply limits
     add_build_limits(m, d, ix)          # absolute and relative build rates
+    add_milestones(m, d, ix, elastic)   # the scenario's commitments (hard or soft)
     add_objective(m, d, ix)             # discounted cost with salvage
     return m, ix
 

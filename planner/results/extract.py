@@ -86,7 +86,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
     t["prices"] = _prices(d, sol, currency)
     t["calibration"] = _calibration(d, t["production"], emissions)
-    t["milestones"] = pd.DataFrame(columns=MILESTONE_COLUMNS)
+    t["milestones"] = _milestones(d, sol, currency)
     return Results(objective=float(sol.objective or 0.0), tables=t)
 
 
@@ -310,6 +310,33 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])
     out.loc[out.value.abs() < 1e-9, "value"] = 0.0
     return out
+
+
+def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
+    """Each milestone row: value of its metric, status and dual.
+
+    status: `violated` (a soft milestone's shortfall is positive), `binding` (the bound holds with
+    equality or has a nonzero dual), else `met`. `dual` is what tightening the bound by one unit
+    costs, in the year's money (million USD per unit of the bound; per MtCO2 = USD/tCO2);
+    `dual_pv` the same in present value.
+    """
+    from planner.milestones import evaluate, milestone_rows
+
+    columns = [*MILESTONE_COLUMNS, "sense", "unit", "shortfall", "dual_pv", "dual_unit"]
+    rows = milestone_rows(d)
+    out = []
+    duals = sol.duals.get("milestone", {})
+    short = sol.values.get("milestone_short", {})
+    for r in rows:
+        value, bound, base = evaluate(r, sol.values)
+        y_dual = duals.get(r.key, 0.0)
+        pv = (y_dual if r.sense == "min" else -y_dual) * base
+        gap = short.get(r.key, 0.0)
+        tight = abs(value - bound) <= 1e-6 * max(1.0, abs(bound))
+        status = "violated" if gap > 1e-6 else ("binding" if abs(pv) > 1e-9 or tight else "met")
+        out.append((r.name, r.sector, r.year, r.metric, bound, value, status, pv / d.df[r.year], r.sense, r.unit,
+                    gap, pv, f"million {currency} per unit of the bound"))
+    return pd.DataFrame(out, columns=columns)
 
 
 def _per(currency: str, unit: str) -> str:

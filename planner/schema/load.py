@@ -449,6 +449,7 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                     out.append(raw.problem(("budget", "split"), f"'current_emissions' needs the published "
                                            f"emissions of every sector, and models/{s}.yaml has no "
                                            "calibration.emissions"))
+    out.extend(_check_milestones(sc, raw, sectors, known_com, all_sectors))
     for name, pool in sc.pools.items():
         shipped = name in commodities.pools
         if not shipped and (pool.unit is None or pool.members is None):
@@ -465,6 +466,44 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
         y = getattr(sc.budget, key) if sc.budget else None
         if y is not None and not h.start <= y <= h.end:
             out.append(raw.problem(("budget", key), f"year {y} lies outside the horizon {h.start}-{h.end}"))
+    return out
+
+
+def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile], known_com: set[str],
+                      all_sectors: set[str]) -> list[Problem]:
+    """Milestones name known sectors, groups, products and commodities, in years of the horizon."""
+    out: list[Problem] = []
+    h = sc.horizon
+    for name, ms in sc.milestones.items():
+        at = ("milestones", name)
+        if ms.sector != "all" and ms.sector not in all_sectors:
+            out.append(raw.problem((*at, "sector"), f"unknown sector {ms.sector!r} (use a sector or 'all')"))
+            continue
+        if ms.sector == "all" and ms.metric not in ("emissions", "commodity_use"):
+            out.append(raw.problem((*at, "metric"), f"metric {ms.metric!r} needs one sector; on 'all' only "
+                                   "emissions and commodity_use apply"))
+        for key in ("year", "from_", "to", "relative_to"):
+            y = getattr(ms, key)
+            if y is not None and not h.start <= y <= h.end:
+                shown = "from" if key == "from_" else key
+                out.append(raw.problem((*at, shown), f"year {y} lies outside the horizon {h.start}-{h.end}"))
+        sf = sectors.get(ms.sector)
+        if sf is None:
+            continue
+        groups = set(sf.groups) | {"near_zero"}
+        for key in ("group", "of"):
+            g = getattr(ms, key)
+            if g is not None and g not in groups:
+                hint = difflib.get_close_matches(g, sorted(groups), n=1)
+                out.append(raw.problem((*at, key), f"unknown group {g!r} of the {ms.sector} sector"
+                                       + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        made = {c for c, d in sf.commodities.items() if d.kind in ("product", "intermediate")}
+        if ms.product is not None and ms.product not in made:
+            out.append(raw.problem((*at, "product"), f"unknown product {ms.product!r} of the {ms.sector} sector "
+                                   f"({', '.join(sorted(made))})"))
+        for i, c in enumerate(ms.commodities):
+            if c not in known_com and c not in made:
+                out.append(raw.problem((*at, "commodities", i), f"unknown commodity {c!r}"))
     return out
 
 

@@ -58,6 +58,69 @@ class PoolOverride(Strict):
     notes: str = ""
 
 
+METRICS = ("emissions", "intensity", "output_share", "sales_share", "input_share", "capacity", "production",
+           "commodity_use")
+SHARE_METRICS = ("output_share", "sales_share", "input_share")
+
+
+class Soft(Strict):
+    """A soft milestone: a shortfall is allowed at `penalty` USD per unit of the metric's
+    numerator (tCO2 for emissions, a unit of output for output and sales shares, a unit of the
+    commodity for input shares and use), per year."""
+
+    penalty: PositiveFloat
+
+
+class Milestone(Strict):
+    """A commitment the plan must honour (see planner/milestones.py for each metric's math).
+
+    Years: `year` (one), or `from` (every model year from then on, to `to` or the horizon end).
+    Bound: `min` and/or `max`; with `relative_to` (a model year) or `base_value` (a published
+    figure) the bound is a multiple of that base (``max: 0.75`` = down 25%).
+    """
+
+    sector: str
+    metric: Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
+                    "production", "commodity_use"]
+    group: str | None = None
+    of: str | None = None
+    product: str | None = None
+    commodities: list[str] = []
+    year: int | None = None
+    from_: int | None = Field(default=None, alias="from")
+    to: int | None = None
+    min: float | None = None
+    max: float | None = None
+    relative_to: int | None = None
+    base_value: PositiveFloat | None = None
+    soft: Soft | None = None
+    sources: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Milestone:
+        if (self.year is None) == (self.from_ is None):
+            raise ValueError("give exactly one of 'year' or 'from'")
+        if self.to is not None and self.from_ is None:
+            raise ValueError("'to' goes with 'from'")
+        if self.min is None and self.max is None:
+            raise ValueError("give a bound: 'min' or 'max'")
+        if self.relative_to is not None and self.base_value is not None:
+            raise ValueError("give 'relative_to' or 'base_value', not both")
+        if (self.relative_to is not None or self.base_value is not None) and self.metric in SHARE_METRICS:
+            raise ValueError(f"a {self.metric} bound is a fraction already; 'relative_to'/'base_value' do not apply")
+        needs_group = self.metric in ("output_share", "sales_share", "capacity", "production")
+        if needs_group and self.group is None:
+            raise ValueError(f"metric {self.metric} needs a technology 'group'")
+        if self.metric in ("input_share", "commodity_use") and not self.commodities:
+            raise ValueError(f"metric {self.metric} needs 'commodities'")
+        if self.metric == "intensity" and self.product is None:
+            raise ValueError("metric intensity needs the 'product' it is measured per")
+        if self.metric in SHARE_METRICS and any(b is not None and not 0 <= b <= 1 for b in (self.min, self.max)):
+            raise ValueError("a share bound is a fraction between 0 and 1")
+        return self
+
+
 class Budget(Strict):
     """Cumulative CO2 budget over `start`..`end` (default: the horizon), and how it is shared.
 
@@ -149,6 +212,7 @@ class Scenario(Strict):
     budget: Budget | None = None
     annual_caps: dict[str, Trajectory] = {}
     pools: dict[str, PoolOverride] = {}
+    milestones: dict[str, Milestone] = {}
     overrides: dict[str, dict[str, Any]] = {}
     solver: SolverOptions = SolverOptions()
     sources: dict[str, str] = {}
