@@ -31,6 +31,9 @@ def run(
     decompose: Annotated[bool | None, typer.Option(
         "--decompose/--joint", help="Solve the sectors as separate LPs coordinated by prices, or as one joint LP "
         "(default: joint for mode optimal, separate for shares and price).", show_default=False)] = None,
+    elastic: Annotated[bool, typer.Option(
+        "--elastic", help="Make milestones, budget, caps and supply limits soft at a high penalty and report "
+        "which are violated, by how much (exit 2 if any).")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes for separate sector LPs (default: one per core).")] = None,
 ) -> None:
@@ -42,7 +45,7 @@ def run(
     names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
     try:
         solver = {k: v for k, v in {"decompose": decompose, "jobs": jobs}.items() if v is not None}
-        outcome = run_model(names, scenario, out, paths, solver)
+        outcome = run_model(names, scenario, out, paths, solver, elastic)
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(1) from None

@@ -54,6 +54,8 @@ class MilestoneRow:
     """B = sum base * x + base_const (what the bound multiplies)"""
     base_const: float = 0.0
     penalty: float | None = None
+    num_unit: str = ""
+    """unit of the numerator N (what a soft milestone's shortfall and penalty are counted in)"""
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -103,7 +105,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
     if metric == "emissions":
         for ss in sectors:
             _add(row.num, ("EM", (ss, y)), 1.0)
-        row.den_const, row.unit = 1.0, UNITS[metric]
+        row.den_const, row.unit, row.num_unit = 1.0, UNITS[metric], "MtCO2"
     elif metric == "intensity":
         _add(row.num, ("EM", (s, y)), 1.0)
         demand = float(d.demand.get((s, m["product"], y), 0.0))
@@ -114,6 +116,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                 if outputs[(ss, k)] == m["product"]:
                     _add(row.den, ("ACT", (ss, k, y)), 1.0)
         row.unit = UNITS[metric].format(unit=units.get(m["product"], unit).removesuffix("/yr"))
+        row.num_unit = "MtCO2"
     elif metric in ("output_share", "production"):
         made = {outputs[(s, k)] for k in group}
         if m["product"]:
@@ -127,7 +130,8 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         if metric == "production":
             row.den_const = 1.0
         prod = next(iter(made)) if len(made) == 1 else None
-        row.unit = UNITS[metric].format(unit=units.get(prod, unit) if prod else unit)
+        row.num_unit = units.get(prod, unit) if prod else unit
+        row.unit = UNITS[metric].format(unit=row.num_unit)
     elif metric == "sales_share":
         made = {m["product"]} if m["product"] else {outputs[(s, k)] for k in group}
         of = set(d.groups[s].get(m["of"], [])) if m["of"] else None
@@ -140,6 +144,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
             if (k in of) if of is not None else outputs[(ss, k)] in made:
                 _add(row.den, term, 1.0)
         row.unit = UNITS[metric]
+        row.num_unit = f"{units.get(next(iter(made)), unit) if len(made) == 1 else unit}/yr of new capacity"
     elif metric == "capacity":
         for ss, k in techs:
             if k in group:
@@ -148,6 +153,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         row.den_const = 1.0
         made = {outputs[(s, k)] for k in group}
         row.unit = UNITS[metric].format(unit=units.get(next(iter(made)), unit) if len(made) == 1 else unit)
+        row.num_unit = row.unit
     elif metric == "input_share":
         wanted = set(m["commodities"])
         of = set(d.groups[s].get(m["of"], [])) if m["of"] else None
@@ -161,6 +167,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                 if units.get(c) in measure:
                     _add(row.den, ("ACT", (ss, k, y)), a)
         row.unit = UNITS[metric]
+        row.num_unit = "/".join(sorted(u for u in measure if u))
     elif metric == "commodity_use":
         wanted = set(m["commodities"])
         if s == "all":
@@ -173,6 +180,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                         _add(row.num, ("ACT", (ss, k, y)), a)
         row.den_const = 1.0
         row.unit = UNITS[metric].format(unit=units.get(next(iter(wanted)), ""))
+        row.num_unit = row.unit
 
 
 def _bound(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inputs: dict, units: dict,

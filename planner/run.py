@@ -17,6 +17,7 @@ from pathlib import Path
 from planner.data import ModelData, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import SolveFailed
+from planner.explain import elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
 from planner.results.extract import Results, extract, summary_numbers
@@ -48,10 +49,12 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
-        paths: ProjectPaths | None = None, solver: dict | None = None) -> RunOutcome:
+        paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False) -> RunOutcome:
     """Load, build, solve, extract and (unless `out` is None) write one run.
 
     `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
+    `elastic` solves with the budget, caps, supply limits and hard milestones made soft at a high
+    penalty: if any is violated the run fails (exit 2) listing each violation and its amount.
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
@@ -61,7 +64,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
     t_load = time.perf_counter() - t0
-    sol = solve_data(data, inputs.scenario.solver)
+    sol = solve_elastic(data, inputs.scenario.solver) if elastic else solve_data(data, inputs.scenario.solver)
     timings = {"load": t_load, **sol.timings}
     res = extract(data, sol)
     reference = None
@@ -103,6 +106,23 @@ def solve_data(d: ModelData, options: SolverOptions) -> Solution:
     sol.timings = {"build": t_build, **sol.timings}
     if sol.status != Status.OPTIMAL:
         raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
+    return sol
+
+
+def solve_elastic(d: ModelData, options: SolverOptions) -> Solution:
+    """The elastic model (one joint LP); fails with the list of violations if there are any."""
+    t1 = time.perf_counter()
+    model, _ix = build_model(d, elastic=True)
+    t_build = time.perf_counter() - t1
+    sol = solve(model, options)
+    sol.timings = {"build": t_build, **sol.timings}
+    over = elastic_violations(d, options, sol)
+    if over is None:
+        raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
+    if over:
+        raise SolveFailed("infeasible", f"Scenario '{d.scenario}' ({', '.join(d.sectors)}), elastic mode: "
+                          "with the budget, caps, supply limits and milestones made soft, the least-cost plan "
+                          "still violates: " + "; ".join(over) + ". Nothing was written.")
     return sol
 
 
@@ -179,35 +199,3 @@ def _row_unit(d: ModelData, name: str, what: str) -> str:
 
 def _row_label(idx: object) -> str:
     return " in ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
-
-
-def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
-    """A failed solve in the scenario's terms (see module docstring)."""
-    who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)})"
-    if sol.status == Status.TIME_LIMIT:
-        return (f"{who}: HiGHS stopped at the time limit ({options.time_limit} s) before "
-                "proving an optimum. Raise solver.time_limit in the scenario.")
-    if sol.status == Status.UNBOUNDED:
-        return (f"{who}: the problem is unbounded: some activity earns money without limit. Look for a "
-                "negative price or a by-product sold above the cost of making it.")
-    if sol.status != Status.INFEASIBLE:
-        return f"{who}: HiGHS failed ({sol.message})."
-    elastic, _ = build_model(d, elastic=True)
-    esol = solve(elastic, options)
-    if esol.status != Status.OPTIMAL:
-        return (f"{who} is infeasible even without its carbon budget and caps: demand cannot be met with "
-                "the existing stock, the technologies' availability years, build-rate limits and supply limits.")
-    parts = []
-    for b, over in esol.values.get("budget_slack", {}).items():
-        if over > 1e-6:
-            limit = d.budget_rows[b]
-            what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2 (mode shares)"
-            parts.append(f"the {what} cannot be met: the lowest cumulative emissions reachable "
-                         f"are {(limit + over) / 1000:.2f} GtCO2, {over / 1000:.2f} GtCO2 over the budget")
-    caps = {k: v for k, v in esol.values.get("cap_slack", {}).items() if v > 1e-6}
-    if caps:
-        listed = ", ".join(f"{who_} {y} (by {v:.1f} MtCO2)" for (who_, y), v in sorted(caps.items())[:6])
-        parts.append(f"annual emission caps cannot be met: {listed}" + (" ..." if len(caps) > 6 else ""))
-    detail = "; ".join(parts) or "the budget and caps conflict with each other"
-    return (f"{who} is infeasible: {detail}. With the scenario's technologies, availability years and "
-            "build-rate limits, emissions cannot fall faster. Loosen the budget or caps, or the build-rate limits.")

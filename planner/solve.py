@@ -166,7 +166,25 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None) -> Sol
     t1 = time.perf_counter()
     h.run()
     t2 = time.perf_counter()
-    return read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
+    sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
+    if sol.status == Status.INFEASIBLE:
+        sol.info["iis"] = irreducible_set(h, lp)
+    return sol
+
+
+def irreducible_set(h: highspy.Highs, lp: CompiledLP) -> dict[str, list]:
+    """An irreducible infeasible subset (IIS) of an infeasible LP: the rows and column bounds that
+    cannot all hold together, though any one of them can be dropped to make the rest feasible.
+    Empty if HiGHS cannot find one."""
+    strategy = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
+    h.setOptionValue("iis_strategy", strategy)
+    try:
+        status, iis = h.getIis()
+    except Exception:  # an IIS is a diagnosis; its failure must not hide the infeasibility
+        return {}
+    if status == highspy.HighsStatus.kError or not iis.valid_:
+        return {}
+    return {"rows": [lp.rows[i] for i in iis.row_index_], "columns": [lp.columns[j] for j in iis.col_index_]}
 
 
 def read_solution(h: highspy.Highs, lp: CompiledLP, timings: dict[str, float]) -> Solution:

@@ -71,7 +71,7 @@ def test_infeasible_budget_exits_2_with_an_explanation(project):
     project.scenario(scenario(name="tight", budget={"unit": "MtCO2", "sectors": {"widgets": 20}}))
     res = planner(project, "run", "widgets", "--scenario", "tight")
     assert res.returncode == 2
-    assert "carbon budget of 0.02 GtCO2" in res.stderr and "cannot be met" in res.stderr
+    assert "carbon budget of 0.02 GtCO2" in res.stderr and "is missed by 0.02 GtCO2" in res.stderr
     assert "lowest cumulative emissions" in res.stderr
     assert not (project.root / "results").exists()
 

@@ -131,3 +131,44 @@ def test_bad_milestone_input_names_its_line(toy, spec, key, words):
     problems = [p for p in exc.value.problems if p.path == key]
     assert problems, [str(p) for p in exc.value.problems]
     assert problems[0].line is not None and words in problems[0].message
+
+
+def test_two_milestones_that_cannot_both_hold_are_named_and_nothing_else(toy):
+    # at least 60% clean output, but at most 30 PJ of biomass (= 3 Mt clean) in 2030; a third,
+    # unrelated milestone (2035 emissions) must not be blamed
+    from planner.errors import SolveFailed
+
+    widgets(toy)
+    toy.scenario(scenario(milestones={
+        "clean-share": {"sector": "widgets", "metric": "output_share", "group": "near_zero", "year": 2030,
+                        "min": 0.6},
+        "biomass-cap": {"sector": "widgets", "metric": "commodity_use", "commodities": ["biomass"], "year": 2030,
+                        "max": 30},
+        "later": {"sector": "widgets", "metric": "emissions", "year": 2035, "max": 9},
+    }))
+    with pytest.raises(SolveFailed) as exc:
+        toy.solve()
+    text = exc.value.message
+    assert "milestone 'clean-share'" in text and "milestone 'biomass-cap'" in text
+    assert "'later'" not in text
+    assert "made soft" in text.lower()
+
+
+def test_elastic_mode_reports_violation_amounts(toy):
+    from planner.errors import SolveFailed
+    from planner.run import run
+
+    widgets(toy)
+    toy.scenario(scenario(milestones={
+        "clean-share": {"sector": "widgets", "metric": "output_share", "group": "near_zero", "year": 2030,
+                        "min": 0.6},
+        "biomass-cap": {"sector": "widgets", "metric": "commodity_use", "commodities": ["biomass"], "year": 2030,
+                        "max": 30},
+    }))
+    with pytest.raises(SolveFailed) as exc:
+        run(["widgets"], "toy", None, toy.paths, elastic=True)
+    text = exc.value.message
+    # cheapest violation: 3 Mt of clean output short (6 needed, 3 allowed by the biomass cap), or
+    # 30 PJ of biomass over the cap: the model reports whichever it chose, with its amount
+    assert ("clean-share" in text and "by 3.00 Mt" in text) or ("biomass-cap" in text and "by 30.00 PJ" in text)
+    assert exc.value.status == "infeasible"

@@ -27,7 +27,7 @@ def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel,
     add_stock(m, d, ix)                 # vintages, retirements, retrofits
     add_activity(m, d, ix)              # output within capacity, demand and balances, shares
     add_emissions(m, d, ix, elastic)    # scope 1 net of capture, budget, annual caps
-    add_commodity_limits(m, d, ix)      # purchases and supply limits
+    add_commodity_limits(m, d, ix, elastic)  # purchases, supply limits and pools
     add_build_limits(m, d, ix)          # absolute and relative build rates
     add_milestones(m, d, ix, elastic)   # the scenario's commitments (hard or soft)
     add_objective(m, d, ix)             # discounted cost with salvage

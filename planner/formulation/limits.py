@@ -26,12 +26,14 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
+from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, total_capacity
 
 
-def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
-    """Purchase definitions and annual / cumulative supply limits of purchased commodities."""
+def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
+    """Purchase definitions and annual / cumulative supply limits of purchased commodities (and
+    pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
     captured = d.tech_year["captured"].to_dict()
     sink = d.capture_sink
     used = sorted({c for (c, _y) in ix.users})
@@ -50,7 +52,9 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> 
     m.purchase = pyo.Constraint(my, rule=use_rule)
     limit = d.commodity_year["limit"].to_dict()
     limited = [(c, y) for (c, y) in my if not math.isnan(limit[c, y])]
-    m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] <= limit[c, y])
+    m.supply_slack = pyo.Var(limited if elastic else [], within=pyo.NonNegativeReals)
+    m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] - (
+        m.supply_slack[c, y] if elastic else 0.0) <= limit[c, y])
     cum = d.commodities["cumulative_limit"].to_dict()
     cum_limited = [c for c in used if cum.get(c) is not None and not math.isnan(cum[c])]
     m.cumulative_supply_limit = pyo.Constraint(cum_limited, rule=lambda m, c: sum(
@@ -59,8 +63,13 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> 
     bought = set(used)
     members = {p: {c: f for c, f in ms.items() if c in bought} for p, ms in d.pool_members.items()}
     pool_years = [(p, y) for (p, y) in d.pool_limit if members.get(p)]
+    m.pool_slack = pyo.Var(pool_years if elastic else [], within=pyo.NonNegativeReals)
     m.pool_limit = pyo.Constraint(pool_years, rule=lambda m, p, y: sum(
-        f * m.USE[c, y] for c, f in members[p].items()) <= d.pool_limit[p, y])
+        f * m.USE[c, y] for c, f in members[p].items()) - (m.pool_slack[p, y] if elastic else 0.0)
+        <= d.pool_limit[p, y])
+    if elastic:
+        m.elastic_terms.expr += ELASTIC_PENALTY * (sum(m.supply_slack[key] for key in limited)
+                                                   + sum(m.pool_slack[key] for key in pool_years))
     pool_cum = {p: v for p, v in d.pools["cumulative_limit"].items()
                 if members.get(p) and v is not None and not math.isnan(v)}
     m.pool_cumulative_limit = pyo.Constraint(list(pool_cum), rule=lambda m, p: sum(

@@ -1,0 +1,155 @@
+"""Failed solves explained in the scenario's terms.
+
+Infeasible: HiGHS's irreducible infeasible subset (IIS, solve.irreducible_set) is translated row by
+row into what the user wrote (milestone names with their bound, the carbon budget, annual caps,
+build-rate limits with technology and years, supply limits), with the physical rows that tie them
+together (demand, stock) named after. Without an IIS, the elastic model (budget, caps, supply
+limits and milestones made soft at a high penalty) says which of them are missed and by how much;
+`--elastic` runs that model on purpose and reports its violations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.data import ModelData
+from planner.schema.scenario import SolverOptions
+from planner.solve import Solution, Status
+
+SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
+                 "pool_cumulative_limit", "build_limit", "growth_limit", "max_share")
+
+
+def _years(ys: list[int]) -> str:
+    ys = sorted(set(ys))
+    if not ys:
+        return ""
+    if ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 1:
+        return f" in {ys[0]}-{ys[-1]}"
+    return " in " + ", ".join(map(str, ys))
+
+
+def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
+    """A row as (what it is, its year), in the scenario's words."""
+    if name == "milestone":
+        ms, sense, y = idx
+        spec = d.milestones.get(ms, {})
+        what = f"milestone '{ms}' ({spec.get('metric', '')} {sense} {spec.get(sense)}, {spec.get('sector', '')})"
+        return what, y
+    if name == "budget":
+        return (f"the {d.budget_description()}" if idx == "all" else f"the {idx} budget"), None
+    if name == "annual_cap":
+        return f"the annual emission cap on {idx[0]}", idx[1]
+    if name in ("supply_limit", "pool_limit"):
+        return f"the {'pool' if name == 'pool_limit' else 'supply'} limit of {idx[0]}", idx[1]
+    if name in ("cumulative_supply_limit", "pool_cumulative_limit"):
+        return f"the cumulative limit of {idx}", None
+    if name == "build_limit":
+        return f"the build-rate limit of {idx[0]} {idx[1]}", idx[2]
+    if name == "growth_limit":
+        return f"the build-rate growth limit of {idx[0]} {idx[1]}", idx[2]
+    if name == "max_share":
+        return f"the maximum share of {idx[0]} {idx[1]}", idx[2]
+    if name == "balance":
+        return f"demand for {idx[1]} ({idx[0]})", idx[2]
+    return "", None
+
+
+def describe(d: ModelData, rows: list[tuple[str, Any]]) -> tuple[list[str], list[str]]:
+    """IIS rows grouped into scenario items and the physical rows that connect them."""
+    items: dict[str, list[int]] = {}
+    physical: dict[str, list[int]] = {}
+    structural = False
+    for name, idx in rows:
+        what, year = _entity(d, name, idx)
+        if not what:
+            structural = True
+            continue
+        target = items if name in SCENARIO_ROWS else physical
+        target.setdefault(what, [])
+        if year is not None:
+            target[what].append(year)
+    listed = [f"{what}{_years(ys)}" for what, ys in items.items()]
+    links = [f"{what}{_years(ys)}" for what, ys in physical.items()]
+    if structural:
+        links.append("the existing stock and capacity accounting")
+    return listed, links
+
+
+def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
+    """A failed solve in the scenario's terms (module docstring)."""
+    who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)})"
+    if sol.status == Status.TIME_LIMIT:
+        return (f"{who}: HiGHS stopped at the time limit ({options.time_limit} s) before "
+                "proving an optimum. Raise solver.time_limit in the scenario.")
+    if sol.status == Status.UNBOUNDED:
+        return (f"{who}: the problem is unbounded: some activity earns money without limit. Look for a "
+                "negative price or a by-product sold above the cost of making it.")
+    if sol.status != Status.INFEASIBLE:
+        return f"{who}: HiGHS failed ({sol.message})."
+    iis = sol.info.get("iis") or {}
+    listed, links = describe(d, iis.get("rows", []))
+    if listed:
+        text = (f"{who} is infeasible. These cannot all hold together (an irreducible conflicting set: drop or "
+                f"loosen any one of them and the rest can hold): " + "; ".join(listed))
+        if links:
+            text += ". They collide through " + "; ".join(links)
+        over = elastic_violations(d, options)
+        if over:
+            text += ". Made soft, the smallest violations are: " + "; ".join(over)
+        return text + "."
+    over = elastic_violations(d, options)
+    if over is None:
+        return (f"{who} is infeasible even with its budget, caps, supply limits and milestones made soft: demand "
+                "cannot be met with the existing stock, the technologies' availability years and build-rate limits.")
+    detail = "; ".join(over) or "its budget, caps, limits and milestones conflict with each other"
+    return (f"{who} is infeasible: {detail}. With the scenario's technologies, availability years and "
+            "build-rate limits, the plan cannot do better. Loosen these, or the build-rate limits.")
+
+
+def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | None = None) -> list[str] | None:
+    """Solve (or read) the elastic model and list what it violates, by how much; None if even it fails."""
+    if esol is None:
+        from planner.formulation import build_model
+        from planner.solve import solve
+
+        model, _ = build_model(d, elastic=True)
+        esol = solve(model, options)
+    if esol.status != Status.OPTIMAL:
+        return None
+    out = []
+    for b, over in esol.values.get("budget_slack", {}).items():
+        if over > 1e-6:
+            limit = d.budget_rows[b]
+            what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2"
+            out.append(f"the {what} is missed by {over / 1000:.2f} GtCO2 (the lowest cumulative emissions "
+                       f"reachable are {(limit + over) / 1000:.2f} GtCO2)")
+    groups: dict[tuple[str, str], dict[int, float]] = {}
+    for family in ("cap_slack", "supply_slack", "pool_slack"):
+        for idx, v in esol.values.get(family, {}).items():
+            if v > 1e-6:
+                groups.setdefault((family, idx[0]), {})[idx[1]] = v
+    from planner.milestones import milestone_rows
+
+    num_units = {r.key: r.num_unit for r in milestone_rows(d)} if d.milestones else {}
+    for (name, sense, y), v in esol.values.get("milestone_short", {}).items():
+        spec = d.milestones.get(name, {})
+        if v > 1e-6 and spec.get("penalty") is None:
+            groups.setdefault(("milestone", f"{name}|{sense}"), {})[y] = v
+            num_units[(name, sense, -1)] = num_units.get((name, sense, y), "")
+    for (family, what), by_year in groups.items():
+        worst = max(by_year, key=lambda y: by_year[y])
+        if family == "cap_slack":
+            label, unit = f"the annual emission cap on {what}", "MtCO2"
+        elif family == "milestone":
+            name, sense = what.split("|")
+            label = f"milestone '{name}' ({d.milestones[name]['metric']} {sense} {d.milestones[name][sense]})"
+            unit = num_units.get((name, sense, -1), "")
+        else:
+            table = d.pools if family == "pool_slack" else d.commodities
+            label = f"the {'pool' if family == 'pool_slack' else 'supply'} limit of {what}"
+            unit = str(table["unit"].get(what, ""))
+        amount = f"by {by_year[worst]:,.2f} {unit}" if len(by_year) == 1 else \
+            f"by up to {by_year[worst]:,.2f} {unit} (in {worst})"
+        out.append(f"{label} is missed{_years(list(by_year))} {amount}".rstrip())
+    return out
