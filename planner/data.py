@@ -348,6 +348,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         calibration=mine(d.calibration),
         budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},
         sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
+        milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
     )
 
 

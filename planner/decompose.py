@@ -258,6 +258,10 @@ def _groups(d: ModelData, jobs: int) -> list[list[str]]:
 
 def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
     """Solve a run of several sectors by price decomposition (module docstring); a joint-form Solution."""
+    on_all = [name for name, m in d.milestones.items() if m["sector"] == "all"]
+    if on_all:
+        raise DecompositionFailed(Status.ERROR, message=f"milestones on all sectors ({', '.join(on_all)}) tie the "
+                                  "sectors together row by row; solve this run as one joint LP (--joint)")
     jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(d.sectors)))
     t0 = time.perf_counter()
     groups = _groups(d, jobs)

@@ -30,6 +30,8 @@ from planner.data import ModelData
 from planner.formulation.index import ModelIndex, build_index
 
 Term = tuple[str, Any]  # (variable, index)
+INTENSITY_UNITS = {"Mt": "tCO2/t", "Gtkm": "kgCO2/tkm", "billion RPK": "kgCO2/RPK", "kt": "ktCO2/kt"}
+"""MtCO2 per unit of product, in the unit people quote"""
 UNITS = {"emissions": "MtCO2/yr", "intensity": "tCO2/{unit}", "output_share": "fraction",
          "sales_share": "fraction", "input_share": "fraction", "capacity": "{unit}/yr",
          "production": "{unit}/yr", "commodity_use": "{unit}/yr"}
@@ -115,7 +117,8 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
             for ss, k in techs:
                 if outputs[(ss, k)] == m["product"]:
                     _add(row.den, ("ACT", (ss, k, y)), 1.0)
-        row.unit = UNITS[metric].format(unit=units.get(m["product"], unit).removesuffix("/yr"))
+        per = units.get(m["product"], unit).removesuffix("/yr")
+        row.unit = INTENSITY_UNITS.get(per, f"MtCO2/{per}")
         row.num_unit = "MtCO2"
     elif metric in ("output_share", "production"):
         made = {outputs[(s, k)] for k in group}

@@ -162,7 +162,7 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
     if exc.sector is not None:
         alone = restrict(d, exc.sector)
         return explain_failure(alone, options, Solution(exc.status, None, {}))
-    if exc.status == Status.TIME_LIMIT:
+    if exc.status in (Status.TIME_LIMIT, Status.ERROR):
         return f"{who}: {exc.message}"
     parts = []
     grouped: dict[tuple[str, str], dict[int | None, float]] = {}

@@ -50,6 +50,8 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
         console.print(_sharing_table(d, res, names))
         _print_split_cost(console, d, res)
     console.print(_mix_table(d, res, names))
+    if not res["milestones"].empty:
+        console.print(_milestone_table(d, res))
     cal = res["calibration"]
     if not cal.empty:
         c = Table(title="Calibration (first model year against published figures)", title_justify="left")
@@ -107,6 +109,30 @@ def _print_split_cost(console: Console, d: ModelData, res: Results) -> None:
     currency = d.notes.get("currency", "USD")
     console.print(f"The fixed split costs {float(extra.iloc[0]) / 1000:,.1f} billion {currency} more than the optimal "
                   f"split of the same {d.budget_mt / 1000:.1f} GtCO2 ({float(extra.iloc[0]) / base:+.2%}).")
+
+
+def _milestone_table(d: ModelData, res: Results) -> Table:
+    """Each milestone: years, bound, value reached, status, and what one step tighter costs in its
+    costliest year (a percentage point for shares, 1% of the bound otherwise; million USD of that year)."""
+    currency = d.notes.get("currency", "USD")
+    ms = res["milestones"]
+    t = Table(title="Milestones", title_justify="left",
+              caption=f"step: 1 percentage point for shares, 1% of the bound otherwise; million {currency}")
+    for col in ("milestone", "metric", "years", "bound", "value", "status", "step costs"):
+        t.add_column(col, justify="right" if col in ("bound", "value", "step costs") else "left")
+    for (name, sense), g in ms.groupby(["name", "sense"], sort=False):
+        g = g.sort_values("year")
+        worst = g.iloc[int(g["dual"].abs().argmax())]
+        statuses = set(g.status)
+        years = f"{g.year.min()}" if len(g) == 1 else f"{g.year.min()}-{g.year.max()}"
+        status = next(s for s in ("violated", "binding", "met") if s in statuses or s == "met")
+        style = {"violated": "[red]violated[/]", "binding": "[yellow]binding[/]", "met": "[green]met[/]"}[status]
+        share = worst.unit == "fraction"
+        fmt = (lambda v: f"{v:.1%}") if share else (lambda v: f"{v:,.3g}")
+        step = worst.dual * (0.01 if share else 0.01 * abs(float(d.milestones[name][sense])))
+        t.add_row(f"{name} ({worst.sector})", f"{worst.metric} ({worst.unit})", years, f"{sense} {fmt(worst.bound)}",
+                  fmt(worst.value), style, f"{step:,.1f}" if abs(step) > 1e-9 else "")
+    return t
 
 
 def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
