@@ -1,22 +1,41 @@
-"""The README's scenario example is valid and solves on the shipped data (keeps the README true)."""
+"""The README's YAML examples are valid and the scenario example solves on the shipped data
+(keeps the README true)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import yaml
+
 from planner.paths import project_paths
 from planner.run import run
+from planner.validate import validate_files
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+def _blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
 def test_readme_scenario_example_runs(tmp_path):
-    block = re.search(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    block = next((b for b in _blocks() if "name: tight" in b), None)
     assert block, "README lost its scenario example"
     path = tmp_path / "tight.yaml"
-    path.write_text(block.group(1), encoding="utf-8")
+    path.write_text(block, encoding="utf-8")
     out = run(["cement"], str(path), None, project_paths())
     assert out.data.budget_mt == 23000
     em = out.results["emissions"].set_index("year")["value"]
     assert em[2040] <= 400 + 1e-6
+
+
+def test_readme_milestone_example_is_valid(tmp_path):
+    block = next((b for b in _blocks() if b.startswith("milestones:")), None)
+    assert block, "README lost its milestone example"
+    data = {"name": "readme-milestones", "extends": "default", **yaml.safe_load(block)}
+    path = tmp_path / "readme-milestones.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    problems, checked = validate_files([path], project_paths())
+    assert checked == 1 and not problems, [str(p) for p in problems]
+    assert len(data["milestones"]) == 3
