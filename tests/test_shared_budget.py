@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 from conftest import scenario, widget_sector
 
 from planner.errors import InputError, SolveFailed
@@ -242,3 +243,18 @@ def test_fixed_shares_as_one_joint_lp_match_the_separate_lps(toy):
     for s in ("widgets", "gadgets"):
         assert price_pv(separate, f"carbon_price_pv|{s}") == pytest.approx(price_pv(joint, f"carbon_price_pv|{s}"),
                                                                            rel=1e-3)
+
+
+def test_decomposition_keeps_each_sectors_milestones(toy):
+    two_sectors(toy)
+    keys = {"budget": budget(300), "milestones": {
+        "gadgets-clean": {"sector": "gadgets", "metric": "production", "group": "near_zero", "year": 2030, "min": 4}}}
+    data = yaml.safe_load((toy.root / "models/gadgets.yaml").read_text())
+    data["technologies"]["clean"]["near_zero"] = True
+    (toy.root / "models/gadgets.yaml").write_text(yaml.safe_dump(data))
+    toy.scenario(scenario(**keys))
+    toy.scenario(scenario(name="split", solver={"decompose": True, "jobs": 1, "gap": 1e-7}, **keys))
+    joint, split = toy.solve(["widgets", "gadgets"]), toy.solve(["widgets", "gadgets"], name="split")
+    assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-6)
+    ms = split.results["milestones"].set_index("name")
+    assert ms.loc["gadgets-clean", "value"] >= 4 - 1e-6
