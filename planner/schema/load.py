@@ -487,6 +487,9 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
             if y is not None and not h.start <= y <= h.end:
                 shown = "from" if key == "from_" else key
                 out.append(raw.problem((*at, shown), f"year {y} lies outside the horizon {h.start}-{h.end}"))
+        for i, ref in enumerate(ms.sources):
+            if ref not in sc.sources:
+                out.append(raw.problem((*at, "sources", i), f"unknown source {ref!r} (not in the scenario's sources)"))
         sf = sectors.get(ms.sector)
         if sf is None:
             continue
