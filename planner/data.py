@@ -272,6 +272,9 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
             last = ms.to if ms.to is not None else years[-1] + length[years[-1]] - 1
             chosen = [y for y in years if ms.from_ <= y <= last]
         spec = ms.model_dump()
+        sf = inputs.sectors.get(ms.sector)
+        groups = sf.commodity_groups if sf is not None else {}
+        spec["commodities"] = [m for c in ms.commodities for m in (groups[c].members if c in groups else [c])]
         spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,
                     relative_to=model_year(ms.relative_to) if ms.relative_to is not None else None)
         out[name] = spec

@@ -161,7 +161,8 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
     who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)}, solved sector by sector)"
     if exc.sector is not None:
         alone = restrict(d, exc.sector)
-        return explain_failure(alone, options, Solution(exc.status, None, {}))
+        model, _ix = build_model(alone)
+        return explain_failure(alone, options, solve(model, options))
     if exc.status in (Status.TIME_LIMIT, Status.ERROR):
         return f"{who}: {exc.message}"
     parts = []

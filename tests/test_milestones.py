@@ -172,3 +172,17 @@ def test_elastic_mode_reports_violation_amounts(toy):
     # 30 PJ of biomass over the cap: the model reports whichever it chose, with its amount
     assert ("clean-share" in text and "by 3.00 Mt" in text) or ("biomass-cap" in text and "by 30.00 PJ" in text)
     assert exc.value.status == "infeasible"
+
+
+def test_input_share_of_a_commodity_group_from_the_sector_file(toy):
+    # the same as input_share of [biomass], with the commodity named through a group of the file
+    sector = widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        clean={"capex": 1e-3, "inputs": {"biomass": 10}, "near_zero": True},
+    )
+    sector["commodity_groups"] = {"renewable_energy": {"description": "bio", "members": ["biomass"]}}
+    toy.sector(sector)
+    out = solve(toy, m={"sector": "widgets", "metric": "input_share", "commodities": ["renewable_energy"],
+                        "year": 2030, "min": 0.4})
+    assert row(out, "m", 2030).value == pytest.approx(0.4, rel=1e-6)
+    assert row(out, "m", 2030).status == "binding"

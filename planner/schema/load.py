@@ -274,6 +274,12 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
     """Cross-references inside a sector file: commodities, outputs, groups, sources, retrofits."""
     out: list[Problem] = []
     known = set(sf.commodities) | set(commodities.commodities)
+    for gname, group in sf.commodity_groups.items():
+        for i, member in enumerate(group.members):
+            if member not in known:
+                out.append(raw.problem(("commodity_groups", gname, "members", i), f"unknown commodity {member!r}"))
+        if gname in sf.commodities:
+            out.append(raw.problem(("commodity_groups", gname), "a commodity group may not share a commodity's name"))
     clash = set(sf.commodities) & set(commodities.commodities)
     for name in sorted(clash):
         out.append(raw.problem(("commodities", name), "already defined in models/commodities.yaml"))
@@ -492,6 +498,9 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
                 out.append(raw.problem((*at, "sources", i), f"unknown source {ref!r} (not in the scenario's sources)"))
         sf = sectors.get(ms.sector)
         if sf is None:
+            for i, c in enumerate(ms.commodities if ms.sector == "all" else []):
+                if c not in known_com:
+                    out.append(raw.problem((*at, "commodities", i), f"unknown commodity {c!r}"))
             continue
         groups = set(sf.groups) | {"near_zero"}
         for key in ("group", "of"):
@@ -505,8 +514,8 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
             out.append(raw.problem((*at, "product"), f"unknown product {ms.product!r} of the {ms.sector} sector "
                                    f"({', '.join(sorted(made))})"))
         for i, c in enumerate(ms.commodities):
-            if c not in known_com and c not in made:
-                out.append(raw.problem((*at, "commodities", i), f"unknown commodity {c!r}"))
+            if c not in known_com and c not in made and c not in sf.commodity_groups:
+                out.append(raw.problem((*at, "commodities", i), f"unknown commodity or commodity group {c!r}"))
     return out
 
 

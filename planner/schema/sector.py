@@ -222,6 +222,14 @@ class Calibration(Strict):
     emissions: CalibrationFigure | None = None
 
 
+class CommodityGroup(Strict):
+    """A named set of commodities (e.g. zero-emission energy) that milestones can measure
+    (`input_share`, `commodity_use`)."""
+
+    description: str = ""
+    members: list[str] = Field(min_length=1)
+
+
 class SectorFile(Strict):
     """A sector: its commodities, demand, technologies, retrofits and calibration targets."""
 
@@ -235,6 +243,7 @@ class SectorFile(Strict):
     technologies: dict[str, Technology] = Field(min_length=1)
     retrofits: dict[str, Retrofit] = {}
     groups: dict[str, str] = {}
+    commodity_groups: dict[str, CommodityGroup] = {}
     calibration: Calibration | None = None
     notes: str = ""
 
