@@ -61,6 +61,79 @@ def run(
 
 
 @app.command()
+def batch(
+    spec: Annotated[Path | None, typer.Argument(help="Batch spec (YAML): scenarios, grid sweep, Monte Carlo.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (local executor).")] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local or dask.")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Dask scheduler HOST:PORT.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
+    summary: Annotated[Path | None, typer.Option("--summary", help="Print the summary of a finished batch folder.")]
+    = None,
+) -> None:
+    """Run many scenarios (a list, a sweep or Monte Carlo samples) in parallel; resumable."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from planner.batch.execute import DaskExecutor, LocalExecutor, batch_dir, run_batch
+    from planner.batch.spec import expand, load_spec
+    from planner.batch.summary import print_summary as print_batch
+
+    if summary is not None:
+        if not (summary / "manifest.csv").exists():
+            err_console.print(f"[red]error:[/] no manifest.csv in {summary}")
+            raise typer.Exit(1)
+        print_batch(out_console, summary)
+        return
+    if spec is None:
+        err_console.print("[red]error:[/] give a batch spec, or --summary DIR")
+        raise typer.Exit(1)
+    paths = project_paths()
+    try:
+        batch_spec = load_spec(str(spec), paths)
+        runs = expand(batch_spec, paths)
+        if executor == "dask":
+            pool = DaskExecutor(address)
+        elif executor == "local":
+            pool = LocalExecutor(jobs)
+        else:
+            err_console.print(f"[red]error:[/] unknown executor {executor!r} (local or dask)")
+            raise typer.Exit(1)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except RuntimeError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    folder = batch_dir(out, batch_spec.name)
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("left"),
+               TimeRemainingColumn()]
+    with Progress(*columns, console=out_console, transient=False) as bar:
+        task = bar.add_task(f"batch {batch_spec.name}", total=len(runs), failed=0)
+        from planner.batch.execute import status_of
+
+        already = sum(1 for r in runs if status_of(r, folder) is not None)
+        bar.update(task, completed=already)
+
+        def progress(solved: int, failed: int) -> None:
+            bar.update(task, completed=already + solved + failed, failed=failed)
+
+        table, counts = run_batch(runs, paths, out, batch_spec.name, pool, progress)
+    out_console.print(f"{counts['total']} runs: {counts['skipped']} already finished, {counts['solved']} solved, "
+                      f"{counts['failed']} failed. Manifest: {display_path(folder / 'manifest.csv')}")
+    if counts["failed"]:
+        failed = table[~table.status.isin(["optimal"])]
+        for r in failed.head(5).itertuples():
+            out_console.print(f"  {r.run} {r.status}: {str(r.reason)[:200]}", soft_wrap=True)
+
+
+@app.command()
 def validate(
     files: Annotated[list[Path] | None, typer.Argument(help="Sector or scenario files (default: all).")] = None,
 ) -> None:

@@ -49,12 +49,14 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
-        paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False) -> RunOutcome:
+        paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False,
+        folder: Path | None = None) -> RunOutcome:
     """Load, build, solve, extract and (unless `out` is None) write one run.
 
     `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
     `elastic` solves with the budget, caps, supply limits and hard milestones made soft at a high
     penalty: if any is violated the run fails (exit 2) listing each violation and its amount.
+    `folder` writes the results there instead of ``<out>/<scenario>/<sectors>`` (batches).
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
@@ -76,8 +78,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     names = {s: sf.name for s, sf in inputs.sectors.items()}
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), names)
-    if out is not None:
-        folder = results_folder(Path(out), data.scenario, sectors, paths.sector_names())
+    if out is not None or folder is not None:
+        folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
         record = run_record(data, inputs, sol, timings, outcome.headline)
         extra = {"iamc": iamc_table(data, res, names)}
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True), extra)

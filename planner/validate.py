@@ -36,6 +36,9 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
         data = raw.data if isinstance(raw.data, dict) else {}
         if path.resolve() == paths.commodities_file.resolve():
             continue  # checked above
+        if any(k in data for k in ("grid", "samples", "scenarios", "base")):
+            problems.extend(_validate_batch(path, paths, commodities))
+            continue
         if "sector" in data:
             _, probs = load_sector(str(data["sector"]) if path.stem != data["sector"] else path.stem, paths,
                                    commodities, path=path)
@@ -43,6 +46,36 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
         else:
             problems.extend(_validate_scenario(path, paths, commodities))
     return problems, len(files)
+
+
+def _validate_batch(path: Path, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:
+    """A batch spec: its schema, and the scenario of its first run (base with overrides)."""
+    import tempfile
+
+    import yaml
+
+    from planner.batch.spec import expand, load_spec, nest
+
+    try:
+        spec = load_spec(str(path), paths)
+        runs = expand(spec, paths)
+    except InputError as exc:
+        return exc.problems
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for run in runs:
+        if run.base in seen and not run.overrides:
+            continue
+        seen.add(run.base)
+        base = paths.scenario_file(run.base, None).resolve()
+        with tempfile.TemporaryDirectory() as tmp:
+            child = Path(tmp) / f"{spec.name}-check.yaml"
+            child.write_text(yaml.safe_dump({"name": f"{spec.name}-check", "extends": str(base),
+                                             **nest(run.overrides)}), encoding="utf-8")
+            problems.extend(_validate_scenario(child, paths, commodities))
+        if problems:
+            break
+    return problems
 
 
 def _validate_scenario(path: Path, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:

@@ -1,0 +1,235 @@
+"""Running a batch: each run in a worker (local processes, or a Dask cluster), resumable, with a
+manifest of every run.
+
+Layout under ``<out>/<batch name>/``:
+  runs/<id>/         one results folder per finished run (the run contract; written atomically)
+  failures/<id>.json why a run failed (bad input, infeasible with its explanation, worker crash)
+  scenarios/<id>.yaml the run's scenario: its base scenario extended by the overrides
+  manifest.csv, manifest.parquet  one row per run: inputs, status, key outputs, timings
+A rerun skips runs whose folder holds a finished run.json, and runs that failed for a reason that
+would repeat (bad input, infeasible); a crashed worker's run is tried again. An interrupt loses no
+finished run and leaves no half-written folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from planner.batch.spec import RunSpec, nest
+from planner.paths import ProjectPaths
+
+REPEATING = ("bad_input", "infeasible", "unbounded")
+"""Failure kinds that a rerun would only repeat (the inputs are the same)."""
+
+
+def batch_dir(out: Path, name: str) -> Path:
+    return Path(out) / name
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def status_of(spec: RunSpec, folder: Path) -> str | None:
+    """'done', 'failed' (for a reason that would repeat), or None (to run)."""
+    if (folder / "runs" / spec.key / "run.json").exists():
+        return "done"
+    failure = folder / "failures" / f"{spec.key}.json"
+    if failure.exists():
+        kind = json.loads(failure.read_text(encoding="utf-8")).get("status")
+        if kind in REPEATING:
+            return "failed"
+    return None
+
+
+def run_one(spec: RunSpec, root: str, folder: str, batch: str) -> dict[str, Any]:
+    """Solve one run of a batch and write its folder, or its failure record; returns its manifest row.
+
+    Runs in a worker process (or on a Dask worker): everything it needs comes in its arguments.
+    """
+    from planner.errors import InputError, SolveFailed
+    from planner.run import run
+
+    paths = ProjectPaths(Path(root))
+    out = Path(folder)
+    scen = out / "scenarios" / f"{spec.key}.yaml"
+    base = paths.scenario_file(spec.base, None).resolve()
+    data = {"name": f"{batch}-{spec.key}", "extends": str(base), **nest(spec.overrides)}
+    _atomic_write(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    t0 = time.perf_counter()
+    try:
+        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key)
+    except InputError as exc:
+        return _failed(spec, out, "bad_input", str(exc), t0)
+    except SolveFailed as exc:
+        return _failed(spec, out, exc.status, exc.message, t0)
+    except Exception as exc:  # recorded with its type; the batch goes on
+        return _failed(spec, out, "error", f"{type(exc).__name__}: {exc}", t0)
+    failure = out / "failures" / f"{spec.key}.json"
+    if failure.exists():
+        failure.unlink()
+    return row_of(spec, out)
+
+
+def _failed(spec: RunSpec, out: Path, status: str, reason: str, t0: float) -> dict[str, Any]:
+    record = {"key": spec.key, "status": status, "reason": reason, "seconds": time.perf_counter() - t0,
+              "spec": asdict(spec)}
+    _atomic_write(out / "failures" / f"{spec.key}.json", json.dumps(record, indent=2, default=str))
+    return row_of(spec, out)
+
+
+def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
+    """The manifest row of a run, from its folder or failure record."""
+    row: dict[str, Any] = {"run": spec.key, "index": spec.index, **{f"input|{k}": _cell(v) for k, v in
+                                                                   spec.inputs.items()}}
+    folder = out / "runs" / spec.key
+    record_path = folder / "run.json"
+    if record_path.exists():
+        rec = json.loads(record_path.read_text(encoding="utf-8"))
+        head = rec.get("headline", {})
+        prices = pd.read_csv(folder / "prices.csv")
+        pv = prices[prices.name == "carbon_price_pv"]["value"]
+        ms = pd.read_csv(folder / "milestones.csv")
+        row.update({
+            "status": rec["status"], "reason": "",
+            "total_cost": rec["objective"],
+            "cumulative_emissions": head.get("cumulative_emissions"),
+            "carbon_price_pv": float(pv.iloc[0]) if len(pv) else float("nan"),
+            "carbon_price_2030": head.get("carbon_price", {}).get("2030"),
+            "carbon_price_2050": head.get("carbon_price", {}).get("2050"),
+            "emissions_2030": head.get("emissions", {}).get("2030"),
+            "emissions_2050": head.get("emissions", {}).get("2050"),
+            "milestones_met": int((ms.status == "met").sum()) if len(ms) else 0,
+            "milestones_binding": int((ms.status == "binding").sum()) if len(ms) else 0,
+            "milestones_violated": int((ms.status == "violated").sum()) if len(ms) else 0,
+            **{f"seconds|{k}": v for k, v in rec.get("timings", {}).items()},
+        })
+        return row
+    failure = out / "failures" / f"{spec.key}.json"
+    if failure.exists():
+        rec = json.loads(failure.read_text(encoding="utf-8"))
+        row.update({"status": rec["status"], "reason": rec["reason"][:500], "seconds|total": rec["seconds"]})
+    else:
+        row.update({"status": "pending", "reason": ""})
+    return row
+
+
+def _cell(value: Any) -> Any:
+    return value if isinstance(value, (int, float, str, bool)) or value is None else json.dumps(value)
+
+
+def write_manifest(specs: list[RunSpec], out: Path) -> pd.DataFrame:
+    """manifest.csv and manifest.parquet: one row per run of the spec (finished, failed or pending)."""
+    table = pd.DataFrame([row_of(s, out) for s in specs]).sort_values("index").drop(columns="index")
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".csv", dir=out)
+    os.close(fd)
+    table.to_csv(tmp, index=False)
+    os.replace(tmp, out / "manifest.csv")
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".parquet", dir=out)
+    os.close(fd)
+    table.astype({c: "string" for c in table.columns if table[c].dtype == object}).to_parquet(tmp, index=False)
+    os.replace(tmp, out / "manifest.parquet")
+    return table
+
+
+Callback = Callable[[dict[str, Any]], None]
+
+
+class LocalExecutor:
+    """Worker processes on this machine (spawned, so each run starts clean); a crashed worker's
+    runs are recorded and the pool is started again for the rest."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback) -> None:
+        if self.jobs == 1:
+            for s in specs:
+                done(run_one(s, root, folder, batch))
+            return
+        left: list[RunSpec] = []
+        with ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn")) as pool:
+            futures: dict[Future, RunSpec] = {pool.submit(run_one, s, root, folder, batch): s for s in specs}
+            try:
+                for f in as_completed(futures):
+                    done(f.result())
+            except BrokenProcessPool:
+                left = [s for f, s in futures.items() if not f.done() or f.exception() is not None]
+        for s in left:  # the pool broke: each unfinished run alone, so the one that crashes is known
+            done(self._isolated(s, root, folder, batch))
+
+    @staticmethod
+    def _isolated(spec: RunSpec, root: str, folder: str, batch: str) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        try:
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                return pool.submit(run_one, spec, root, folder, batch).result()
+        except BrokenProcessPool:
+            return _failed(spec, Path(folder), "worker_crash", "the worker process died while solving it", t0)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster (``--executor dask --address HOST:PORT``); workers need the
+    project installed and its files at the same path (or a shared file system)."""
+
+    def __init__(self, address: str | None = None, client: Any = None) -> None:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # an optional extra
+            raise RuntimeError("the Dask executor needs the 'dask' extra: pip install -e '.[dask]'") from exc
+        self.client = client or Client(address)
+
+    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback) -> None:
+        from distributed import as_completed as dask_completed
+
+        futures = [self.client.submit(run_one, s, root, folder, batch, key=f"planner-{batch}-{s.key}", pure=False)
+                   for s in specs]
+        for f in dask_completed(futures):
+            try:
+                done(f.result())
+            except Exception as exc:  # a lost worker: recorded, the batch goes on
+                spec = specs[futures.index(f)]
+                done(_failed(spec, Path(folder), "worker_crash", f"{type(exc).__name__}: {exc}", time.perf_counter()))
+
+
+def run_batch(specs: list[RunSpec], paths: ProjectPaths, out: Path, batch: str, executor: Any,
+              progress: Callable[[int, int], Any] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Run what is not finished yet; write the manifest (also after every few runs). Returns the
+    manifest and counts of skipped, solved and failed runs."""
+    folder = batch_dir(out, batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in specs if status_of(s, folder) is None]
+    counts = {"total": len(specs), "skipped": len(specs) - len(todo), "solved": 0, "failed": 0}
+    last = [time.perf_counter()]
+
+    def done(row: dict[str, Any]) -> None:
+        counts["solved" if row.get("status") == "optimal" else "failed"] += 1
+        if progress:
+            progress(counts["solved"], counts["failed"])
+        if time.perf_counter() - last[0] > 10:
+            write_manifest(specs, folder)
+            last[0] = time.perf_counter()
+
+    try:
+        executor.map(todo, str(paths.root), str(folder), batch, done)
+    finally:
+        table = write_manifest(specs, folder)
+    return table, counts
+
