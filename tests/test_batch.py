@@ -1,0 +1,121 @@
+"""Batches: expansion, manifest, resuming, failures, Monte Carlo seeds, executors (on the widget toy)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import scenario, widget_sector
+
+from planner.batch.execute import LocalExecutor, run_batch
+from planner.batch.spec import expand, load_spec
+
+
+@pytest.fixture
+def project(toy):
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        clean={"capex": 1e-3, "inputs": {"biomass": 10}, "near_zero": True},
+    ))
+    toy.scenario(scenario())
+    return toy
+
+
+def spec(project, **keys):
+    data = {"name": "sweep", "base": "toy", "sectors": ["widgets"], **keys}
+    path = project.write("scenarios/sweeps/sweep.yaml", data)
+    return load_spec(str(path), project.paths)
+
+
+def run(project, s, jobs=1, executor=None):
+    runs = expand(s, project.paths)
+    return run_batch(runs, project.paths, project.root / "results", s.name, executor or LocalExecutor(jobs))
+
+
+def test_grid_sweep_gives_one_run_and_manifest_row_per_point(project):
+    s = spec(project, grid={"carbon_price": [0, 20, 40], "commodities.biomass.price": [5.0, 6.0]})
+    manifest, counts = run(project, s)
+    assert len(manifest) == 6 and counts["solved"] == 6
+    assert (manifest.status == "optimal").all()
+    assert manifest.run.is_unique
+    for key in manifest.run:
+        assert (project.root / "results/sweep/runs" / key / "run.json").exists()
+    # the switch to biomass happens only where the carbon price beats 30 (or 40) USD/t
+    m = manifest.set_index(["input|carbon_price", "input|commodities.biomass.price"])
+    assert m.loc[(40, 5.0), "emissions_2030"] == pytest.approx(0, abs=1e-6)
+    assert m.loc[(20, 5.0), "emissions_2030"] == pytest.approx(10, rel=1e-6)
+    parquet = pd.read_parquet(project.root / "results/sweep/manifest.parquet")
+    assert list(parquet.run) == list(manifest.run)
+
+
+def test_rerun_solves_nothing_new(project):
+    s = spec(project, grid={"carbon_price": [0, 50]})
+    run(project, s)
+    manifest, counts = run(project, s)
+    assert counts["skipped"] == 2 and counts["solved"] == 0 and counts["failed"] == 0
+    assert (manifest.status == "optimal").all()
+
+
+def test_a_failing_run_is_recorded_and_the_rest_complete(project):
+    # a cap below zero cannot be met (nothing here removes CO2); the cap of 50 holds; a negative
+    # discount rate is bad input
+    s = spec(project, grid={"annual_caps.widgets": [{2025: 50}, {2025: -1}], "discount_rate": [0.0, -0.5]})
+    manifest, counts = run(project, s)
+    assert counts["solved"] == 1 and counts["failed"] == 3
+    bad = manifest[manifest["input|discount_rate"] == -0.5]
+    assert (bad.status == "bad_input").all()
+    assert bad.reason.str.contains("discount_rate").all()
+    infeasible = manifest[(manifest["input|discount_rate"] == 0.0) & (manifest.status != "optimal")]
+    assert list(infeasible.status) == ["infeasible"]
+    assert "annual emission cap" in infeasible.reason.iloc[0]
+    # a rerun does not try the failed runs again: their failure would repeat
+    _, again = run(project, s)
+    assert again["skipped"] == 4 and again["solved"] == 0
+
+
+def test_monte_carlo_with_the_same_seed_repeats_exactly(project):
+    samples = {"n": 5, "seed": 7, "keys": {"carbon_price": {"distribution": "uniform", "low": 0, "high": 60},
+                                           "commodities.biomass.price": {"distribution": "triangular", "low": 4,
+                                                                         "mode": 5, "high": 7}}}
+    a = expand(spec(project, samples=samples), project.paths)
+    b = expand(spec(project, samples=samples), project.paths)
+    assert [r.key for r in a] == [r.key for r in b]
+    assert [r.overrides for r in a] == [r.overrides for r in b]
+    other = expand(spec(project, samples={**samples, "seed": 8}), project.paths)
+    assert [r.key for r in other] != [r.key for r in a]
+    assert len({r.key for r in a}) == 5
+
+
+def test_two_local_workers_give_the_same_manifest_as_one(project):
+    s = spec(project, grid={"carbon_price": [0, 35, 70]})
+    one, _ = run(project, s)
+    for key in one.run:
+        (project.root / "results/sweep/runs" / key / "run.json").unlink()
+    two, counts = run(project, s, jobs=2)
+    assert counts["solved"] == 3
+    cols = ["run", "status", "total_cost", "cumulative_emissions", "emissions_2030"]
+    pd.testing.assert_frame_equal(one[cols].reset_index(drop=True), two[cols].reset_index(drop=True))
+
+
+def test_dask_executor_gives_the_same_manifest_as_the_local_one(project):
+    distributed = pytest.importorskip("distributed")
+    from planner.batch.execute import DaskExecutor
+
+    s = spec(project, grid={"carbon_price": [0, 35, 70]})
+    local, _ = run(project, s)
+    for key in local.run:
+        (project.root / "results/sweep/runs" / key / "run.json").unlink()
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        dask_manifest, counts = run(project, s, executor=DaskExecutor(client=client))
+    assert counts["solved"] == 3
+    cols = ["run", "status", "total_cost", "cumulative_emissions", "carbon_price_pv", "emissions_2030"]
+    pd.testing.assert_frame_equal(local[cols].reset_index(drop=True), dask_manifest[cols].reset_index(drop=True))
+
+
+def test_bad_spec_names_its_line(project):
+    from planner.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        spec(project, samples={"n": 3, "seed": 1, "keys": {"carbon_price": {"distribution": "uniform", "low": 1}}})
+    problem = exc.value.problems[0]
+    assert problem.line is not None and "high" in problem.message
