@@ -21,12 +21,17 @@ SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulativ
 
 
 def _years(ys: list[int]) -> str:
+    """' in 2025-2030, 2032, 2034-2050': runs of consecutive years as ranges."""
     ys = sorted(set(ys))
     if not ys:
         return ""
-    if ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 1:
-        return f" in {ys[0]}-{ys[-1]}"
-    return " in " + ", ".join(map(str, ys))
+    runs: list[list[int]] = [[ys[0], ys[0]]]
+    for y in ys[1:]:
+        if y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return " in " + ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs)
 
 
 def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:

@@ -167,7 +167,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None) -> Sol
     h.run()
     t2 = time.perf_counter()
     sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
-    if sol.status == Status.INFEASIBLE:
+    if sol.status == Status.INFEASIBLE and options.explain == "iis":
         sol.info["iis"] = irreducible_set(h, lp)
     return sol
 

@@ -72,6 +72,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str) -> dict[str, Any]
     scen = out / "scenarios" / f"{spec.key}.yaml"
     base = paths.scenario_file(spec.base, None).resolve()
     data = {"name": f"{batch}-{spec.key}", "extends": str(base), **nest(spec.overrides)}
+    data.setdefault("solver", {}).setdefault("explain", "elastic")  # a failed run costs one more solve, not an IIS
     _atomic_write(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     t0 = time.perf_counter()
     try:

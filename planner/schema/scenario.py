@@ -195,6 +195,10 @@ class SolverOptions(Strict):
     jobs: PositiveInt | None = None
     gap: float = Field(default=1e-5, gt=0, lt=0.1)
     max_iterations: PositiveInt = 200
+    explain: Literal["iis", "elastic"] = "iis"
+    """How an infeasible run is explained: `iis` finds the irreducible infeasible set (thorough,
+    can take tens of seconds on a large model) and adds the elastic amounts; `elastic` only
+    re-solves with the constraints made soft (one more solve; batches use it by default)."""
 
 
 class Scenario(Strict):
