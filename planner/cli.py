@@ -57,7 +57,7 @@ def run(
         out_console.print(folder or "")
         return
     print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
-                  outcome.sector_names, outcome.solution.info or None)
+                  outcome.sector_names, outcome.solution.info if "workers" in outcome.solution.info else None)
 
 
 @app.command()
@@ -69,6 +69,8 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
     summary: Annotated[Path | None, typer.Option("--summary", help="Print the summary of a finished batch folder.")]
     = None,
+    reuse: Annotated[bool, typer.Option("--reuse/--no-reuse", help="Re-solve runs of the same structure from the "
+                                        "previous solver state (default) or from scratch.")] = True,
 ) -> None:
     """Run many scenarios (a list, a sweep or Monte Carlo samples) in parallel; resumable."""
     from rich.progress import (
@@ -124,7 +126,7 @@ def batch(
         def progress(solved: int, failed: int) -> None:
             bar.update(task, completed=already + solved + failed, failed=failed)
 
-        table, counts = run_batch(runs, paths, out, batch_spec.name, pool, progress)
+        table, counts = run_batch(runs, paths, out, batch_spec.name, pool, progress, reuse=reuse)
     out_console.print(f"{counts['total']} runs: {counts['skipped']} already finished, {counts['solved']} solved, "
                       f"{counts['failed']} failed. Manifest: {display_path(folder / 'manifest.csv')}")
     if counts["failed"]:

@@ -26,7 +26,7 @@ from planner.results.sharing import budget_shares
 from planner.results.write import write_run
 from planner.schema.load import RunInputs, load_run
 from planner.schema.scenario import SolverOptions
-from planner.solve import Solution, Status, solve
+from planner.solve import Solution, Status, WarmCache, solve
 
 
 @dataclass
@@ -50,13 +50,15 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
         paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False,
-        folder: Path | None = None) -> RunOutcome:
+        folder: Path | None = None, reuse: bool = False) -> RunOutcome:
     """Load, build, solve, extract and (unless `out` is None) write one run.
 
     `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
     `elastic` solves with the budget, caps, supply limits and hard milestones made soft at a high
     penalty: if any is violated the run fails (exit 2) listing each violation and its amount.
     `folder` writes the results there instead of ``<out>/<scenario>/<sectors>`` (batches).
+    `reuse` keeps the solver between runs in this process (solve.WarmCache): a run whose LP has the
+    same structure as an earlier one updates its numbers and re-solves from the last basis.
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
@@ -66,7 +68,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
     t_load = time.perf_counter() - t0
-    sol = solve_elastic(data, inputs.scenario.solver) if elastic else solve_data(data, inputs.scenario.solver)
+    cache = WARM if reuse else None
+    sol = solve_elastic(data, inputs.scenario.solver) if elastic else solve_data(data, inputs.scenario.solver, cache)
     timings = {"load": t_load, **sol.timings}
     res = extract(data, sol)
     reference = None
@@ -94,7 +97,11 @@ def separately(d: ModelData, options: SolverOptions) -> bool:
     return len(d.sectors) > 1 and d.budget_mode in ("shares", "price")
 
 
-def solve_data(d: ModelData, options: SolverOptions) -> Solution:
+WARM = WarmCache()
+"""This process's solver cache for runs with `reuse` (batches)."""
+
+
+def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = None) -> Solution:
     """Solve a run's data, jointly or by decomposition; a failure raises SolveFailed, explained."""
     if separately(d, options):
         try:
@@ -104,7 +111,7 @@ def solve_data(d: ModelData, options: SolverOptions) -> Solution:
     t1 = time.perf_counter()
     model, _ix = build_model(d)
     t_build = time.perf_counter() - t1
-    sol = solve(model, options)
+    sol = solve(model, options, cache)
     sol.timings = {"build": t_build, **sol.timings}
     if sol.status != Status.OPTIMAL:
         raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
@@ -143,7 +150,7 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "size": sol.size,
         "budget_mt": d.budget_mt,
         "budget_mode": d.budget_mode,
-        "solution_method": sol.info or {"method": "one joint LP"},
+        "solution_method": sol.info if "method" in sol.info else {"method": "one joint LP", **sol.info},
         "headline": headline,
     }
 

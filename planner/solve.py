@@ -157,16 +157,70 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None) -> Solution:
-    """Compile, pass to HiGHS, solve; return values and duals keyed by (component, index)."""
+class WarmCache:
+    """HiGHS instances kept between solves of LPs with the same structure (same columns, rows and
+    sparsity), so a run that differs only in numbers (prices, budgets, bounds) updates the values
+    in place and re-solves from the previous optimal basis instead of passing a new model and
+    solving from scratch. Holds the last `size` structures."""
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self.entries: dict[str, tuple[highspy.Highs, CompiledLP]] = {}
+        self.hits = 0
+
+    @staticmethod
+    def structure(lp: CompiledLP) -> str:
+        import hashlib
+
+        h = hashlib.sha256()
+        h.update(repr((lp.columns, lp.rows)).encode())
+        h.update(lp.a_start.tobytes())
+        h.update(lp.a_index.tobytes())
+        return h.hexdigest()
+
+    def highs_for(self, lp: CompiledLP, options: SolverOptions) -> highspy.Highs:
+        """A HiGHS instance holding `lp`: a cached one updated to its values, or a new one."""
+        key = self.structure(lp)
+        if key in self.entries:
+            h, old = self.entries.pop(key)
+            n, m = len(lp.cost), len(lp.row_lower)
+            cols = np.arange(n, dtype=np.int32)
+            if not np.array_equal(old.cost, lp.cost):
+                h.changeColsCost(n, cols, lp.cost)
+            if not (np.array_equal(old.col_lower, lp.col_lower) and np.array_equal(old.col_upper, lp.col_upper)):
+                h.changeColsBounds(n, cols, lp.col_lower, lp.col_upper)
+            if not (np.array_equal(old.row_lower, lp.row_lower) and np.array_equal(old.row_upper, lp.row_upper)):
+                h.changeRowsBounds(m, np.arange(m, dtype=np.int32), lp.row_lower, lp.row_upper)
+            changed = np.flatnonzero(old.a_value != lp.a_value)
+            if len(changed):
+                col_of = np.repeat(np.arange(n), np.diff(lp.a_start))
+                for k in changed:
+                    h.changeCoeff(int(lp.a_index[k]), int(col_of[k]), float(lp.a_value[k]))
+            if lp.offset != old.offset:
+                h.changeObjectiveOffset(lp.offset)
+            self.hits += 1
+        else:
+            h = pass_to_highs(lp, options)
+        self.entries[key] = (h, lp)
+        while len(self.entries) > self.size:
+            self.entries.pop(next(iter(self.entries)))
+        return h
+
+
+def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
+    """Compile, pass to HiGHS (or update a cached instance of the same structure), solve; return
+    values and duals keyed by (component, index)."""
     options = options or SolverOptions()
     t0 = time.perf_counter()
     lp = compile_lp(model)
-    h = pass_to_highs(lp, options)
+    hits = cache.hits if cache is not None else 0
+    h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
     t1 = time.perf_counter()
     h.run()
     t2 = time.perf_counter()
     sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
+    if cache is not None:
+        sol.info["warm_start"] = cache.hits > hits
     if sol.status == Status.INFEASIBLE and options.explain == "iis":
         sol.info["iis"] = irreducible_set(h, lp)
     return sol

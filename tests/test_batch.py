@@ -119,3 +119,24 @@ def test_bad_spec_names_its_line(project):
         spec(project, samples={"n": 3, "seed": 1, "keys": {"carbon_price": {"distribution": "uniform", "low": 1}}})
     problem = exc.value.problems[0]
     assert problem.line is not None and "high" in problem.message
+
+
+def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project):
+    # runs that differ in prices and in a limit update the kept HiGHS model in place
+    from planner.run import WARM
+    from planner.run import run as run_model
+
+    variants = [{"carbon_price": 10, "commodities": {"biomass": {"limit": 100}}},
+                {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 100}}},
+                {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 60}}}]
+    WARM.entries.clear()
+    warm = []
+    for i, v in enumerate(variants):
+        project.scenario(scenario(name=f"v{i}", **v))
+        warm.append(run_model(["widgets"], f"v{i}", None, project.paths, reuse=True))
+    assert [w.solution.info.get("warm_start") for w in warm] == [False, True, True]
+    for i, w in enumerate(warm):
+        fresh = run_model(["widgets"], f"v{i}", None, project.paths)
+        assert w.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)
+        em_w = w.results["emissions"]["value"].sum()
+        assert em_w == pytest.approx(fresh.results["emissions"]["value"].sum(), rel=1e-7, abs=1e-9)

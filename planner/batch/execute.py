@@ -59,7 +59,7 @@ def status_of(spec: RunSpec, folder: Path) -> str | None:
     return None
 
 
-def run_one(spec: RunSpec, root: str, folder: str, batch: str) -> dict[str, Any]:
+def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = True) -> dict[str, Any]:
     """Solve one run of a batch and write its folder, or its failure record; returns its manifest row.
 
     Runs in a worker process (or on a Dask worker): everything it needs comes in its arguments.
@@ -76,7 +76,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str) -> dict[str, Any]
     _atomic_write(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     t0 = time.perf_counter()
     try:
-        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key)
+        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse)
     except InputError as exc:
         return _failed(spec, out, "bad_input", str(exc), t0)
     except SolveFailed as exc:
@@ -160,14 +160,15 @@ class LocalExecutor:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
 
-    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback) -> None:
+    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback,
+            reuse: bool = True) -> None:
         if self.jobs == 1:
             for s in specs:
-                done(run_one(s, root, folder, batch))
+                done(run_one(s, root, folder, batch, reuse))
             return
         left: list[RunSpec] = []
         with ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn")) as pool:
-            futures: dict[Future, RunSpec] = {pool.submit(run_one, s, root, folder, batch): s for s in specs}
+            futures: dict[Future, RunSpec] = {pool.submit(run_one, s, root, folder, batch, reuse): s for s in specs}
             try:
                 for f in as_completed(futures):
                     done(f.result())
@@ -197,11 +198,12 @@ class DaskExecutor:
             raise RuntimeError("the Dask executor needs the 'dask' extra: pip install -e '.[dask]'") from exc
         self.client = client or Client(address)
 
-    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback) -> None:
+    def map(self, specs: list[RunSpec], root: str, folder: str, batch: str, done: Callback,
+            reuse: bool = True) -> None:
         from distributed import as_completed as dask_completed
 
-        futures = [self.client.submit(run_one, s, root, folder, batch, key=f"planner-{batch}-{s.key}", pure=False)
-                   for s in specs]
+        futures = [self.client.submit(run_one, s, root, folder, batch, reuse, key=f"planner-{batch}-{s.key}",
+                                      pure=False) for s in specs]
         for f in dask_completed(futures):
             try:
                 done(f.result())
@@ -211,7 +213,8 @@ class DaskExecutor:
 
 
 def run_batch(specs: list[RunSpec], paths: ProjectPaths, out: Path, batch: str, executor: Any,
-              progress: Callable[[int, int], Any] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+              progress: Callable[[int, int], Any] | None = None,
+              reuse: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
     """Run what is not finished yet; write the manifest (also after every few runs). Returns the
     manifest and counts of skipped, solved and failed runs."""
     folder = batch_dir(out, batch)
@@ -229,7 +232,7 @@ def run_batch(specs: list[RunSpec], paths: ProjectPaths, out: Path, batch: str, 
             last[0] = time.perf_counter()
 
     try:
-        executor.map(todo, str(paths.root), str(folder), batch, done)
+        executor.map(todo, str(paths.root), str(folder), batch, done, reuse)
     finally:
         table = write_manifest(specs, folder)
     return table, counts
