@@ -39,3 +39,17 @@ def test_readme_milestone_example_is_valid(tmp_path):
     problems, checked = validate_files([path], project_paths())
     assert checked == 1 and not problems, [str(p) for p in problems]
     assert len(data["milestones"]) == 3
+
+
+def test_readme_batch_example_is_a_valid_spec(tmp_path):
+    from planner.batch.spec import expand, load_spec
+
+    block = next((b for b in _blocks() if "grid:" in b), None)
+    assert block, "README lost its batch example"
+    path = tmp_path / "sweep.yaml"
+    path.write_text(block, encoding="utf-8")
+    spec = load_spec(str(path), project_paths())
+    runs = expand(spec, project_paths())
+    assert len(runs) == 2 * 3 * 20
+    problems, _ = validate_files([path], project_paths())
+    assert not problems, [str(p) for p in problems]
