@@ -64,7 +64,7 @@ def _validate_batch(path: Path, paths: ProjectPaths, commodities: CommodityFile)
     seen: set[str] = set()
     problems: list[Problem] = []
     for run in runs:
-        if run.base in seen and not run.overrides:
+        if run.base in seen:  # the runs of one base share their keys; the first stands for all
             continue
         seen.add(run.base)
         base = paths.scenario_file(run.base, None).resolve()
