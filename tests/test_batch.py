@@ -140,3 +140,17 @@ def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project):
         assert w.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)
         em_w = w.results["emissions"]["value"].sum()
         assert em_w == pytest.approx(fresh.results["emissions"]["value"].sum(), rel=1e-7, abs=1e-9)
+
+
+def test_a_crashed_worker_is_recorded_and_the_batch_goes_on(project, monkeypatch):
+    s = spec(project, grid={"carbon_price": [0, 35, 70]})
+    runs = expand(s, project.paths)
+    monkeypatch.setenv("PLANNER_TEST_CRASH", runs[1].key)
+    manifest, counts = run(project, s, jobs=2)
+    assert counts["solved"] == 2 and counts["failed"] == 1
+    crashed = manifest[manifest.run == runs[1].key].iloc[0]
+    assert crashed.status == "worker_crash" and "died" in crashed.reason
+    # a crash is not a property of the inputs: a rerun tries that run again
+    monkeypatch.delenv("PLANNER_TEST_CRASH")
+    _, again = run(project, s)
+    assert again["skipped"] == 2 and again["solved"] == 1

@@ -67,6 +67,8 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
     from planner.errors import InputError, SolveFailed
     from planner.run import run
 
+    if os.environ.get("PLANNER_TEST_CRASH") == spec.key:  # lets the tests kill a worker mid-run
+        os._exit(3)
     paths = ProjectPaths(Path(root))
     out = Path(folder)
     scen = out / "scenarios" / f"{spec.key}.yaml"
