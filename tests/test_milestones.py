@@ -133,19 +133,22 @@ def test_bad_milestone_input_names_its_line(toy, spec, key, words):
     assert problems[0].line is not None and words in problems[0].message
 
 
+COLLIDING = {
+    "clean-share": {"sector": "widgets", "metric": "output_share", "group": "near_zero", "year": 2030, "min": 0.6},
+    "biomass-cap": {"sector": "widgets", "metric": "commodity_use", "commodities": ["biomass"], "year": 2030,
+                    "max": 30},
+}
+"""At least 60% clean output, but at most 30 PJ of biomass (= 3 Mt clean) in 2030."""
+
+
 def test_two_milestones_that_cannot_both_hold_are_named_and_nothing_else(toy):
     # at least 60% clean output, but at most 30 PJ of biomass (= 3 Mt clean) in 2030; a third,
     # unrelated milestone (2035 emissions) must not be blamed
     from planner.errors import SolveFailed
 
     widgets(toy)
-    toy.scenario(scenario(milestones={
-        "clean-share": {"sector": "widgets", "metric": "output_share", "group": "near_zero", "year": 2030,
-                        "min": 0.6},
-        "biomass-cap": {"sector": "widgets", "metric": "commodity_use", "commodities": ["biomass"], "year": 2030,
-                        "max": 30},
-        "later": {"sector": "widgets", "metric": "emissions", "year": 2035, "max": 9},
-    }))
+    toy.scenario(scenario(milestones={**COLLIDING, "later": {"sector": "widgets", "metric": "emissions",
+                                                             "year": 2035, "max": 9}}))
     with pytest.raises(SolveFailed) as exc:
         toy.solve()
     text = exc.value.message
@@ -159,12 +162,7 @@ def test_elastic_mode_reports_violation_amounts(toy):
     from planner.run import run
 
     widgets(toy)
-    toy.scenario(scenario(milestones={
-        "clean-share": {"sector": "widgets", "metric": "output_share", "group": "near_zero", "year": 2030,
-                        "min": 0.6},
-        "biomass-cap": {"sector": "widgets", "metric": "commodity_use", "commodities": ["biomass"], "year": 2030,
-                        "max": 30},
-    }))
+    toy.scenario(scenario(milestones=COLLIDING))
     with pytest.raises(SolveFailed) as exc:
         run(["widgets"], "toy", None, toy.paths, elastic=True)
     text = exc.value.message

@@ -138,9 +138,11 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool)) or value is None else json.dumps(value)
 
 
-def write_manifest(specs: list[RunSpec], out: Path) -> pd.DataFrame:
-    """manifest.csv and manifest.parquet: one row per run of the spec (finished, failed or pending)."""
-    table = pd.DataFrame([row_of(s, out) for s in specs]).sort_values("index").drop(columns="index")
+def write_manifest(specs: list[RunSpec], out: Path, rows: dict[str, dict[str, Any]] | None = None) -> pd.DataFrame:
+    """manifest.csv and manifest.parquet: one row per run of the spec (finished, failed or pending);
+    `rows` holds rows already known by run id, so only the others are read from their folders."""
+    rows = rows or {}
+    table = pd.DataFrame([rows.get(s.key) or row_of(s, out) for s in specs]).sort_values("index").drop(columns="index")
     fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".csv", dir=out)
     os.close(fd)
     table.to_csv(tmp, index=False)
@@ -224,18 +226,20 @@ def run_batch(specs: list[RunSpec], paths: ProjectPaths, out: Path, batch: str, 
     todo = [s for s in specs if status_of(s, folder) is None]
     counts = {"total": len(specs), "skipped": len(specs) - len(todo), "solved": 0, "failed": 0}
     last = [time.perf_counter()]
+    rows = {s.key: row_of(s, folder) for s in specs}
 
     def done(row: dict[str, Any]) -> None:
+        rows[row["run"]] = row
         counts["solved" if row.get("status") == "optimal" else "failed"] += 1
         if progress:
             progress(counts["solved"], counts["failed"])
         if time.perf_counter() - last[0] > 10:
-            write_manifest(specs, folder)
+            write_manifest(specs, folder, rows)
             last[0] = time.perf_counter()
 
     try:
         executor.map(todo, str(paths.root), str(folder), batch, done, reuse)
     finally:
-        table = write_manifest(specs, folder)
+        table = write_manifest(specs, folder, rows)
     return table, counts
 
