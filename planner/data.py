@@ -116,6 +116,13 @@ class ModelData:
     """(pool, year) -> annual limit (pool unit per year), where one applies"""
     milestones: dict[str, dict] = field(default_factory=dict)
     """name -> the scenario's milestone with `years` resolved to model years and `penalty` (or None)"""
+    resources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["resource", "name", "unit", "commodity", "factor"]))
+    """reported resources (commodity file `resources:`): one row per member commodity bought in the run"""
+    sector_names: dict[str, str] = field(default_factory=dict)
+    """sector -> display name (e.g. 'Steel')"""
+    plant_units: dict[str, str] = field(default_factory=dict)
+    """sector -> what `plant_size` counts (plural noun: kilns, plants, ships, ...)"""
 
     @property
     def end_year(self) -> int:
@@ -254,6 +261,12 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
     data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
     data.milestones = _milestones(inputs, years, length)
+    data.resources = pd.DataFrame(
+        [{"resource": key, "name": res.name, "unit": res.unit, "commodity": c, "factor": f}
+         for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
+         if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
+    data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
+    data.plant_units = {s: sf.plant_unit for s, sf in inputs.sectors.items()}
     return data
 
 
@@ -352,6 +365,8 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},
         sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
         milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
+        sector_names={k: v for k, v in d.sector_names.items() if k == sector},
+        plant_units={k: v for k, v in d.plant_units.items() if k == sector},
     )
 
 

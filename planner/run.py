@@ -22,6 +22,7 @@ from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import iamc_table
+from planner.results.metrics import compute_metrics
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
 from planner.schema.load import RunInputs, load_run
@@ -79,6 +80,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         reference = extract(optimal, ref_sol)
         timings["reference_solve"] = sum(ref_sol.timings.values())
     res.tables["budget_shares"] = budget_shares(data, res, reference)
+    res.tables.update(compute_metrics(data, res.tables))
     names = {s: sf.name for s, sf in inputs.sectors.items()}
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), names)
     if out is not None or folder is not None:

@@ -70,7 +70,10 @@ def extract(d: ModelData, sol: Solution) -> Results:
                                .query("value > @TOL"), unit, per_year=True)
     t["new_capacity"] = _new_capacity(d, cap, unit)
     t["retrofits"] = _retrofits(d, retro, unit)
-    t["retired_capacity"] = _retired(d, cap, retro, unit)
+    by_cohort = _retired(d, cap, retro, unit)
+    t["retired_capacity"] = (by_cohort.groupby(["sector", "technology", "year", "kind", "unit"], as_index=False)
+                             ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
+    t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
     coefs = d.tech_year[["scope1", "captured", "scope2"]].reset_index()
     coefs = coefs.rename(columns={"tech": "technology"})
     per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
@@ -133,8 +136,8 @@ def _retrofits(d: ModelData, retro: pd.DataFrame, unit: dict[tuple[str, str], st
 
 def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
              unit: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """Early retirement (capacity dropped while in service) and end of life, per technology-year."""
-    cols = ["sector", "technology", "year", "value", "unit", "kind"]
+    """Early retirement (capacity dropped while in service) and end of life, per cohort and year."""
+    cols = ["sector", "technology", "cohort", "year", "value", "unit", "kind"]
     years = d.years
     nxt = dict(zip(years, years[1:]))
     values = {(s, k, c, y): v for s, k, c, y, v in zip(cap.sector, cap.technology, cap.cohort, cap.year, cap.value)}
@@ -154,13 +157,12 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
         after = values.get((s, k, c, y2))
         if after is None:  # left service: end of life
             if v > TOL:
-                rows.append((s, k, y2, v, "end_of_life"))
+                rows.append((s, k, c, y2, v, "end_of_life"))
             continue
         drop = v + flow.get((s, k, c, y2), 0.0) - after
         if drop > 1e-6:
-            rows.append((s, k, y2, drop, "early"))
-    out = pd.DataFrame(rows, columns=["sector", "technology", "year", "value", "kind"])
-    out = out.groupby(["sector", "technology", "year", "kind"], as_index=False)["value"].sum()
+            rows.append((s, k, c, y2, drop, "early"))
+    out = pd.DataFrame(rows, columns=["sector", "technology", "cohort", "year", "value", "kind"])
     out["unit"] = [unit[(s, k)] + "/yr" for s, k in zip(out.sector, out.technology)]
     return out[cols]
 

@@ -211,14 +211,15 @@ def load_commodities(paths: ProjectPaths) -> tuple[CommodityFile, Tracked]:
 
 def check_commodity_file(cf: CommodityFile, raw: Tracked, paths: ProjectPaths) -> list[Problem]:
     out = []
-    for name, pool in cf.pools.items():
-        for i, ref in enumerate(pool.sources):
-            if ref not in cf.sources:
-                out.append(raw.problem(("pools", name, "sources", i), f"unknown source {ref!r}"))
-        for member in pool.members:
-            if member not in cf.commodities and not _defined_in_other_sector(member, set(paths.sector_names()),
-                                                                             paths):
-                out.append(raw.problem(("pools", name, "members", member), f"unknown commodity {member!r}"))
+    for family, table in (("pools", cf.pools), ("resources", cf.resources)):
+        for name, pool in table.items():
+            for i, ref in enumerate(pool.sources):
+                if ref not in cf.sources:
+                    out.append(raw.problem((family, name, "sources", i), f"unknown source {ref!r}"))
+            for member in pool.members:
+                if member not in cf.commodities and not _defined_in_other_sector(
+                        member, set(paths.sector_names()), paths):
+                    out.append(raw.problem((family, name, "members", member), f"unknown commodity {member!r}"))
     for name, com in cf.commodities.items():
         for i, ref in enumerate(com.sources):
             if ref not in cf.sources:

@@ -94,6 +94,7 @@ class Technology(Strict):
     build_limit: BuildLimit | None = None
     stock: list[StockCohort] = []
     plant_size: NonNegativeFloat | None = None
+    """Capacity of one typical plant (vessel, aircraft, truck) in the capacity unit per year."""
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
@@ -245,6 +246,8 @@ class SectorFile(Strict):
     groups: dict[str, str] = {}
     commodity_groups: dict[str, CommodityGroup] = {}
     calibration: Calibration | None = None
+    plant_unit: str = "plants"
+    """What a technology's `plant_size` counts (kilns, plants, ships, aircraft, trucks), plural."""
     notes: str = ""
 
 
@@ -273,6 +276,21 @@ class Pool(Strict):
         return v
 
 
+class Resource(Strict):
+    """A reported resource (electricity, hydrogen, biomass, ...): a weighted sum of commodities bought.
+
+    ``demand[s,y] = sum_c members[c] * USE[s,c,y]`` in the resource's `unit`; `members[c]` converts
+    the commodity's unit into it (e.g. 1/3.6 TWh per PJ of electricity). Reporting only: no
+    resource enters the optimisation (limits are commodity limits or pools).
+    """
+
+    name: str
+    unit: str
+    members: dict[str, float] = Field(min_length=1)
+    sources: list[str] = []
+    notes: str = ""
+
+
 class CommodityFile(Strict):
     """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage,
     and the pools (shared resources) that commodities of several sectors draw on."""
@@ -280,4 +298,5 @@ class CommodityFile(Strict):
     sources: dict[str, str] = Field(min_length=1)
     commodities: dict[str, Commodity]
     pools: dict[str, Pool] = {}
+    resources: dict[str, Resource] = {}
     notes: str = ""
