@@ -173,6 +173,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "available_from": t.available_from or -10**6, "last_build": t.last_build or 10**6,
                 "near_zero": t.near_zero, "growth": t.build_limit.growth if t.build_limit else None,
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
+                "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
             })
             ty = pd.DataFrame({

@@ -27,6 +27,11 @@ class ProjectPaths:
     def commodities_file(self) -> Path:
         return self.models / "commodities.yaml"
 
+    @property
+    def iamc_codelist(self) -> Path:
+        """Folder of the IAMC codelist (variables.yaml, tags.yaml)."""
+        return self.models / "iamc"
+
     def sector_file(self, sector: str) -> Path:
         return self.models / f"{sector}.yaml"
 

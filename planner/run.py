@@ -21,7 +21,7 @@ from planner.explain import elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
 from planner.results.extract import Results, extract, summary_numbers
-from planner.results.iamc import iamc_table
+from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
@@ -86,8 +86,11 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if out is not None or folder is not None:
         folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
         record = run_record(data, inputs, sol, timings, outcome.headline)
-        extra = {"iamc": iamc_table(data, res, names)}
-        write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True), extra)
+        codelist = Codelist.load(paths.iamc_codelist)
+        iamc = iamc_table(data, res.tables, codelist)
+        record["iamc_problems"] = check_iamc(iamc, codelist)
+        write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),
+                  {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)})
         outcome.folder = folder
     return outcome
 

@@ -1,52 +1,229 @@
-"""The IAMC table: one row per variable, one column per year (the community's exchange format).
+"""The IAMC table (the community's exchange format) from a codelist kept in models/iamc/.
 
-Variables (units on every row):
-  Emissions|CO2|<Sector>                      MtCO2/yr, scope 1 net of capture
-  Carbon Capture|<Sector>                     MtCO2/yr
-  Production|<Sector>                         sector unit per year (sum of technologies)
-  Production|<Sector>|<technology>            sector unit per year
-  Capacity|<Sector>|<technology>              sector unit per year
-  Final Energy|<Sector>|<commodity>           PJ/yr (or Mt/yr for material commodities)
-  Price|Carbon                                USD/tCO2
-Sectors add up: Emissions|CO2 is the sum over sectors of the run.
+`models/iamc/variables.yaml` lists the variables (templates with {Sector}, {SectorGroup},
+{Carrier}, {Product}, {ProductLabel}, {Technology}), each with its unit and whether it is an
+aggregate; `models/iamc/tags.yaml` names planner's sectors, products, carriers and technologies.
+The table has columns model, scenario, region, variable, unit and one per model year.
+
+Values: emissions, capture and storage in Mt CO2/yr; energy bought in EJ/yr (PJ x 0.001);
+products in their tag's unit (Mt/yr, bn tkm/yr, bn pkm/yr, EJ/yr for fuels made inside a sector);
+investment in billion USD/yr (million x 0.001); carbon price in USD/t CO2.
+An aggregate equals the sum of the variables one level below it in the same table.
+
+A sector, product, carrier or technology missing from the tags gets a label derived from its name
+(and check_iamc reports it as not in the codelist), so a run never fails on the export.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import pandas as pd
+import yaml
 
 from planner.data import ModelData
-from planner.results.extract import Results
 
 MODEL = "planner"
+REGION = "World"
+TAG = re.compile(r"\{(\w+)\}")
 
 
-def iamc_table(d: ModelData, res: Results, names: dict[str, str]) -> pd.DataFrame:
-    """The run's key variables in IAMC wide format."""
-    label = {s: names.get(s, s.title()) for s in d.sectors}
-    parts = []
-    em = res["emissions"]
-    parts.append(em.assign(variable="Emissions|CO2|" + em.sector.map(label), unit="Mt CO2/yr"))
-    parts.append(em.groupby("year", as_index=False)["value"].sum().assign(variable="Emissions|CO2", unit="Mt CO2/yr"))
-    parts.append(em.assign(variable="Carbon Capture|" + em.sector.map(label), value=em.captured, unit="Mt CO2/yr"))
-    prod = res["production"]
-    parts.append(prod.groupby(["sector", "year", "unit"], as_index=False)["value"].sum().pipe(
-        lambda p: p.assign(variable="Production|" + p.sector.map(label), unit=p.unit + "/yr")))
-    parts.append(prod.assign(variable="Production|" + prod.sector.map(label) + "|" + prod.technology,
-                             unit=prod.unit + "/yr"))
-    cap = res["capacity"]
-    parts.append(cap.assign(variable="Capacity|" + cap.sector.map(label) + "|" + cap.technology))
-    use = res["commodity_use"]
-    parts.append(use.assign(variable="Final Energy|" + use.sector.map(label) + "|" + use.commodity,
-                            unit=use.unit + "/yr"))
-    prices = res["prices"]
-    cp = prices[prices.name == "carbon_price"]
-    parts.append(cp.assign(variable="Price|Carbon"))
-    long = pd.concat([p[["variable", "unit", "year", "value"]] for p in parts], ignore_index=True)
+@dataclass
+class Codelist:
+    """Variable templates and tags of the IAMC export."""
+
+    templates: dict[str, dict] = field(default_factory=dict)
+    sectors: dict[str, str] = field(default_factory=dict)
+    """sector id -> path (Industry|Cement)"""
+    products: dict[str, dict] = field(default_factory=dict)
+    """'sector.commodity' -> {label, variable, unit, factor}"""
+    carriers: dict[str, dict] = field(default_factory=dict)
+    """commodity -> {label, unit, factor}"""
+    technologies: dict[str, str] = field(default_factory=dict)
+    """'sector.tech' -> label"""
+    not_energy: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, folder: Path) -> Codelist:
+        """The codelist in `folder` (empty if the folder has none: every label is then derived)."""
+        out = cls()
+        var_file, tag_file = folder / "variables.yaml", folder / "tags.yaml"
+        if var_file.exists():
+            for entry in yaml.safe_load(var_file.read_text(encoding="utf-8")) or []:
+                ((name, spec),) = entry.items()
+                out.templates[name] = spec
+        if tag_file.exists():
+            tags = yaml.safe_load(tag_file.read_text(encoding="utf-8")) or {}
+            out.sectors = {k: v["path"] for k, v in (tags.get("Sector") or {}).items()}
+            out.products = dict(tags.get("Product") or {})
+            out.carriers = dict(tags.get("Carrier") or {})
+            out.technologies = {k: v["label"] for k, v in (tags.get("Technology") or {}).items()}
+            out.not_energy = set(tags.get("NotEnergy") or [])
+        return out
+
+    def sector(self, d: ModelData, s: str) -> str:
+        return self.sectors.get(s) or f"Other|{d.sector_names.get(s, s.title())}"
+
+    def product(self, d: ModelData, s: str, c: str) -> dict:
+        if f"{s}.{c}" in self.products:
+            return self.products[f"{s}.{c}"]
+        unit = str(d.balances["unit"].get((s, c), d.units[s]))
+        label = c.replace("_", " ").title()
+        return {"label": label, "variable": f"Production|{label}", "unit": f"{unit}/yr", "factor": 1.0}
+
+    def technology(self, d: ModelData, s: str, k: str) -> str:
+        return self.technologies.get(f"{s}.{k}") or str(d.techs["name"].get((s, k), k)).replace("|", "/")
+
+    def carrier(self, c: str, unit: str) -> dict | None:
+        if c in self.carriers:
+            return self.carriers[c]
+        if unit == "PJ" and c not in self.not_energy:
+            return {"label": c.replace("_", " ").title(), "unit": "EJ/yr", "factor": 0.001}
+        return None
+
+    def expand(self) -> dict[str, tuple[str, bool]]:
+        """Every variable the codelist allows: name -> (unit, aggregate)."""
+        paths = list(self.sectors.values())
+        groups = sorted({p.split("|")[0] for p in paths})
+        products = list(self.products.values())
+        techs = sorted(set(self.technologies.values()))
+        carriers = sorted({c["label"] for c in self.carriers.values()})
+        out: dict[str, tuple[str, bool]] = {}
+        for name, spec in self.templates.items():
+            tags = TAG.findall(name)
+            agg = bool(spec.get("aggregate", False))
+            options = {"Sector": paths, "SectorGroup": groups, "Carrier": carriers, "Technology": techs}
+            product_tags = {"Product", "ProductLabel"} & set(tags)
+            for prod in (products if product_tags else [None]):
+                unit = prod["unit"] if spec["unit"] == "product" and prod else spec["unit"]
+                rest = [t for t in tags if t not in product_tags]
+                for combo in itertools.product(*(options[t] for t in rest)):
+                    values = dict(zip(rest, combo))
+                    if prod:
+                        values.update(Product=prod["variable"], ProductLabel=prod["label"])
+                    out[name.format(**values)] = (unit, agg)
+        return out
+
+
+def iamc_table(d: ModelData, tables: dict[str, pd.DataFrame], codelist: Codelist) -> pd.DataFrame:
+    """The run's variables in IAMC wide format (one column per model year)."""
+    long = iamc_long(d, tables, codelist)
     wide = long.pivot_table(index=["variable", "unit"], columns="year", values="value", aggfunc="sum", fill_value=0.0)
     wide = wide.reset_index()
     wide.columns = [str(c) for c in wide.columns]
-    wide.insert(0, "region", "World")
+    wide.insert(0, "region", REGION)
     wide.insert(0, "scenario", d.scenario)
     wide.insert(0, "model", MODEL)
     return wide
+
+
+def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd.DataFrame:
+    """variable, unit, year, value: every variable of the codelist the run can fill."""
+    path = {s: cl.sector(d, s) for s in d.sectors}
+    rows: list[pd.DataFrame] = []
+
+    def add(df: pd.DataFrame, variable: pd.Series | str, unit: pd.Series | str, value: pd.Series) -> None:
+        rows.append(pd.DataFrame({"variable": variable, "unit": unit, "year": df["year"].to_numpy(),
+                                  "value": value.to_numpy()}, index=df.index))
+
+    def by_sector(df: pd.DataFrame, stem: str, unit: str, column: str = "value", factor: float = 1.0) -> None:
+        g = df.groupby(["sector", "year"], as_index=False)[column].sum()
+        g = g.assign(p=g.sector.map(path), grp=g.sector.map(path).str.split("|").str[0])
+        add(g, stem + "|" + g.p, unit, g[column] * factor)
+        gg = g.groupby(["grp", "year"], as_index=False)[column].sum()
+        add(gg, stem + "|" + gg.grp, unit, gg[column] * factor)
+        tot = g.groupby("year", as_index=False)[column].sum()
+        add(tot, stem, unit, tot[column] * factor)
+
+    em = tables["emissions"]
+    by_sector(em, "Emissions|CO2", "Mt CO2/yr")
+    add(em, "Emissions|CO2|Scope 2|" + em.sector.map(path), "Mt CO2/yr", em.scope2)
+    by_sector(em, "Carbon Capture", "Mt CO2/yr", column="captured")
+    use = tables["commodity_use"]
+    if d.capture_sink is not None:
+        stored = use[use.commodity == d.capture_sink]
+        if not stored.empty:
+            by_sector(stored, "Carbon Sequestration|CCS", "Mt CO2/yr")
+    energy = [(i, cl.carrier(c, u)) for i, c, u in zip(use.index, use.commodity, use.unit)]
+    energy = [(i, c) for i, c in energy if c is not None]
+    if energy:
+        e = use.loc[[i for i, _ in energy]].copy()
+        e["carrier"] = [c["label"] for _, c in energy]
+        e["value"] = e.value * [c["factor"] for _, c in energy]
+        e = e.groupby(["sector", "carrier", "year"], as_index=False)["value"].sum()
+        add(e, "Final Energy|" + e.sector.map(path) + "|" + e.carrier, "EJ/yr", e.value)
+        by_sector(e, "Final Energy", "EJ/yr")
+    inv = tables.get("investment")
+    if inv is not None and not inv.empty:
+        by_sector(inv, "Investment", f"billion {_money(d)}/yr", factor=0.001)
+    prices = tables["prices"]
+    cp = prices[prices.name == "carbon_price"]
+    add(cp, pd.Series("Price|Carbon", index=cp.index), f"{_money(d)}/t CO2", cp.value)
+    for s in d.sectors:
+        own = prices[prices.name == f"carbon_price|{s}"]
+        add(own, pd.Series("Price|Carbon|" + path[s], index=own.index), f"{_money(d)}/t CO2", own.value)
+    outputs = d.techs["output"].to_dict()
+    for table, stem in (("production", None), ("capacity", "Capacity"), ("new_capacity", "Capacity Additions")):
+        t = tables[table]
+        if t.empty:
+            continue
+        prod = [cl.product(d, s, outputs[(s, k)]) for s, k in zip(t.sector, t.technology)]
+        base = pd.Series([p["variable"] if stem is None else f"{stem}|{p['label']}" for p in prod], index=t.index)
+        unit = pd.Series([p["unit"] for p in prod], index=t.index)
+        value = t.value * [float(p["factor"]) for p in prod]
+        tech = pd.Series([cl.technology(d, s, k) for s, k in zip(t.sector, t.technology)], index=t.index)
+        add(t, base + "|" + tech, unit, value)
+        agg = pd.DataFrame({"variable": base, "unit": unit, "year": t.year, "value": value})
+        agg = agg.groupby(["variable", "unit", "year"], as_index=False)["value"].sum()
+        rows.append(agg)
+    out = pd.concat(rows, ignore_index=True)
+    return out.groupby(["variable", "unit", "year"], as_index=False)["value"].sum()
+
+
+def _money(d: ModelData) -> str:
+    cur = d.notes.get("currency", "USD")
+    m = re.fullmatch(r"([A-Z]{3})(\d{4})", cur)
+    return f"{m.group(1)}_{m.group(2)}" if m else cur
+
+
+def check_iamc(table: pd.DataFrame, codelist: Codelist, tolerance: float = 1e-6) -> list[str]:
+    """Problems of an IAMC table against the codelist: unknown variables, wrong units, aggregates
+    that do not equal the sum of their components. Empty when the table is valid."""
+    allowed = codelist.expand()
+    problems = []
+    years = [c for c in table.columns if c.isdigit()]
+    for var, unit in zip(table.variable, table.unit):
+        if var not in allowed:
+            problems.append(f"variable {var!r} is not in the codelist")
+        elif allowed[var][0] != unit and not _same_money_unit(allowed[var][0], unit):
+            problems.append(f"variable {var!r} has unit {unit!r}, the codelist says {allowed[var][0]!r}")
+    values = table.set_index("variable")[years]
+    for var in values.index:
+        if var not in allowed or not allowed[var][1]:
+            continue
+        children = [v for v in values.index if v.startswith(var + "|") and "|" not in v[len(var) + 1:]]
+        if not children:
+            continue
+        total = values.loc[children].sum()
+        gap = (values.loc[var] - total).abs()
+        scale = values.loc[var].abs().clip(lower=1.0)
+        bad = gap[gap > tolerance * scale]
+        if len(bad):
+            y = bad.index[0]
+            problems.append(f"aggregate {var!r} is {values.loc[var, y]:.6g} in {y} but its components sum to "
+                            f"{total[y]:.6g}")
+    return problems
+
+
+def _same_money_unit(expected: str, unit: str) -> bool:
+    """USD_2020 in the codelist stands for the scenario's currency (e.g. EUR_2022 is fine)."""
+    return re.sub(r"[A-Z]{3}_\d{4}", "CUR", expected) == re.sub(r"[A-Z]{3}_\d{4}", "CUR", unit)
+
+
+def write_xlsx(table: pd.DataFrame, path: Path) -> None:
+    """The IAMC table as an Excel workbook with the data on sheet 'data' (as pyam reads it)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        table.to_excel(xw, sheet_name="data", index=False)

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +20,13 @@ import yaml
 
 
 def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scenario: dict,
-              extra: dict[str, pd.DataFrame] | None = None) -> Path:
-    """Write tables (`<name>.csv`), `run.json` and `scenario.yaml` atomically to `folder`."""
+              extra: dict[str, pd.DataFrame] | None = None,
+              writers: dict[str, Callable[[Path], None]] | None = None) -> Path:
+    """Write tables (`<name>.csv`), `run.json` and `scenario.yaml` atomically to `folder`.
+
+    `writers` maps a file name to a function that writes that file given its path (e.g. an
+    Excel workbook); they run inside the same temporary folder, so they are atomic too.
+    """
     t0 = time.perf_counter()
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +34,8 @@ def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scena
     try:
         for name, table in {**tables, **(extra or {})}.items():
             table.to_csv(tmp / f"{name}.csv", index=False)
+        for name, write in (writers or {}).items():
+            write(tmp / name)
         (tmp / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
                                            encoding="utf-8")
         record = {**record, "timings": {**record.get("timings", {}), "write": time.perf_counter() - t0}}

@@ -70,7 +70,7 @@ def stranded_table(d: ModelData, early: pd.DataFrame, references: dict[tuple[str
 def plants_table(d: ModelData, capacity: pd.DataFrame, new_capacity: pd.DataFrame) -> pd.DataFrame:
     """Capacity in typical plants: sector, technology, year, near_zero, capacity, plants, new_plants, plant_unit."""
     cols = ["sector", "technology", "year", "near_zero", "capacity", "plants", "new_plants", "plant_unit"]
-    size = d.techs[["plant_size", "near_zero"]].reset_index().rename(columns={"tech": "technology"})
+    size = d.techs[["plant_size", "plant_unit", "near_zero"]].reset_index().rename(columns={"tech": "technology"})
     size = size[size.plant_size.fillna(0) > 0]
     cap = capacity[["sector", "technology", "year", "value"]].rename(columns={"value": "capacity"})
     new = new_capacity[["sector", "technology", "year", "value"]].rename(columns={"value": "new"})
@@ -80,6 +80,5 @@ def plants_table(d: ModelData, capacity: pd.DataFrame, new_capacity: pd.DataFram
         return pd.DataFrame(columns=cols)
     x["plants"] = x.capacity / x.plant_size
     x["new_plants"] = x.new / x.plant_size
-    x["plant_unit"] = x.sector.map(lambda s: d.plant_units.get(s, "plants"))
     x["near_zero"] = x.near_zero.astype(bool)
     return x[cols].sort_values(["sector", "technology", "year"]).reset_index(drop=True)
