@@ -154,7 +154,16 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "inputs": [str(p) for p in inputs.files],
         "size": sol.size,
         "budget_mt": d.budget_mt,
+        "budget_years": [d.budget_years[0], d.budget_years[-1] + d.length[d.budget_years[-1]] - 1]
+        if d.budget_years else None,
         "budget_mode": d.budget_mode,
+        "global_remaining_mt": d.global_remaining_mt,
+        "sector_budgets": d.sector_budgets,
+        "currency": inputs.scenario.currency,
+        "discount_rate": d.discount_rate,
+        "description": inputs.scenario.description,
+        "sector_names": d.sector_names,
+        "plant_units": d.plant_units,
         "solution_method": sol.info if "method" in sol.info else {"method": "one joint LP", **sol.info},
         "headline": headline,
     }

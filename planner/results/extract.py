@@ -90,7 +90,19 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["prices"] = _prices(d, sol, currency)
     t["calibration"] = _calibration(d, t["production"], emissions)
     t["milestones"] = _milestones(d, sol, currency)
+    t["technologies"] = _technologies(d, unit)
     return Results(objective=float(sol.objective or 0.0), tables=t)
+
+
+def _technologies(d: ModelData, unit: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """The run's technologies: names, output, near-zero flag, lifetime, plant size, groups."""
+    t = d.techs.reset_index().rename(columns={"tech": "technology"})
+    t["capacity_unit"] = [unit[(s, k)] + "/yr" for s, k in zip(t.sector, t.technology)]
+    t["groups"] = [";".join(g) for g in t.groups]
+    t["available_from"] = t.available_from.where(t.available_from > -10**5)
+    t["last_build"] = t.last_build.where(t.last_build < 10**5)
+    return t[["sector", "technology", "name", "output", "near_zero", "lifetime", "available_from", "last_build",
+              "plant_size", "plant_unit", "capacity_unit", "groups"]]
 
 
 def _output_units(d: ModelData) -> dict[tuple[str, str], str]:

@@ -95,6 +95,8 @@ class Technology(Strict):
     stock: list[StockCohort] = []
     plant_size: NonNegativeFloat | None = None
     """Capacity of one typical plant (vessel, aircraft, truck) in the capacity unit per year."""
+    plant_unit: str | None = None
+    """What `plant_size` counts when not the sector's `plant_unit` (e.g. fuel plants of shipping)."""
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 

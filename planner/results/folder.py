@@ -1,0 +1,72 @@
+"""A finished run read back from its results folder (for report, compare and charts).
+
+Only files are read: the report of a run can be made on another machine, later, from the folder
+alone. A folder that is not a finished run, or predates a table the report needs, gives an
+InputError naming the folder and the missing file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from planner.errors import InputError, Problem, display_path
+
+NEEDED = ["emissions", "production", "capacity", "new_capacity", "costs", "prices", "milestones",
+          "technologies", "investment", "lcop", "green_premium", "macc", "resources", "plants",
+          "stranded_assets", "intensity"]
+
+
+@dataclass
+class RunFolder:
+    """A results folder: its tables by name, run.json and the resolved scenario."""
+
+    path: Path
+    record: dict
+    scenario: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def sectors(self) -> list[str]:
+        return list(self.record.get("sectors", []))
+
+    def sector_name(self, s: str) -> str:
+        return self.record.get("sector_names", {}).get(s, s.title())
+
+    @property
+    def currency(self) -> str:
+        return str(self.record.get("currency", "USD"))
+
+    @property
+    def label(self) -> str:
+        return f"{self.record.get('scenario', self.path.parent.name)} / {self.path.name}"
+
+    def tech_names(self) -> dict[tuple[str, str], str]:
+        t = self.tables["technologies"]
+        return {(s, k): n for s, k, n in zip(t.sector, t.technology, t.name)}
+
+
+def read_run(path: Path | str) -> RunFolder:
+    """Read a finished run's folder; InputError if it is not one or lacks a table."""
+    path = Path(path)
+    where = display_path(path)
+    if not (path / "run.json").is_file():
+        raise InputError([Problem(where, None, "", "not a results folder of a finished run (no run.json); "
+                                  "results folders are results/<scenario>/<sectors>/")])
+    record = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    missing = [n for n in NEEDED if not (path / f"{n}.csv").is_file()]
+    if missing:
+        raise InputError([Problem(where, None, "", f"{', '.join(m + '.csv' for m in missing)} missing: the run was "
+                                  "written by an older planner; run it again (python -m planner run ...)")])
+    scenario = {}
+    if (path / "scenario.yaml").is_file():
+        scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8")) or {}
+    tables = {p.stem: pd.read_csv(p) for p in sorted(path.glob("*.csv"))}
+    return RunFolder(path, record, scenario, tables)

@@ -1,0 +1,250 @@
+"""The roadmap report of a run: one self-contained HTML file and a Markdown file, with charts.
+
+Written into the run's folder: `report.html` (charts embedded as PNG), `report.md` (charts linked
+from `charts/`), and `charts/*.png|svg`. Everything is read from the folder (folder.read_run), so a
+report can be made again later, elsewhere, from the files alone. The numbers are those of
+roadmap.headline and roadmap.sector_milestones; their sources are the run's tables.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from planner.results.charts import draw_all
+from planner.results.folder import RunFolder, read_run
+from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
+
+CAPTIONS = {
+    "production_mix": "Output of each final product by technology. Near-zero technologies in blues and greens, "
+                      "the others in browns.",
+    "intermediates_mix": "Intermediates made inside the sectors (clinker, alumina, ship and jet fuels) by technology.",
+    "emissions": "Left: annual emissions by sector (scope 1, net of capture) and the straight line that would spend "
+                 "the same budget. Right: cumulative emissions against the budget.",
+    "capacity_additions": "New capacity built each year, by technology (technologies with a capital cost).",
+    "investment": "Capital spent each year on new capacity and retrofits, by sector (undiscounted).",
+    "carbon_price": "The carbon price: the budget's shadow price in each year (present value grows at the discount "
+                    "rate), plus any exogenous price of the scenario.",
+    "resources": "Energy and resources used by the sectors each year.",
+    "macc_2030": "Marginal abatement cost curve of 2030: each technology the plan runs, its abatement against the "
+                 "incumbent of its output (width) and its cost per tonne avoided (height).",
+    "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
+}
+FILES = {
+    "emissions.csv": "emissions per sector and year (MtCO2; captured and scope 2 beside)",
+    "production.csv / capacity.csv / new_capacity.csv / retired_capacity.csv": "the pathway per technology",
+    "lcop.csv": "levelized cost of product per technology and year, by component",
+    "green_premium.csv": "each technology against its output's incumbent: premium and abatement cost",
+    "macc.csv": "realised abatement and its cost per technology and year",
+    "investment.csv / stranded_assets.csv / plants.csv": "capex per year; early retirements and their "
+                                                          "undepreciated value; capacity in typical plants",
+    "resources.csv / intensity.csv": "electricity, hydrogen, biomass, fossil fuels, CO2; intensity per product",
+    "milestones.csv / budget_shares.csv / prices.csv": "milestone status and duals; budget per sector; prices",
+    "iamc.csv / iamc.xlsx": "the IAMC table (models/iamc codelist), loadable with pyam",
+}
+
+
+@dataclass
+class Report:
+    """Paths of a written report."""
+
+    html: Path
+    markdown: Path
+    charts: dict[str, list[Path]]
+    headline: dict
+
+
+def make_report(folder: Path | str, out: Path | None = None) -> Report:
+    """Write the report of the run in `folder` (into `out`, default the folder itself)."""
+    run = read_run(folder)
+    out = Path(out) if out else run.path
+    out.mkdir(parents=True, exist_ok=True)
+    charts = draw_all(run, out / "charts")
+    head = headline(run)
+    context = _context(run, head, charts, out)
+    env = Environment(loader=PackageLoader("planner.results", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=False)
+    html = env.get_template("report.html.j2").render(**context, mode="html")
+    md = env.get_template("report.md.j2").render(**context, mode="md")
+    _write(out / "report.html", html)
+    _write(out / "report.md", md)
+    return Report(out / "report.html", out / "report.md", charts, head)
+
+
+def _write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Path) -> dict:
+    names = ", ".join(run.sector_name(s) for s in run.sectors)
+    rec = run.record
+    sectors = []
+    for s in run.sectors:
+        table = sector_milestones(run, s)
+        econ = technology_economics(run, s)
+        sectors.append({"name": run.sector_name(s), "table_html": _html(table, first_is_label=True),
+                        "table_md": _md(table), "economics_html": _html(econ) if not econ.empty else "",
+                        "economics_md": _md(econ) if not econ.empty else ""})
+    ms = milestone_table(run)
+    shares = shares_table(run)
+    chart_list = []
+    for key, files in charts.items():
+        png = next(p for p in files if p.suffix == ".png")
+        chart_list.append({"title": key.replace("_", " "), "caption": CAPTIONS.get(key, ""),
+                           "data": base64.b64encode(png.read_bytes()).decode("ascii"),
+                           "path": os.path.relpath(png, out)})
+    desc = rec.get("description") or ""
+    sub = (f"Scenario '{rec.get('scenario')}'" + (f": {desc.rstrip('. ')}" if desc else "") + f". Solved {rec.get('status')}, "
+           f"{rec.get('solution_method', {}).get('method', '')}; money in {run.currency} (real), discount rate "
+           f"{100 * float(rec.get('discount_rate') or 0):.0f}%.")
+    return {
+        "title": f"Net-zero roadmap: {names}", "subtitle": sub, "cards": cards(run, head), "sectors": sectors,
+        "milestones_html": _html(ms, status_col="status") if not ms.empty else "",
+        "milestones_md": _md(ms) if not ms.empty else "",
+        "shares_html": _html(shares) if shares is not None else "", "shares_md": _md(shares) if shares is not None
+        else "", "charts": chart_list, "method": method_lines(run),
+        "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
+                ("scenario-milestones", "Scenario milestones")] + ([("budget", "Budget")] if shares is not None
+                                                                    else [])
+        + [("economics", "Technology economics"), ("charts", "Charts"), ("method", "Method")],
+        "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
+    }
+
+
+def cards(run: RunFolder, h: dict) -> list[dict]:
+    """The headline numbers as (key, value, note) cards."""
+    cur = h["currency"]
+    em = h["emissions_mt"]
+    years = sorted(em)
+    first = years[0]
+    out = []
+    span = h["budget_years"]
+    if h["budget_gt"]:
+        out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}", "value": f"{h['cumulative_emissions_gt']:,.1f} "
+                    "GtCO2", "note": f"{100 * h['budget_used']:.0f}% of the {h['budget_gt']:,.1f} GtCO2 budget"})
+    else:
+        out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}",
+                    "value": f"{h['cumulative_emissions_gt']:,.1f} GtCO2", "note": "no carbon budget in this run"})
+    for y in years[1:]:
+        ch = h["emissions_change"].get(y)
+        out.append({"key": f"Emissions {y}", "value": f"{em[y]:,.0f} MtCO2",
+                    "note": f"{100 * ch:+.0f}% from {first} ({em[first]:,.0f} Mt)" if ch is not None else ""})
+    cp = h["carbon_price"]
+    for y in years[1:]:
+        if y in (2030, 2050) or y == years[-1]:
+            out.append({"key": f"Carbon price {y}", "value": f"{cp[y]:,.0f} {cur}/tCO2",
+                        "note": "shadow price of the budget" if h["budget_gt"] else "the scenario's price"})
+    out.append({"key": "Total cost, discounted", "value": f"{h['total_cost_bn']:,.0f} bn {cur}",
+                "note": f"present value in {first}, all costs and carbon payments"})
+    share = h["investment_near_zero_bn"] / h["investment_bn"] if h["investment_bn"] else 0.0
+    out.append({"key": f"Investment {span[0]}-{span[1]}", "value": f"{h['investment_bn']:,.0f} bn {cur}",
+                "note": f"{100 * share:.0f}% in near-zero technologies"})
+    stranded = ", ".join(f"{number(v)} {u}" for u, v in h["stranded_capacity"].items()) or "none"
+    out.append({"key": "Stranded assets", "value": f"{h['stranded_value_bn']:,.0f} bn {cur}",
+                "note": f"undepreciated value of capacity retired early ({stranded})"})
+    last = pick_years(run)[-1] if pick_years(run) else years[-1]
+    for name, by_y in h["resources"].items():
+        label, unit = name.split(" (", 1)
+        out.append({"key": f"{label} {last}", "value": f"{number(by_y.get(last, 0.0))} {unit.rstrip(')').removesuffix('/yr')}",
+                    "note": "per year; " + ", ".join(f"{y}: {number(v)}" for y, v in by_y.items() if y != last)})
+    ms = h["milestones"]
+    if ms:
+        out.append({"key": "Scenario milestones", "value": f"{sum(ms.values())} rows",
+                    "note": ", ".join(f"{v} {k}" for k, v in sorted(ms.items()))})
+    return out
+
+
+def milestone_table(run: RunFolder) -> pd.DataFrame:
+    """The scenario's milestones: each in its first year and in 2030 / 2040 / 2050."""
+    ms = run["milestones"]
+    if ms.empty:
+        return pd.DataFrame()
+    keep = set(pick_years(run))
+    firsts = ms.groupby("name")["year"].transform("min")
+    ms = ms[(ms.year == firsts) | ms.year.isin(keep)]
+    cur = run.currency
+    rows = []
+    for r in ms.itertuples():
+        sense = ">=" if r.sense == "min" else "<="
+        rows.append({"milestone": r.name, "sector": run.sector_name(r.sector) if r.sector != "all" else "all",
+                     "year": r.year, "metric": r.metric, "bound": f"{sense} {number(r.bound)} {r.unit}",
+                     "plan": f"{number(r.value)} {r.unit}", "status": r.status,
+                     f"cost of one unit tighter (million {cur})": number(r.dual) if r.status != "met" else ""})
+    return pd.DataFrame(rows)
+
+
+def shares_table(run: RunFolder) -> pd.DataFrame | None:
+    """budget_shares.csv as one row per sector (multi-sector runs only)."""
+    bs = run.tables.get("budget_shares")
+    if bs is None or bs.empty or len(run.sectors) < 2:
+        return None
+    wide = bs.pivot_table(index="sector", columns="quantity", values="value", aggfunc="first")
+    order = [s for s in [*run.sectors, "total"] if s in wide.index]
+    wide = wide.loc[order]
+    out = pd.DataFrame({"sector": [run.sector_name(s) if s != "total" else "total" for s in order]})
+    if "cumulative_emissions" in wide:
+        out["cumulative emissions (GtCO2)"] = [f"{v / 1000:,.1f}" for v in wide["cumulative_emissions"]]
+    for col, label in (("share_of_run_budget", "share of the run's budget"),
+                       ("share_of_global_budget", "share of the global remaining budget")):
+        if col in wide:
+            out[label] = [f"{100 * v:.1f}%" if pd.notna(v) else "" for v in wide[col]]
+    if "cost_pv" in wide:
+        out[f"cost, discounted (bn {run.currency})"] = [f"{v / 1000:,.0f}" for v in wide["cost_pv"]]
+    return out
+
+
+def method_lines(run: RunFolder) -> list[str]:
+    rec = run.record
+    t = rec.get("timings", {})
+    lines = [
+        "Least-cost pathway of a linear program (Pyomo, HiGHS) over " + f"{len(run['emissions'].year.unique())} "
+        "years: capacity by vintage, demand, build-rate and resource limits, the carbon budget and milestones.",
+        "Emissions are scope 1 (fuel and process CO2 at the site) net of capture; CO2 from electricity and "
+        "hydrogen bought is reported separately (scope 2).",
+        "Near-zero: technologies the sector file flags near_zero. Typical plant sizes come from the sector "
+        "files (plant_size, sourced there).",
+        "Stranded assets: capacity retired before its end of life, valued at its capex less straight-line "
+        "depreciation (existing fleets at the capex of the new-build reference of their output).",
+        "Timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in t.items() if isinstance(v, int | float)),
+        f"Input hash {rec.get('input_hash')}; inputs: " + ", ".join(Path(p).name for p in rec.get("inputs", [])),
+    ]
+    lines += [f"{f}: {d}" for f, d in FILES.items()]
+    return lines
+
+
+def _html(df: pd.DataFrame, first_is_label: bool = False, status_col: str | None = None) -> str:
+    def cell(col: str, v: object) -> str:
+        text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if status_col and col == status_col:
+            return f'<td class="{text}">{text}</td>'
+        cls = ' class="num"' if col[:4].isdigit() and len(text) < 28 else ""
+        return f"<td{cls}>{text}</td>"
+
+    head = "".join(f'<th{" class=num" if str(c)[:4].isdigit() else ""}>{c}</th>' for c in df.columns)
+    body = "".join("<tr>" + "".join(cell(str(c), v) for c, v in zip(df.columns, row)) + "</tr>"
+                   for row in df.itertuples(index=False))
+    kind = ' class="plan"' if first_is_label else ""
+    return f"<table{kind}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _md(df: pd.DataFrame) -> str:
+    return df.to_markdown(index=False)
+
+
+def _version() -> str:
+    try:
+        return version("planner")
+    except PackageNotFoundError:
+        return "dev"
