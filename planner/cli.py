@@ -1,4 +1,4 @@
-"""Command line: `python -m planner run | validate | list`.
+"""Command line: `python -m planner run | batch | validate | list | report | compare`.
 
 Exit status: 0 optimal, 1 bad input, 2 infeasible or failed solve; every message in the terms
 of the files and scenario the user wrote.
@@ -36,6 +36,8 @@ def run(
         "which are violated, by how much (exit 2 if any).")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes for separate sector LPs (default: one per core).")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Also write the roadmap report (report.html, "
+                                         "report.md, charts/) into the results folder.")] = False,
 ) -> None:
     """Solve sectors under a scenario, print a summary and write the results folder."""
     from planner.results.summary import print_summary
@@ -55,9 +57,69 @@ def run(
     folder = display_path(outcome.folder) if outcome.folder else None
     if quiet:
         out_console.print(folder or "")
-        return
-    print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
-                  outcome.sector_names, outcome.solution.info if "workers" in outcome.solution.info else None)
+    else:
+        print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
+                      outcome.sector_names, outcome.solution.info if "workers" in outcome.solution.info else None)
+    if report and outcome.folder is not None:
+        _write_report(outcome.folder, None, quiet)
+
+
+def _write_report(folder: Path, out: Path | None, quiet: bool) -> None:
+    import time
+
+    from planner.results.report import make_report
+
+    t0 = time.perf_counter()
+    try:
+        rep = make_report(folder, out)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if not quiet:
+        out_console.print(f"Report: {display_path(rep.html)} and {display_path(rep.markdown)} "
+                          f"({len(rep.charts)} charts in {display_path(rep.html.parent / 'charts')}, "
+                          f"{time.perf_counter() - t0:.1f} s)")
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="Results folder of a finished run (results/<scenario>/<sectors>).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write (default: the run's folder).")]
+    = None,
+) -> None:
+    """Write the roadmap report of a finished run: report.html (self-contained), report.md and charts."""
+    _write_report(folder, out, False)
+
+
+@app.command()
+def compare(
+    dir_a: Annotated[Path, typer.Argument(help="Results folder of run A.")],
+    dir_b: Annotated[Path, typer.Argument(help="Results folder of run B.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write (default: "
+                                             "results/compare/<A>__vs__<B>).")] = None,
+) -> None:
+    """Two finished runs side by side: key figures per run and sector (B - A), and charts of both."""
+    from planner.results.compare import compare_runs, fmt
+
+    target = out or Path("results") / "compare" / f"{_slug(dir_a)}__vs__{_slug(dir_b)}"
+    try:
+        cmp = compare_runs(dir_a, dir_b, target)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    table = Table(title=f"A: {display_path(dir_a)}   B: {display_path(dir_b)}")
+    for col in ("quantity", "unit", "A", "B", "B - A"):
+        table.add_column(col, justify="right" if col in ("A", "B", "B - A") else "left")
+    for r in cmp.table.itertuples(index=False):
+        table.add_row(r.quantity, r.unit, fmt(r.A), fmt(r.B), fmt(r.difference))
+    out_console.print(table)
+    out_console.print(f"Written: {', '.join(display_path(p) for p in cmp.files)} and charts in "
+                      f"{display_path(target / 'charts')}")
+
+
+def _slug(folder: Path) -> str:
+    parts = Path(folder).resolve().parts[-2:]
+    return "-".join(parts)
 
 
 @app.command()

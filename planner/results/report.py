@@ -105,7 +105,8 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
                            "data": base64.b64encode(png.read_bytes()).decode("ascii"),
                            "path": os.path.relpath(png, out)})
     desc = rec.get("description") or ""
-    sub = (f"Scenario '{rec.get('scenario')}'" + (f": {desc.rstrip('. ')}" if desc else "") + f". Solved {rec.get('status')}, "
+    sub = (f"Scenario '{rec.get('scenario')}'" + (f": {desc.rstrip('. ')}" if desc else "")
+           + f". Solved {rec.get('status')}, "
            f"{rec.get('solution_method', {}).get('method', '')}; money in {run.currency} (real), discount rate "
            f"{100 * float(rec.get('discount_rate') or 0):.0f}%.")
     return {
@@ -156,7 +157,8 @@ def cards(run: RunFolder, h: dict) -> list[dict]:
     last = pick_years(run)[-1] if pick_years(run) else years[-1]
     for name, by_y in h["resources"].items():
         label, unit = name.split(" (", 1)
-        out.append({"key": f"{label} {last}", "value": f"{number(by_y.get(last, 0.0))} {unit.rstrip(')').removesuffix('/yr')}",
+        unit = unit.rstrip(")").removesuffix("/yr")
+        out.append({"key": f"{label} {last}", "value": f"{number(by_y.get(last, 0.0))} {unit}",
                     "note": "per year; " + ", ".join(f"{y}: {number(v)}" for y, v in by_y.items() if y != last)})
     ms = h["milestones"]
     if ms:

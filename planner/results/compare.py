@@ -1,0 +1,191 @@
+"""Two finished runs side by side: a table of their key figures and charts of both.
+
+Runs may cover different sectors: figures of a sector only one run has show as absent (None)
+in the other, and totals are the totals of each run as it is. The difference column is B - A
+where both have the figure.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from planner.results.charts import _save, _style, sector_color  # noqa: E402
+from planner.results.folder import RunFolder, read_run  # noqa: E402
+from planner.results.roadmap import headline, near_zero_techs  # noqa: E402
+
+YEARS = (2030, 2050)
+
+
+@dataclass
+class Comparison:
+    table: pd.DataFrame
+    """quantity, unit, A, B, difference"""
+    charts: dict[str, list[Path]]
+    files: list[Path]
+
+
+def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
+    """Rows of (quantity, unit, A, B, B - A): run totals first, then each sector of either run."""
+    ha, hb = headline(a), headline(b)
+    cur = a.currency if a.currency == b.currency else f"{a.currency} / {b.currency}"
+    rows: list[tuple[str, str, float | None, float | None]] = [
+        ("sectors", "", None, None),
+        ("cumulative emissions", "GtCO2", ha["cumulative_emissions_gt"], hb["cumulative_emissions_gt"]),
+        ("carbon budget", "GtCO2", ha["budget_gt"], hb["budget_gt"]),
+        ("total cost, discounted", f"bn {cur}", ha["total_cost_bn"], hb["total_cost_bn"]),
+        ("investment over the horizon", f"bn {cur}", ha["investment_bn"], hb["investment_bn"]),
+        ("  of which near-zero technologies", f"bn {cur}", ha["investment_near_zero_bn"],
+         hb["investment_near_zero_bn"]),
+        ("stranded assets (undepreciated value)", f"bn {cur}", ha["stranded_value_bn"], hb["stranded_value_bn"]),
+    ]
+    for y in YEARS:
+        rows.append((f"emissions {y}", "MtCO2/yr", ha["emissions_mt"].get(y), hb["emissions_mt"].get(y)))
+    for y in YEARS:
+        rows.append((f"carbon price {y}", f"{cur}/tCO2", ha["carbon_price"].get(y), hb["carbon_price"].get(y)))
+    for name in sorted(set(ha["resources"]) | set(hb["resources"])):
+        label, unit = name.split(" (", 1)
+        rows.append((f"{label} 2050", unit.rstrip(")"), ha["resources"].get(name, {}).get(2050, 0.0),
+                     hb["resources"].get(name, {}).get(2050, 0.0)))
+    sectors = list(dict.fromkeys([*a.sectors, *b.sectors]))
+    for s in sectors:
+        name = (a if s in a.sectors else b).sector_name(s)
+        for quantity, unit, fn in (
+            ("cumulative emissions", "GtCO2", lambda r, s=s: _cumulative(r, s)),
+            ("emissions 2030", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2030)),
+            ("emissions 2050", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2050)),
+            ("investment over the horizon", f"bn {cur}", lambda r, s=s: _investment(r, s)),
+            ("near-zero capacity 2030", "share of capacity", lambda r, s=s: _near_zero_share(r, s, 2030)),
+            ("near-zero capacity 2050", "share of capacity", lambda r, s=s: _near_zero_share(r, s, 2050)),
+        ):
+            rows.append((f"{name}: {quantity}", unit, fn(a) if s in a.sectors else None,
+                         fn(b) if s in b.sectors else None))
+    out = pd.DataFrame(rows, columns=["quantity", "unit", "A", "B"])
+    out["difference"] = [bb - aa if aa is not None and bb is not None and pd.notna(aa) and pd.notna(bb) else None
+                         for aa, bb in zip(out.A, out.B)]
+    out.loc[0, ["A", "B"]] = [", ".join(a.sectors), ", ".join(b.sectors)]
+    return out
+
+
+def _cumulative(r: RunFolder, s: str) -> float:
+    em = r["emissions"]
+    span = r.record.get("budget_years") or [em.year.min(), em.year.max()]
+    part = em[(em.sector == s) & (em.year >= span[0]) & (em.year <= span[1])]
+    return float(part.value.sum()) / 1000
+
+
+def _emissions(r: RunFolder, s: str, y: int) -> float | None:
+    em = r["emissions"]
+    part = em[(em.sector == s) & (em.year == y)]
+    return float(part.value.sum()) if not part.empty else None
+
+
+def _investment(r: RunFolder, s: str) -> float:
+    inv = r["investment"]
+    return float(inv[inv.sector == s].value.sum()) / 1000 if not inv.empty else 0.0
+
+
+def _near_zero_share(r: RunFolder, s: str, y: int) -> float | None:
+    """Near-zero share of the sector's capacity of outputs that have near-zero technologies."""
+    cap = r["capacity"]
+    cap = cap[(cap.sector == s) & (cap.year == y)]
+    nz = near_zero_techs(r)
+    tech = r["technologies"].set_index(["sector", "technology"])["output"].to_dict()
+    outputs = {tech[(ss, k)] for ss, k in nz if ss == s}
+    cap = cap[[tech.get((s, k)) in outputs for k in cap.technology]]
+    total = float(cap.value.sum())
+    if total <= 0:
+        return None
+    return float(cap[[(s, k) in nz for k in cap.technology]].value.sum()) / total
+
+
+def compare_charts(a: RunFolder, b: RunFolder, folder: Path) -> dict[str, list[Path]]:
+    _style()
+    out = {}
+    la, lb = f"A: {a.label}", f"B: {b.label}"
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4))
+    for run, style, lab in ((a, "-", la), (b, "--", lb)):
+        em = run["emissions"]
+        tot = em.groupby("year")["value"].sum()
+        ax.plot(tot.index, tot.values, style, color="#333333", lw=2, label=f"{lab} (total)")
+        for i, s in enumerate(run.sectors):
+            part = em[em.sector == s]
+            ax2.plot(part.year, part.value, style, color=sector_color(s, i), lw=1.5,
+                     label=f"{run.sector_name(s)} ({'A' if run is a else 'B'})")
+    ax.set_title("Total emissions of each run")
+    ax.set_ylabel("MtCO2/yr")
+    ax.legend(fontsize=7)
+    ax2.set_title("Emissions by sector (A solid, B dashed)")
+    ax2.set_ylabel("MtCO2/yr")
+    ax2.legend(fontsize=6.5, ncol=2)
+    fig.tight_layout()
+    out["emissions"] = _save(fig, folder, "emissions")
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 3.6))
+    for run, style, lab in ((a, "-", la), (b, "--", lb)):
+        p = run["prices"]
+        cp = p[p.name == "carbon_price"]
+        ax.plot(cp.year, cp.value, style, lw=2, label=lab)
+        inv = run["investment"]
+        if not inv.empty:
+            per = inv.groupby("year")["value"].sum() / 1000
+            ax2.plot(per.index, per.values, style, lw=2, label=lab)
+    ax.set_title("Carbon price")
+    ax.set_ylabel(f"{a.currency}/tCO2")
+    ax.legend(fontsize=7)
+    ax2.set_title("Investment per year")
+    ax2.set_ylabel(f"billion {a.currency}/yr")
+    ax2.legend(fontsize=7)
+    fig.tight_layout()
+    out["prices_investment"] = _save(fig, folder, "prices_investment")
+    return out
+
+
+def compare_runs(dir_a: Path | str, dir_b: Path | str, out: Path) -> Comparison:
+    """Write compare.csv, compare.md, compare.html and charts of two runs into `out`."""
+    a, b = read_run(dir_a), read_run(dir_b)
+    table = compare_table(a, b)
+    out.mkdir(parents=True, exist_ok=True)
+    charts = compare_charts(a, b, out / "charts")
+    table.to_csv(out / "compare.csv", index=False)
+    shown = table.copy()
+    for col in ("A", "B", "difference"):
+        shown[col] = [fmt(v) for v in shown[col]]
+    head = f"# Comparison\n\nA: `{a.path}` ({a.label})\n\nB: `{b.path}` ({b.label})\n\n"
+    md = head + shown.to_markdown(index=False) + "\n\n" + "\n\n".join(
+        f"![{k}]({os.path.relpath(next(p for p in v if p.suffix == '.png'), out)})" for k, v in charts.items()) + "\n"
+    (out / "compare.md").write_text(md, encoding="utf-8")
+    imgs = "".join(f'<figure><img style="max-width:100%" src="data:image/png;base64,'
+                   f'{base64.b64encode(next(p for p in v if p.suffix == ".png").read_bytes()).decode()}"></figure>'
+                   for v in charts.values())
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in shown.itertuples(index=False))
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Comparison</title><style>body{font-family:"
+            "sans-serif;max-width:1100px;margin:auto;padding:24px}table{border-collapse:collapse;width:100%}"
+            "td,th{border-bottom:1px solid #ddd;padding:4px 8px;font-size:13px}td:nth-child(n+3){text-align:right}"
+            "</style></head><body>"
+            f"<h1>Comparison</h1><p>A: <code>{a.path}</code> ({a.label})<br>B: <code>{b.path}</code> ({b.label})</p>"
+            "<table><tr><th>quantity</th><th>unit</th><th>A</th><th>B</th><th>B - A</th></tr>"
+            f"{rows}</table>{imgs}</body></html>")
+    (out / "compare.html").write_text(html, encoding="utf-8")
+    return Comparison(table, charts, [out / "compare.csv", out / "compare.md", out / "compare.html"])
+
+
+def fmt(v: object) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    if isinstance(v, str):
+        return v
+    f = float(v)
+    a = abs(f)
+    if a >= 100:
+        return f"{f:,.0f}"
+    if a >= 1:
+        return f"{f:,.2f}"
+    return f"{f:.3g}"
