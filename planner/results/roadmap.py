@@ -114,7 +114,7 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
     em = run["emissions"][run["emissions"].sector == sector].set_index("year")["value"]
     e0 = float(em.get(first, 0.0))
     rows.append(("Emissions (MtCO2/yr; change from " + str(first) + ")",
-                 {y: f"{em.get(y, 0.0):,.0f} ({_pct(em.get(y, 0.0), e0)})" for y in years}))
+                 {y: f"{number(em.get(y, 0.0))} ({_pct(em.get(y, 0.0), e0)})" for y in years}))
     inten = run["intensity"]
     for product in sorted(set(inten[(inten.sector == sector) & (inten.kind == "product")].commodity)):
         part = inten[(inten.sector == sector) & (inten.commodity == product)].set_index("year")
@@ -157,7 +157,7 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
         if product not in set(inten[(inten.sector == sector) & (inten.kind == "product")].commodity):
             continue
         p = prices[prices.name == name].set_index("year")
-        rows.append((f"Marginal cost of {product.replace('_', ' ')} ({p.unit.iloc[0]})",
+        rows.append((f"Marginal cost of {product.replace('_', ' ')} ({_money_unit(p.unit.iloc[0])})",
                      {y: f"{p.value.get(y, float('nan')):,.0f}" for y in years}))
     own = prices[prices.name == f"carbon_price|{sector}"]
     cp = (own if not own.empty else prices[prices.name == "carbon_price"]).set_index("year")["value"]
@@ -174,7 +174,9 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
 def number(v: float) -> str:
     """A figure with as many decimals as its size needs (1,234 / 12.3 / 1.23 / 0.0123)."""
     a = abs(v)
-    if a >= 100 or a == 0:
+    if a < 5e-10:
+        return "0"
+    if a >= 100:
         return f"{v:,.0f}"
     if a >= 10:
         return f"{v:,.1f}"
@@ -183,8 +185,18 @@ def number(v: float) -> str:
     return f"{v:.3g}"
 
 
+def _money_unit(unit: str) -> str:
+    """'million USD/Gtkm' -> 'USD/1000 tkm' (the same number, per unit of the thing bought)."""
+    from planner.results.metrics.units import cost_unit
+
+    if unit.startswith("million ") and "/" in unit:
+        cur, per = unit.removeprefix("million ").split("/", 1)
+        return cost_unit(per, cur)
+    return unit
+
+
 def _pct(v: float, base: float) -> str:
-    return f"{100 * (v / base - 1):+.0f}%" if base else "n/a"
+    return f"{100 * (v / base - 1):+.0f}%".replace("-0%", "0%") if base else "n/a"
 
 
 def _built(run: RunFolder, sector: str) -> pd.DataFrame:
@@ -236,7 +248,7 @@ def technology_economics(run: RunFolder, sector: str, years: tuple[int, ...] = (
         rows.append({"year": r.year, "output": r.output.replace("_", " "),
                      "route": names.get((sector, r.technology), r.technology),
                      "against": names.get((sector, r.incumbent), r.incumbent),
-                     f"LCOP ex carbon ({r.cost_unit})": f"{r.lcop_ex_carbon:,.1f}",
+                     "LCOP ex carbon": f"{r.lcop_ex_carbon:,.1f}", "unit": r.cost_unit,
                      "green premium": f"{r.premium:+,.1f} ({r.premium_pct:+.0f}%)",
                      f"abatement cost ({run.currency}/tCO2)": "n/a" if pd.isna(r.abatement_cost)
                      else f"{r.abatement_cost:,.0f}"})

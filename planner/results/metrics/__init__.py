@@ -24,7 +24,7 @@ from planner.results.metrics.levelized import (
     levelized,
     macc_table,
     premium_table,
-    references,
+    replacements,
 )
 from planner.results.metrics.resources import resources_table
 
@@ -44,7 +44,7 @@ def compute_metrics(d: ModelData, tables: dict[str, pd.DataFrame]) -> dict[str, 
         "macc": macc_table(premium, production, currency),
         "intensity": intensity_table(d, averages, production),
         "investment": investment_table(d, tables["new_capacity"], tables["retrofits"], currency),
-        "stranded_assets": stranded_table(d, tables["early_retirements"], references(d, per_tech), currency),
+        "stranded_assets": stranded_table(d, tables["early_retirements"], replacements(d, per_tech), currency),
         "plants": plants_table(d, tables["capacity"], tables["new_capacity"]),
         "resources": resources_table(d, tables["commodity_use"], tables["emissions"]),
     }

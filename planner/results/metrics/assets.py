@@ -8,7 +8,7 @@
                         * min(1, (end - y) / lifetime)      (straight-line depreciation)
     Cohorts built before the horizon are valued at the first model year's capex (replacement
     cost; an assumption, their actual cost is not in the data); an existing fleet without capex of
-    its own at the capex of its output's new-build fossil reference (levelized.references).
+    its own at the capex of its new-build fossil reference (levelized.replacements).
   plants[s,k,y]       = capacity[s,k,y] / plant_size[s,k]; new plants likewise from new capacity
 """
 
@@ -38,7 +38,7 @@ def investment_table(d: ModelData, new_capacity: pd.DataFrame, retrofits: pd.Dat
     return out[cols]
 
 
-def stranded_table(d: ModelData, early: pd.DataFrame, references: dict[tuple[str, str], str],
+def stranded_table(d: ModelData, early: pd.DataFrame, replacements: dict[tuple[str, str], str],
                    currency: str) -> pd.DataFrame:
     """sector, technology, year, capacity, capacity_unit, undepreciated_value, value_unit."""
     cols = ["sector", "technology", "year", "capacity", "capacity_unit", "undepreciated_value", "value_unit"]
@@ -51,11 +51,10 @@ def stranded_table(d: ModelData, early: pd.DataFrame, references: dict[tuple[str
     e["valued_in"] = np.maximum(e.start.fillna(first).astype(int), first)
     valued = [min((y for y in d.years if y <= v), default=first, key=lambda y: v - y) for v in e.valued_in]
     capex = d.tech_year["capex"].to_dict()
-    outputs = d.techs["output"].to_dict()
 
     def value_of(s: str, k: str, y: int) -> float:
         own = capex.get((s, k, y), 0.0)
-        ref = references.get((s, outputs[(s, k)]))
+        ref = replacements.get((s, k))
         return own if own > 0 or ref is None else capex.get((s, ref, first), 0.0)
 
     e["capex"] = [value_of(s, k, y) for s, k, y in zip(e.sector, e.technology, valued)]

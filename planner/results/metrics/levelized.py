@@ -23,9 +23,11 @@ carbon) and intensity of the technologies that make it in the run that year; in 
 does, at those of its cheapest maker (carbon included in the choice). Chains of intermediates are
 resolved by fixed-point iteration.
 
-The incumbent of an output is the technology that made most of it in the first year it was made;
-when that is an existing fleet that cannot be built any more, the new-build fossil reference: the
-buildable technology that is not near-zero with the lowest lcop_ex_carbon (e.g. a new coal kiln).
+The incumbent of a technology is the largest maker of its output in the first year it was made,
+among makers that are not near-zero and (where any does) share a technology group with it; when
+that is an existing fleet that cannot be built any more, its new-build fossil reference: the
+buildable technology that is not near-zero, shares the most groups with the fleet and has the
+lowest lcop_ex_carbon (e.g. a new coal kiln for the coal kiln fleet).
   green premium[k,y]  = lcop_ex_carbon[k,y] - lcop_ex_carbon[incumbent,y]   (and in % of the latter)
   abatement[k,y]      = intensity[incumbent,y] - intensity[k,y]              (tCO2 per unit)
   abatement_cost[k,y] = green premium[k,y] / abatement[k,y]   where abatement > 0   (USD/tCO2)
@@ -176,29 +178,58 @@ def buildable(d: ModelData) -> set[tuple[str, str]]:
     return set(zip(new.get_level_values("sector"), new.get_level_values("tech")))
 
 
-def references(d: ModelData, t: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(sector, output) -> the new-build fossil reference: the buildable technology that is not
-    near-zero with the lowest lcop_ex_carbon in the first year it can be built."""
+def replacements(d: ModelData, t: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(sector, tech) -> its new-build fossil reference, for every technology that cannot be built.
+
+    Among buildable technologies of the same output that are not near-zero and capture nothing:
+    those sharing the most technology groups with it (a primary smelter fleet is replaced by a
+    primary smelter, not by remelting), then the lowest lcop_ex_carbon in the first year they can
+    be built.
+    """
     can = buildable(d)
+    groups = {(s, k): set(g) for (s, k), g in d.techs["groups"].items()}
     mask = np.array([(s, k) in can for s, k in zip(t.sector, t.tech)], dtype=bool)
     x = t[mask & ~t.near_zero.astype(bool).to_numpy()]
+    x = x[x.groupby(["sector", "tech"])["captured"].transform("max") <= 0]
+    first = x[x.year == x.groupby(["sector", "tech"])["year"].transform("min")]
     out = {}
-    for (s, o), g in x.groupby(["sector", "output"]):
-        first = g[g.year == g.year.min()]
-        out[(s, o)] = str(first.loc[first.lcop_ex_carbon.idxmin(), "tech"])
+    for (s, k), o in d.techs["output"].items():
+        if (s, k) in can:
+            continue
+        cand = first[(first.sector == s) & (first.output == o)]
+        if cand.empty:
+            continue
+        shared = np.array([len(groups[(s, k)] & groups.get((s, c), set())) for c in cand.tech])
+        best = cand[shared == shared.max()]
+        out[(s, k)] = str(best.loc[best.lcop_ex_carbon.idxmin(), "tech"])
     return out
 
 
 def incumbents(d: ModelData, t: pd.DataFrame, production: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(sector, output) -> the technology that made most of it in the first year it was made, or,
-    when that one can no longer be built (an existing fleet), the new-build fossil reference."""
-    can = buildable(d)
-    ref = references(d, t)
+    """(sector, tech) -> the incumbent it is measured against.
+
+    The largest maker of the technology's output in the first year it was made, among makers that
+    are not near-zero and, where any does, share a technology group with it (so secondary aluminium
+    is measured against secondary, primary against primary); a maker that can no longer be built
+    (an existing fleet) stands in by its new-build fossil reference (replacements).
+    """
+    groups = {(s, k): set(g) for (s, k), g in d.techs["groups"].items()}
+    near = d.techs["near_zero"].to_dict()
+    ref = replacements(d, t)
+    first = production[production.year == production.groupby(["sector", "output"])["year"].transform("min")]
+    made = first.groupby(["sector", "output", "technology"])["value"].sum()
     out = {}
-    for (s, o), g in production.groupby(["sector", "output"]):
-        first = g[g.year == g.year.min()]
-        top = str(first.loc[first.value.idxmax(), "technology"])
-        out[(s, o)] = top if (s, top) in can or (s, o) not in ref else ref[(s, o)]
+    for (s, k), o in d.techs["output"].items():
+        if (s, o) not in made.index.droplevel(2):
+            continue
+        cand = made.loc[(s, o)]
+        cand = cand[[not near[(s, m)] for m in cand.index]]
+        like = cand[[bool(groups[(s, k)] & groups[(s, m)]) for m in cand.index]]
+        pick = like if len(like) else cand
+        if pick.empty:
+            continue
+        top = str(pick.idxmax())
+        out[(s, k)] = ref.get((s, top), top)
     return out
 
 
@@ -210,8 +241,8 @@ def premium_table(d: ModelData, t: pd.DataFrame, production: pd.DataFrame, curre
     inc = incumbents(d, t, production)
     if not inc:
         return pd.DataFrame(columns=cols)
-    ref = pd.DataFrame([(s, o, k) for (s, o), k in inc.items()], columns=["sector", "output", "incumbent"])
-    x = t.merge(ref, on=["sector", "output"])
+    ref = pd.DataFrame([(s, k, i) for (s, k), i in inc.items()], columns=["sector", "tech", "incumbent"])
+    x = t.merge(ref, on=["sector", "tech"])
     base = t[["sector", "tech", "year", "lcop_ex_carbon", "intensity"]].rename(
         columns={"tech": "incumbent", "lcop_ex_carbon": "incumbent_lcop_ex_carbon",
                  "intensity": "incumbent_intensity"})
