@@ -70,7 +70,7 @@ def plants_table(d: ModelData, capacity: pd.DataFrame, new_capacity: pd.DataFram
     """Capacity in typical plants: sector, technology, year, near_zero, capacity, plants, new_plants, plant_unit."""
     cols = ["sector", "technology", "year", "near_zero", "capacity", "plants", "new_plants", "plant_unit"]
     size = d.techs[["plant_size", "plant_unit", "near_zero"]].reset_index().rename(columns={"tech": "technology"})
-    size = size[size.plant_size.fillna(0) > 0]
+    size = size[pd.to_numeric(size.plant_size, errors="coerce").fillna(0.0) > 0]
     cap = capacity[["sector", "technology", "year", "value"]].rename(columns={"value": "capacity"})
     new = new_capacity[["sector", "technology", "year", "value"]].rename(columns={"value": "new"})
     x = cap.merge(new, on=["sector", "technology", "year"], how="outer").fillna({"capacity": 0.0, "new": 0.0})
