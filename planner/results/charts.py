@@ -37,6 +37,12 @@ def _style() -> None:
                          "grid.alpha": 0.3, "legend.frameon": False, "svg.fonttype": "none"})
 
 
+def legend(ax: plt.Axes, **kw: object) -> None:
+    """A legend, if the axes has labelled artists (an empty table draws none)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kw)
+
+
 def sector_color(s: str, i: int = 0) -> str:
     return SECTOR_COLORS.get(s, plt.get_cmap("tab10")(i % 10))
 
@@ -109,7 +115,7 @@ def production_mix(run: RunFolder, folder: Path, kind: str = "product") -> list[
         unit = part.unit.iloc[0] if len(part) else ""
         ax.set_title(f"{run.sector_name(s)}: {p.replace('_', ' ')}")
         ax.set_ylabel(f"{unit}/yr")
-        ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
+        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
     what = "Production" if kind == "product" else "Intermediates made inside the sectors"
     fig.suptitle(f"{what} by technology (near-zero in blues and greens)", y=1.0)
     fig.tight_layout()
@@ -146,14 +152,14 @@ def emissions(run: RunFolder, folder: Path) -> list[Path]:
     ax.axhline(0, color="k", lw=0.6)
     ax.set_ylabel("MtCO2/yr")
     ax.set_title("Annual emissions (scope 1, net of capture)")
-    ax.legend(fontsize=7, loc="upper right")
+    legend(ax, fontsize=7, loc="upper right")
     cum = total.cumsum() / 1000
     ax2.plot(years, cum, color="#333333", lw=2, label="cumulative emissions")
     if budget:
         ax2.axhline(budget / 1000, color="#c0392b", ls="--", lw=1.2, label=f"budget {budget / 1000:,.1f} GtCO2")
     ax2.set_ylabel("GtCO2")
     ax2.set_title("Cumulative emissions against the budget")
-    ax2.legend(fontsize=7, loc="lower right")
+    legend(ax2, fontsize=7, loc="lower right")
     fig.tight_layout()
     return _save(fig, folder, "emissions")
 
@@ -163,7 +169,7 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
     new = run["new_capacity"]
     inv = run["investment"]
     paid = set(zip(inv.sector, inv.technology, inv.year)) if not inv.empty else set()
-    new = new[[(s, k, y) in paid for s, k, y in zip(new.sector, new.technology, new.year)]]
+    new = new[np.array([(s, k, y) in paid for s, k, y in zip(new.sector, new.technology, new.year)], dtype=bool)]
     techs = run["technologies"].set_index(["sector", "technology"])["output"].to_dict()
     pairs = final_products(run)
     outputs = new.assign(output=[techs.get((s, k)) for s, k in zip(new.sector, new.technology)])
@@ -183,7 +189,7 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
             bottom += wide[k].to_numpy()
         ax.set_title(f"{run.sector_name(s)}: {p.replace('_', ' ')}")
         ax.set_ylabel(part.unit.iloc[0])
-        ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
+        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
     fig.suptitle("New capacity built per year (technologies with a capital cost)", y=1.0)
     fig.tight_layout()
     return _save(fig, folder, "capacity_additions")
@@ -200,7 +206,7 @@ def investment(run: RunFolder, folder: Path) -> list[Path]:
             bottom += wide[s].to_numpy()
     ax.set_ylabel(f"billion {run.currency}/yr")
     ax.set_title("Investment in new capacity and retrofits")
-    ax.legend(fontsize=7)
+    legend(ax, fontsize=7)
     fig.tight_layout()
     return _save(fig, folder, "investment")
 
@@ -217,7 +223,7 @@ def carbon_price(run: RunFolder, folder: Path) -> list[Path]:
             ax.plot(own.year, own.value, color=sector_color(s, i), lw=1.4, label=run.sector_name(s))
     ax.set_ylabel(f"{run.currency}/tCO2")
     ax.set_title("Carbon price (the budget's shadow price in each year)")
-    ax.legend(fontsize=7)
+    legend(ax, fontsize=7)
     fig.tight_layout()
     return _save(fig, folder, "carbon_price")
 
@@ -276,7 +282,7 @@ def macc(run: RunFolder, folder: Path, year: int) -> list[Path]:
     ax.set_xlabel(f"abatement in {year} against each output's incumbent (MtCO2/yr)")
     ax.set_ylabel(f"{run.currency}/tCO2")
     ax.set_title(f"Marginal abatement cost curve, {year} (technologies the plan runs)")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    legend(ax, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return _save(fig, folder, f"macc_{year}")
 

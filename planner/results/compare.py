@@ -16,9 +16,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from planner.results.charts import _save, _style, sector_color  # noqa: E402
+from planner.results.charts import _save, _style, legend, sector_color  # noqa: E402
 from planner.results.folder import RunFolder, read_run  # noqa: E402
 from planner.results.roadmap import headline, near_zero_techs  # noqa: E402
 
@@ -68,7 +69,7 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
         ):
             rows.append((f"{name}: {quantity}", unit, fn(a) if s in a.sectors else None,
                          fn(b) if s in b.sectors else None))
-    out = pd.DataFrame(rows, columns=["quantity", "unit", "A", "B"])
+    out = pd.DataFrame(rows, columns=["quantity", "unit", "A", "B"]).astype({"A": object, "B": object})
     out["difference"] = [bb - aa if aa is not None and bb is not None and pd.notna(aa) and pd.notna(bb) else None
                          for aa, bb in zip(out.A, out.B)]
     out.loc[0, ["A", "B"]] = [", ".join(a.sectors), ", ".join(b.sectors)]
@@ -100,11 +101,11 @@ def _near_zero_share(r: RunFolder, s: str, y: int) -> float | None:
     nz = near_zero_techs(r)
     tech = r["technologies"].set_index(["sector", "technology"])["output"].to_dict()
     outputs = {tech[(ss, k)] for ss, k in nz if ss == s}
-    cap = cap[[tech.get((s, k)) in outputs for k in cap.technology]]
+    cap = cap[np.array([tech.get((s, k)) in outputs for k in cap.technology], dtype=bool)]
     total = float(cap.value.sum())
     if total <= 0:
         return None
-    return float(cap[[(s, k) in nz for k in cap.technology]].value.sum()) / total
+    return float(cap[np.array([(s, k) in nz for k in cap.technology], dtype=bool)].value.sum()) / total
 
 
 def compare_charts(a: RunFolder, b: RunFolder, folder: Path) -> dict[str, list[Path]]:
@@ -122,10 +123,10 @@ def compare_charts(a: RunFolder, b: RunFolder, folder: Path) -> dict[str, list[P
                      label=f"{run.sector_name(s)} ({'A' if run is a else 'B'})")
     ax.set_title("Total emissions of each run")
     ax.set_ylabel("MtCO2/yr")
-    ax.legend(fontsize=7)
+    legend(ax, fontsize=7)
     ax2.set_title("Emissions by sector (A solid, B dashed)")
     ax2.set_ylabel("MtCO2/yr")
-    ax2.legend(fontsize=6.5, ncol=2)
+    legend(ax2, fontsize=6.5, ncol=2)
     fig.tight_layout()
     out["emissions"] = _save(fig, folder, "emissions")
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 3.6))
@@ -139,10 +140,10 @@ def compare_charts(a: RunFolder, b: RunFolder, folder: Path) -> dict[str, list[P
             ax2.plot(per.index, per.values, style, lw=2, label=lab)
     ax.set_title("Carbon price")
     ax.set_ylabel(f"{a.currency}/tCO2")
-    ax.legend(fontsize=7)
+    legend(ax, fontsize=7)
     ax2.set_title("Investment per year")
     ax2.set_ylabel(f"billion {a.currency}/yr")
-    ax2.legend(fontsize=7)
+    legend(ax2, fontsize=7)
     fig.tight_layout()
     out["prices_investment"] = _save(fig, folder, "prices_investment")
     return out

@@ -18,6 +18,7 @@ what cost and with what resources (one row per quantity, one column per mileston
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from planner.results.folder import RunFolder
@@ -65,7 +66,7 @@ def headline(run: RunFolder) -> dict:
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
     inv = run["investment"]
     nz = near_zero_techs(run)
-    inv_nz = inv[[(s, k) in nz for s, k in zip(inv.sector, inv.technology)]] if not inv.empty else inv
+    inv_nz = inv[np.array([(s, k) in nz for s, k in zip(inv.sector, inv.technology)], dtype=bool)]
     st = run["stranded_assets"]
     res = run["resources"]
     res_tot = res.groupby(["name", "unit", "year"])["value"].sum()

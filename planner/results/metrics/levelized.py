@@ -223,8 +223,8 @@ def incumbents(d: ModelData, t: pd.DataFrame, production: pd.DataFrame) -> dict[
         if (s, o) not in made.index.droplevel(2):
             continue
         cand = made.loc[(s, o)]
-        cand = cand[[not near[(s, m)] for m in cand.index]]
-        like = cand[[bool(groups[(s, k)] & groups[(s, m)]) for m in cand.index]]
+        cand = cand[np.array([not near[(s, m)] for m in cand.index], dtype=bool)]
+        like = cand[np.array([bool(groups[(s, k)] & groups[(s, m)]) for m in cand.index], dtype=bool)]
         pick = like if len(like) else cand
         if pick.empty:
             continue

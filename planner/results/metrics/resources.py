@@ -23,5 +23,8 @@ def resources_table(d: ModelData, commodity_use: pd.DataFrame, emissions: pd.Dat
     key, name, unit = CAPTURED
     cap = emissions[emissions.captured.abs() > 1e-9][["sector", "year", "captured"]]
     cap = cap.rename(columns={"captured": "value"}).assign(resource=key, name=name, unit=unit)
-    out = pd.concat([u[cols], cap[cols]], ignore_index=True)
+    parts = [p[cols] for p in (u, cap) if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
     return out[out.value.abs() > 1e-9].sort_values(["sector", "resource", "year"]).reset_index(drop=True)
