@@ -104,7 +104,8 @@ def production_mix(run: RunFolder, folder: Path, kind: str = "product") -> list[
     pairs = final_products(run) if kind == "product" else intermediates(run)
     if not pairs:
         return []
-    fig, axes = _grid(len(pairs), height=3.4)
+    most = max(prod[(prod.sector == s) & (prod.output == p)].technology.nunique() for s, p in pairs)
+    fig, axes = _grid(len(pairs), height=2.9 + 0.14 * most)
     for ax, (s, p) in zip(axes, pairs):
         part = prod[(prod.sector == s) & (prod.output == p)]
         wide = part.pivot_table(index="year", columns="technology", values="value", aggfunc="sum").fillna(0.0)
@@ -115,7 +116,7 @@ def production_mix(run: RunFolder, folder: Path, kind: str = "product") -> list[
         unit = part.unit.iloc[0] if len(part) else ""
         ax.set_title(f"{run.sector_name(s)}: {p.replace('_', ' ')}")
         ax.set_ylabel(f"{unit}/yr")
-        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
+        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=1)
     what = "Production" if kind == "product" else "Intermediates made inside the sectors"
     fig.suptitle(f"{what} by technology (near-zero in blues and greens)", y=1.0)
     fig.tight_layout()
@@ -178,7 +179,8 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
     shown = [sp for sp in shown if not outputs[(outputs.sector == sp[0]) & (outputs.output == sp[1])].empty]
     if not shown:
         return []
-    fig, axes = _grid(len(shown), height=3.4)
+    most = max(outputs[(outputs.sector == s) & (outputs.output == p)].technology.nunique() for s, p in shown)
+    fig, axes = _grid(len(shown), height=2.9 + 0.14 * most)
     for ax, (s, p) in zip(axes, shown):
         part = outputs[(outputs.sector == s) & (outputs.output == p)]
         wide = part.pivot_table(index="year", columns="technology", values="value", aggfunc="sum").fillna(0.0)
@@ -189,7 +191,7 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
             bottom += wide[k].to_numpy()
         ax.set_title(f"{run.sector_name(s)}: {p.replace('_', ' ')}")
         ax.set_ylabel(part.unit.iloc[0])
-        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2)
+        legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=1)
     fig.suptitle("New capacity built per year (technologies with a capital cost)", y=1.0)
     fig.tight_layout()
     return _save(fig, folder, "capacity_additions")
@@ -238,13 +240,18 @@ def resources(run: RunFolder, folder: Path) -> list[Path]:
         part = res[res.resource == r]
         wide = part.pivot_table(index="year", columns="sector", values="value", aggfunc="sum").fillna(0.0)
         cols = [s for s in run.sectors if s in wide.columns]
-        ax.stackplot(wide.index, wide[cols].T.values, colors=[sector_color(s, i) for i, s in enumerate(cols)],
+        ax.stackplot(wide.index, wide[cols].T.values, colors=[sector_color(s, run.sectors.index(s)) for s in cols],
                      labels=[run.sector_name(s) for s in cols], alpha=0.9, linewidth=0)
         ax.set_title(part.name.iloc[0])
         ax.set_ylabel(part.unit.iloc[0] + "/yr")
-    axes[0].legend(fontsize=7, loc="upper left")
+    from matplotlib.patches import Patch
+
+    present = [s for s in run.sectors if s in set(res.sector)]
+    handles = [Patch(color=sector_color(s, run.sectors.index(s)), label=run.sector_name(s)) for s in present]
     fig.suptitle("Energy and resource demand", y=1.0)
     fig.tight_layout()
+    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=8,
+               bbox_to_anchor=(0.5, -0.06 if len(handles) > 4 else -0.03))
     return _save(fig, folder, "resources")
 
 
