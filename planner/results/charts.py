@@ -20,6 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from planner.results.folder import RunFolder  # noqa: E402
 
@@ -179,6 +180,7 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
     shown = [sp for sp in shown if not outputs[(outputs.sector == sp[0]) & (outputs.output == sp[1])].empty]
     if not shown:
         return []
+    first, last = int(run["emissions"].year.min()), int(run["emissions"].year.max())
     most = max(outputs[(outputs.sector == s) & (outputs.output == p)].technology.nunique() for s, p in shown)
     fig, axes = _grid(len(shown), height=2.9 + 0.14 * most)
     for ax, (s, p) in zip(axes, shown):
@@ -191,6 +193,8 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
             bottom += wide[k].to_numpy()
         ax.set_title(f"{run.sector_name(s)}: {p.replace('_', ' ')}")
         ax.set_ylabel(part.unit.iloc[0])
+        ax.set_xlim(first - 0.8, last + 0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         legend(ax, fontsize=6.5, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=1)
     fig.suptitle("New capacity built per year (technologies with a capital cost)", y=1.0)
     fig.tight_layout()
