@@ -147,7 +147,7 @@ def cards(run: RunFolder, h: dict) -> list[dict]:
             out.append({"key": f"Carbon price {y}", "value": f"{cp[y]:,.0f} {cur}/tCO2",
                         "note": "shadow price of the budget" if h["budget_gt"] else "the scenario's price"})
     out.append({"key": "Total cost, discounted", "value": f"{h['total_cost_bn']:,.0f} bn {cur}",
-                "note": f"present value in {first}, all costs and carbon payments"})
+                "note": f"present value in {first}: capex, O&M, fuels and materials, any exogenous carbon price"})
     share = h["investment_near_zero_bn"] / h["investment_bn"] if h["investment_bn"] else 0.0
     out.append({"key": f"Investment {span[0]}-{span[1]}", "value": f"{h['investment_bn']:,.0f} bn {cur}",
                 "note": f"{100 * share:.0f}% in near-zero technologies"})
