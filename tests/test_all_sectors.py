@@ -47,3 +47,25 @@ def test_all_sectors_share_one_budget(tmp_path):
     assert (price > 0).all()
     assert set(em.sector) == set(joint.data.sectors)
     _agree(joint, split)
+
+
+@pytest.mark.slow
+def test_all_sectors_report_and_iamc(tmp_path):
+    import pandas as pd
+
+    from planner.results.iamc import Codelist, check_iamc
+    from planner.results.report import make_report
+    from planner.run import run
+
+    paths = project_paths()
+    folder = run(paths.sector_names(), "default", tmp_path, paths).folder
+    table = pd.read_csv(folder / "iamc.csv")
+    assert check_iamc(table, Codelist.load(paths.iamc_codelist)) == []
+    rep = make_report(folder)
+    assert rep.headline["budget_used"] == pytest.approx(1.0, abs=1e-6)      # the shared budget binds
+    assert len(rep.charts) == 9
+    md = rep.markdown.read_text(encoding="utf-8")
+    codelist = Codelist.load(paths.iamc_codelist)
+    for s in paths.sector_names():
+        assert f"Emissions|CO2|{codelist.sectors[s]}" in set(table.variable)
+        assert md.count("| Emissions (MtCO2/yr; change from 2025)") == len(paths.sector_names())
