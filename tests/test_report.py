@@ -14,7 +14,7 @@ from planner.errors import InputError
 from planner.paths import project_paths
 from planner.results.folder import read_run
 from planner.results.report import make_report
-from planner.results.roadmap import headline
+from planner.results.roadmap import headline, number
 from planner.run import run
 
 CHARTS = ["production_mix", "intermediates_mix", "emissions", "capacity_additions", "investment", "carbon_price",
@@ -57,8 +57,8 @@ def test_headline_numbers_equal_the_tables(cement_report):
     assert h["emissions_mt"][2050] == pytest.approx(em2050)
     html = rep.html.read_text(encoding="utf-8")
     md = rep.markdown.read_text(encoding="utf-8")
-    for text in (f"{cumulative:,.1f} GtCO2", f"{cp2030:,.0f} USD2020/tCO2", f"{inv.value.sum() / 1000:,.0f} bn USD2020",
-                 f"{em2050:,.0f} MtCO2"):
+    invested = f"{number(inv.value.sum() / 1000)} bn USD2020"
+    for text in (f"{cumulative:,.1f} GtCO2", f"{cp2030:,.0f} USD2020/tCO2", invested, f"{em2050:,.0f} MtCO2"):
         assert text in html and text in md, text
     # the 2030 column of the sector table: investment 2025-2030
     period = inv[inv.year <= 2030].value.sum() / 1000
@@ -130,3 +130,22 @@ def test_compare_of_runs_with_different_sectors(tmp_path: Path, toy):
     assert pd.isna(t.loc["Widgets: emissions 2030", "difference"])
     assert t.loc["emissions 2030", "A"] == pytest.approx(
         pd.read_csv(a / "emissions.csv").query("year == 2030").value.sum())
+
+
+def test_fixed_shares_report_gives_each_sector_its_price_and_the_cost_of_the_split(toy, tmp_path):
+    # The hand-worked pair of tests/test_shared_budget.py: fixed shares 100 / 200 Mt, own prices 30 and
+    # 45 USD/t (present value, no discounting), 1,500 million USD dearer than the optimal split.
+    from test_shared_budget import budget, two_sectors
+
+    two_sectors(toy)
+    toy.scenario(scenario(budget=budget(mode="shares")))
+    folder = toy.solve(["widgets", "gadgets"], out=tmp_path).folder
+    rep = make_report(folder)
+    h = rep.headline
+    assert h["sector_carbon_price"]["widgets"][2030] == pytest.approx(30, rel=1e-4)
+    assert h["sector_carbon_price"]["gadgets"][2030] == pytest.approx(45, rel=1e-4)
+    assert h["cost_of_fixed_split_bn"] == pytest.approx(1.5, rel=1e-4)
+    md = rep.markdown.read_text(encoding="utf-8")
+    assert ("| **Carbon prices 2030** | 30-45 USD2020/tCO2 | each sector's own budget price: Widgets 30, "
+            "Gadgets 45 |") in md
+    assert "| **Cost of the fixed split** | 1.50 bn USD2020 |" in md

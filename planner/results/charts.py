@@ -221,7 +221,8 @@ def carbon_price(run: RunFolder, folder: Path) -> list[Path]:
     prices = run["prices"]
     fig, ax = plt.subplots(figsize=(8, 3.4))
     cp = prices[prices.name == "carbon_price"]
-    if not cp.empty:
+    own = prices[prices.name.str.startswith("carbon_price|")]
+    if not cp.empty and (own.empty or cp.value.abs().max() > 0):
         ax.plot(cp.year, cp.value, color="#c0392b", lw=2, label="carbon price")
     for i, s in enumerate(run.sectors):
         own = prices[prices.name == f"carbon_price|{s}"]

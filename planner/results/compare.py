@@ -50,8 +50,12 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
     ]
     for y in YEARS:
         rows.append((f"emissions {y}", "MtCO2/yr", ha["emissions_mt"].get(y), hb["emissions_mt"].get(y)))
+    def run_price(h: dict, y: int) -> float | None:
+        """The run's single carbon price; none when each sector has its own (mode shares)."""
+        return None if h["sector_carbon_price"] and not any(h["carbon_price"].values()) else h["carbon_price"].get(y)
+
     for y in YEARS:
-        rows.append((f"carbon price {y}", f"{cur}/tCO2", ha["carbon_price"].get(y), hb["carbon_price"].get(y)))
+        rows.append((f"carbon price {y}", f"{cur}/tCO2", run_price(ha, y), run_price(hb, y)))
     for name in sorted(set(ha["resources"]) | set(hb["resources"])):
         label, unit = name.split(" (", 1)
         rows.append((f"{label} 2050", unit.rstrip(")"), ha["resources"].get(name, {}).get(2050, 0.0),
@@ -64,6 +68,8 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
             ("emissions 2030", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2030)),
             ("emissions 2050", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2050)),
             ("investment over the horizon", f"bn {cur}", lambda r, s=s: _investment(r, s)),
+            ("carbon price 2030", f"{cur}/tCO2", lambda r, s=s: _price(r, s, 2030)),
+            ("carbon price 2050", f"{cur}/tCO2", lambda r, s=s: _price(r, s, 2050)),
             ("near-zero capacity 2030", "share of capacity", lambda r, s=s: _near_zero_share(r, s, 2030)),
             ("near-zero capacity 2050", "share of capacity", lambda r, s=s: _near_zero_share(r, s, 2050)),
         ):
@@ -87,6 +93,15 @@ def _emissions(r: RunFolder, s: str, y: int) -> float | None:
     em = r["emissions"]
     part = em[(em.sector == s) & (em.year == y)]
     return float(part.value.sum()) if not part.empty else None
+
+
+def _price(r: RunFolder, s: str, y: int) -> float | None:
+    """The carbon price the sector faces: its own (mode shares) or the run's."""
+    p = r["prices"]
+    own = p[(p.name == f"carbon_price|{s}") & (p.year == y)]
+    run_wide = p[(p.name == "carbon_price") & (p.year == y)]
+    part = own if not own.empty else run_wide
+    return float(part.value.iloc[0]) if not part.empty else None
 
 
 def _investment(r: RunFolder, s: str) -> float:

@@ -142,17 +142,28 @@ def cards(run: RunFolder, h: dict) -> list[dict]:
         out.append({"key": f"Emissions {y}", "value": f"{em[y]:,.0f} MtCO2",
                     "note": f"{100 * ch:+.0f}% from {first} ({em[first]:,.0f} Mt)" if ch is not None else ""})
     cp = h["carbon_price"]
+    own = h["sector_carbon_price"]
     for y in years[1:]:
-        if y in (2030, 2050) or y == years[-1]:
+        if not (y in (2030, 2050) or y == years[-1]):
+            continue
+        if own:
+            lo, hi = min(v[y] for v in own.values()), max(v[y] for v in own.values())
+            each = ", ".join(f"{run.sector_name(s)} {v[y]:,.0f}" for s, v in own.items())
+            out.append({"key": f"Carbon prices {y}", "value": f"{lo:,.0f}-{hi:,.0f} {cur}/tCO2",
+                        "note": f"each sector's own budget price: {each}"})
+        else:
             out.append({"key": f"Carbon price {y}", "value": f"{cp[y]:,.0f} {cur}/tCO2",
                         "note": "shadow price of the budget" if h["budget_gt"] else "the scenario's price"})
-    out.append({"key": "Total cost, discounted", "value": f"{h['total_cost_bn']:,.0f} bn {cur}",
+    out.append({"key": "Total cost, discounted", "value": f"{number(h['total_cost_bn'])} bn {cur}",
                 "note": f"present value in {first}: capex, O&M, fuels and materials, any exogenous carbon price"})
+    if h["cost_of_fixed_split_bn"] is not None:
+        out.append({"key": "Cost of the fixed split", "value": f"{number(h['cost_of_fixed_split_bn'])} bn {cur}",
+                    "note": "each sector held to its own budget, against sharing the same total optimally"})
     share = h["investment_near_zero_bn"] / h["investment_bn"] if h["investment_bn"] else 0.0
-    out.append({"key": f"Investment {span[0]}-{span[1]}", "value": f"{h['investment_bn']:,.0f} bn {cur}",
+    out.append({"key": f"Investment {span[0]}-{span[1]}", "value": f"{number(h['investment_bn'])} bn {cur}",
                 "note": f"{100 * share:.0f}% in near-zero technologies"})
     stranded = ", ".join(f"{number(v)} {u}" for u, v in h["stranded_capacity"].items()) or "none"
-    out.append({"key": "Stranded assets", "value": f"{h['stranded_value_bn']:,.0f} bn {cur}",
+    out.append({"key": "Stranded assets", "value": f"{number(h['stranded_value_bn'])} bn {cur}",
                 "note": f"undepreciated value of capacity retired early ({stranded})"})
     last = pick_years(run)[-1] if pick_years(run) else years[-1]
     for name, by_y in h["resources"].items():
@@ -201,8 +212,16 @@ def shares_table(run: RunFolder) -> pd.DataFrame | None:
                        ("share_of_global_budget", "share of the global remaining budget")):
         if col in wide:
             out[label] = [f"{100 * v:.1f}%" if pd.notna(v) else "" for v in wide[col]]
+    if "carbon_price_pv" in wide:
+        out[f"carbon price, PV ({run.currency}/tCO2)"] = [f"{v:,.0f}" if pd.notna(v) else ""
+                                                        for v in wide["carbon_price_pv"]]
     if "cost_pv" in wide:
         out[f"cost, discounted (bn {run.currency})"] = [f"{v / 1000:,.0f}" for v in wide["cost_pv"]]
+    if "cumulative_emissions_optimal" in wide:
+        out["optimal split: emissions (GtCO2)"] = [f"{v / 1000:,.1f}" for v in wide["cumulative_emissions_optimal"]]
+    if "cost_of_fixed_split" in wide:
+        out[f"cost of the fixed split (bn {run.currency})"] = [f"{v / 1000:+,.0f}" if pd.notna(v) else ""
+                                                             for v in wide["cost_of_fixed_split"]]
     return out
 
 

@@ -7,6 +7,8 @@ result tables (the report prints these, and tests check them against the tables)
   budget_gt, budget_used   the run's budget and cumulative / budget
   emissions_mt[y]          emissions.csv total in the first year, 2030, 2040, 2050
   carbon_price[y]          prices.csv `carbon_price` in those years (money/tCO2)
+  sector_carbon_price[s][y]  each sector's own price `carbon_price|<s>` (mode shares)
+  cost_of_fixed_split_bn   budget_shares.csv total cost_of_fixed_split (mode shares), billion
   investment_bn            investment.csv over the horizon; investment_near_zero_bn for near-zero technologies
   stranded_capacity, stranded_value_bn   stranded_assets.csv sums
   resources[r][y]          resources.csv totals in 2030 and 2050
@@ -64,6 +66,8 @@ def headline(run: RunFolder) -> dict:
     years = [first, *pick_years(run)]
     prices = run["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
+    own = {s: prices[prices.name == f"carbon_price|{s}"].set_index("year")["value"] for s in run.sectors}
+    own = {s: {y: float(v.get(y, 0.0)) for y in years} for s, v in own.items() if not v.empty}
     inv = run["investment"]
     nz = near_zero_techs(run)
     inv_nz = inv[np.array([(s, k) in nz for s, k in zip(inv.sector, inv.technology)], dtype=bool)]
@@ -87,6 +91,8 @@ def headline(run: RunFolder) -> dict:
         "emissions_change": {y: float(total.get(y, 0.0)) / float(total[first]) - 1 for y in years[1:]}
         if total[first] else {},
         "carbon_price": {y: float(cp.get(y, 0.0)) for y in years},
+        "sector_carbon_price": own,
+        "cost_of_fixed_split_bn": _fixed_split(run),
         "investment_bn": float(inv.value.sum()) / 1000 if not inv.empty else 0.0,
         "investment_near_zero_bn": float(inv_nz.value.sum()) / 1000 if not inv_nz.empty else 0.0,
         "stranded_capacity": _by_unit(st, "capacity", "capacity_unit"),
@@ -94,6 +100,15 @@ def headline(run: RunFolder) -> dict:
         "resources": resources,
         "milestones": {k: int(v) for k, v in ms.status.value_counts().items()} if not ms.empty else {},
     }
+
+
+def _fixed_split(run: RunFolder) -> float | None:
+    """What holding each sector to its own budget costs over the optimal split (bn, PV), if solved."""
+    bs = run.tables.get("budget_shares")
+    if bs is None or bs.empty:
+        return None
+    row = bs[(bs.sector == "total") & (bs.quantity == "cost_of_fixed_split")]
+    return float(row.value.iloc[0]) / 1000 if len(row) else None
 
 
 def _by_unit(df: pd.DataFrame, col: str, unit_col: str) -> dict[str, float]:
