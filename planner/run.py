@@ -68,6 +68,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
+    codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
     cache = WARM if reuse else None
     sol = solve_elastic(data, inputs.scenario.solver) if elastic else solve_data(data, inputs.scenario.solver, cache)
@@ -86,7 +87,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if out is not None or folder is not None:
         folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
         record = run_record(data, inputs, sol, timings, outcome.headline)
-        codelist = Codelist.load(paths.iamc_codelist)
+        assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),

@@ -94,3 +94,17 @@ def test_check_catches_broken_aggregates_units_and_names(cement_run):
     assert any("aggregate 'Emissions|CO2' is" in p and "2030" in p for p in problems)
     assert any("'Price|Carbon' has unit 'EUR/MWh'" in p for p in problems)
     assert any("'Emissions|CO3' is not in the codelist" in p for p in problems)
+
+
+def test_a_malformed_codelist_is_an_input_error_with_its_line(toy):
+    from planner.errors import InputError
+
+    toy.sector(widget_sector(dirty={"inputs": {"coal": 1}, "stock": [{"capacity": 10, "retire": 2041}]}))
+    toy.scenario(scenario())
+    toy.write("models/iamc/tags.yaml", "Sector:\n  widgets: {label: Widgets}\n")
+    with pytest.raises(InputError) as err:
+        toy.solve(out=toy.root / "results")
+    problem = err.value.problems[0]
+    assert problem.file.endswith("tags.yaml") and problem.line == 2 and problem.path == "Sector.widgets"
+    assert "needs path" in problem.message
+    assert not (toy.root / "results" / "toy").exists()                     # nothing half-written

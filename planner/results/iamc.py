@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from planner.data import ModelData
+from planner.errors import InputError, Problem
 
 MODEL = "planner"
 REGION = "World"
@@ -48,20 +48,42 @@ class Codelist:
 
     @classmethod
     def load(cls, folder: Path) -> Codelist:
-        """The codelist in `folder` (empty if the folder has none: every label is then derived)."""
+        """The codelist in `folder` (empty if the folder has none: every label is then derived).
+
+        A malformed file raises InputError naming file, line and key.
+        """
+        from planner.schema.load import Tracked
+
         out = cls()
         var_file, tag_file = folder / "variables.yaml", folder / "tags.yaml"
+        problems: list[Problem] = []
         if var_file.exists():
-            for entry in yaml.safe_load(var_file.read_text(encoding="utf-8")) or []:
+            raw = Tracked.read(var_file)
+            for i, entry in enumerate(raw.data or []):
+                if not (isinstance(entry, dict) and len(entry) == 1 and isinstance(next(iter(entry.values())), dict)
+                        and "unit" in next(iter(entry.values()))):
+                    problems.append(raw.problem((i,), "each entry is 'Variable|Name: {unit: ..., description: ...}'"))
+                    continue
                 ((name, spec),) = entry.items()
                 out.templates[name] = spec
         if tag_file.exists():
-            tags = yaml.safe_load(tag_file.read_text(encoding="utf-8")) or {}
-            out.sectors = {k: v["path"] for k, v in (tags.get("Sector") or {}).items()}
-            out.products = dict(tags.get("Product") or {})
-            out.carriers = dict(tags.get("Carrier") or {})
-            out.technologies = {k: v["label"] for k, v in (tags.get("Technology") or {}).items()}
-            out.not_energy = set(tags.get("NotEnergy") or [])
+            raw = Tracked.read(tag_file)
+            tags = raw.data or {}
+            needs = {"Sector": ["path"], "Product": ["label", "variable", "unit", "factor"],
+                     "Carrier": ["label", "unit", "factor"], "Technology": ["label"]}
+            for kind, keys in needs.items():
+                for key, spec in (tags.get(kind) or {}).items():
+                    missing = [k for k in keys if not isinstance(spec, dict) or k not in spec]
+                    if missing:
+                        problems.append(raw.problem((kind, key), f"needs {', '.join(missing)}"))
+            if not problems:
+                out.sectors = {k: v["path"] for k, v in (tags.get("Sector") or {}).items()}
+                out.products = dict(tags.get("Product") or {})
+                out.carriers = dict(tags.get("Carrier") or {})
+                out.technologies = {k: v["label"] for k, v in (tags.get("Technology") or {}).items()}
+                out.not_energy = set(tags.get("NotEnergy") or [])
+        if problems:
+            raise InputError(problems)
         return out
 
     def sector(self, d: ModelData, s: str) -> str:
