@@ -331,12 +331,13 @@ def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
 
     status: `violated` (a soft milestone's shortfall is positive), `binding` (the bound holds with
     equality or has a nonzero dual), else `met`. `dual` is what tightening the bound by one unit
-    costs, in the year's money (million USD per unit of the bound; per MtCO2 = USD/tCO2);
-    `dual_pv` the same in present value.
+    costs, in the year's money (million USD per unit of the bound b as written in the scenario: a
+    fraction of the base for relative bounds; per MtCO2 = USD/tCO2); `dual_pv` the same in present
+    value; `dual_per_unit` per unit of the bound as shown in `bound` (the metric's unit).
     """
     from planner.milestones import evaluate, milestone_rows
 
-    columns = [*MILESTONE_COLUMNS, "sense", "unit", "shortfall", "dual_pv", "dual_unit"]
+    columns = [*MILESTONE_COLUMNS, "sense", "unit", "shortfall", "dual_pv", "dual_unit", "dual_per_unit"]
     rows = milestone_rows(d)
     out = []
     duals = sol.duals.get("milestone", {})
@@ -348,8 +349,10 @@ def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         gap = short.get(r.key, 0.0)
         tight = abs(value - bound) <= 1e-6 * max(1.0, abs(bound))
         status = "violated" if gap > 1e-6 else ("binding" if abs(pv) > 1e-9 or tight else "met")
+        # per unit of the bound as shown (b * B / D in the metric's unit): d cost / d shown = dual * D / B
+        per_unit = pv / d.df[r.year] * (r.bound / bound if bound else 1.0 / base if base else 0.0)
         out.append((r.name, r.sector, r.year, r.metric, bound, value, status, pv / d.df[r.year], r.sense, r.unit,
-                    gap, pv, f"million {currency} per unit of the bound"))
+                    gap, pv, f"million {currency} per unit of the bound", per_unit))
     return pd.DataFrame(out, columns=columns)
 
 

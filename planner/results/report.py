@@ -186,15 +186,31 @@ def milestone_table(run: RunFolder) -> pd.DataFrame:
     keep = set(pick_years(run))
     firsts = ms.groupby("name")["year"].transform("min")
     ms = ms[(ms.year == firsts) | ms.year.isin(keep)]
-    cur = run.currency
     rows = []
     for r in ms.itertuples():
         sense = ">=" if r.sense == "min" else "<="
         rows.append({"milestone": r.name, "sector": run.sector_name(r.sector) if r.sector != "all" else "all",
-                     "year": r.year, "metric": r.metric, "bound": f"{sense} {number(r.bound)} {r.unit}",
-                     "plan": f"{number(r.value)} {r.unit}", "status": r.status,
-                     f"cost of one unit tighter (million {cur})": number(r.dual) if r.status != "met" else ""})
+                     "year": r.year, "metric": r.metric, "bound": f"{sense} {_shown(r.bound, r.unit)}",
+                     "plan": _shown(r.value, r.unit), "status": r.status,
+                     "cost of a tighter bound (in that year)": _tighter(r, run.currency)})
     return pd.DataFrame(rows)
+
+
+def _shown(v: float, unit: str) -> str:
+    return f"{100 * v:.1f}%" if unit == "fraction" else f"{number(v)} {unit}"
+
+
+def _tighter(r: object, currency: str) -> str:
+    """What one percentage point (shares) or 1% of the bound (other metrics) tighter costs."""
+    per_unit = getattr(r, "dual_per_unit", None)
+    if r.status == "met" or per_unit is None or pd.isna(per_unit):  # type: ignore[attr-defined]
+        return ""
+    if r.unit == "fraction":  # type: ignore[attr-defined]
+        cost, step = abs(per_unit) * 0.01, "percentage point"
+    else:
+        cost, step = abs(per_unit) * 0.01 * abs(r.bound), "1% of the bound"  # type: ignore[attr-defined]
+    text = f"{number(cost / 1000)} bn {currency} per {step}"
+    return text + " (its soft penalty)" if r.status == "violated" else text  # type: ignore[attr-defined]
 
 
 def shares_table(run: RunFolder) -> pd.DataFrame | None:
