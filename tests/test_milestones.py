@@ -184,3 +184,14 @@ def test_input_share_of_a_commodity_group_from_the_sector_file(toy):
                         "year": 2030, "min": 0.4})
     assert row(out, "m", 2030).value == pytest.approx(0.4, rel=1e-6)
     assert row(out, "m", 2030).status == "binding"
+
+
+def test_relative_bound_dual_per_unit_of_the_bound_as_shown(toy):
+    # 2030 emissions at most 75% of 2025's 10 Mt: each MtCO2 tighter costs 30 million USD (30 USD/t
+    # avoided), so per unit of the shown bound (MtCO2) the dual is 30; per unit of the fraction, 300.
+    widgets(toy)
+    out = solve(toy, down={"sector": "widgets", "metric": "emissions", "year": 2030, "max": 0.75,
+                           "relative_to": 2025})
+    r = row(out, "down", 2030)
+    assert r.dual_per_unit == pytest.approx(30, rel=1e-4)
+    assert r.dual == pytest.approx(300, rel=1e-4)
