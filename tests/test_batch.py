@@ -43,6 +43,9 @@ def test_grid_sweep_gives_one_run_and_manifest_row_per_point(project):
     m = manifest.set_index(["input|carbon_price", "input|commodities.biomass.price"])
     assert m.loc[(40, 5.0), "emissions_2030"] == pytest.approx(0, abs=1e-6)
     assert m.loc[(20, 5.0), "emissions_2030"] == pytest.approx(10, rel=1e-6)
+    for key, r in zip(manifest.run, manifest.itertuples()):   # metric columns = the run's own tables
+        inv = pd.read_csv(project.root / "results/sweep/runs" / key / "investment.csv")
+        assert r.investment_total == pytest.approx(inv.value.sum())
     parquet = pd.read_parquet(project.root / "results/sweep/manifest.parquet")
     assert list(parquet.run) == list(manifest.run)
 

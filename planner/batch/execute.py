@@ -98,6 +98,23 @@ def _failed(spec: RunSpec, out: Path, status: str, reason: str, t0: float) -> di
     return row_of(spec, out)
 
 
+def _metric_columns(folder: Path) -> dict[str, float]:
+    """Investment and stranded value over the horizon (million money) and last-year resource demand."""
+    out: dict[str, float] = {}
+    if (folder / "investment.csv").exists():
+        out["investment_total"] = float(pd.read_csv(folder / "investment.csv").value.sum())
+    if (folder / "stranded_assets.csv").exists():
+        out["stranded_value"] = float(pd.read_csv(folder / "stranded_assets.csv").undepreciated_value.sum())
+    if (folder / "resources.csv").exists():
+        res = pd.read_csv(folder / "resources.csv")
+        if len(res):
+            year = int(res.year.max())
+            last = res[res.year == year]
+            for (key, unit), v in last.groupby(["resource", "unit"])["value"].sum().items():
+                out[f"resource_{year}|{key} ({unit})"] = float(v)
+    return out
+
+
 def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
     """The manifest row of a run, from its folder or failure record."""
     row: dict[str, Any] = {"run": spec.key, "index": spec.index, **{f"input|{k}": _cell(v) for k, v in
@@ -122,6 +139,7 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
             "milestones_met": int((ms.status == "met").sum()) if len(ms) else 0,
             "milestones_binding": int((ms.status == "binding").sum()) if len(ms) else 0,
             "milestones_violated": int((ms.status == "violated").sum()) if len(ms) else 0,
+            **_metric_columns(folder),
             **{f"seconds|{k}": v for k, v in rec.get("timings", {}).items()},
         })
         return row
