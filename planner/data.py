@@ -69,7 +69,7 @@ class ModelData:
     units: dict[str, str]
     techs: pd.DataFrame
     """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
-    growth, seed, plant_size, groups"""
+    growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
     process, capture_rate, max_share, max_build, scope1, captured, scope2"""
@@ -121,8 +121,6 @@ class ModelData:
     """reported resources (commodity file `resources:`): one row per member commodity bought in the run"""
     sector_names: dict[str, str] = field(default_factory=dict)
     """sector -> display name (e.g. 'Steel')"""
-    plant_units: dict[str, str] = field(default_factory=dict)
-    """sector -> what `plant_size` counts (plural noun: kilns, plants, ships, ...)"""
 
     @property
     def end_year(self) -> int:
@@ -267,7 +265,6 @@ def build_data(inputs: RunInputs) -> ModelData:
          for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
          if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
     data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
-    data.plant_units = {s: sf.plant_unit for s, sf in inputs.sectors.items()}
     return data
 
 
@@ -367,7 +364,6 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
         milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
         sector_names={k: v for k, v in d.sector_names.items() if k == sector},
-        plant_units={k: v for k, v in d.plant_units.items() if k == sector},
     )
 
 

@@ -82,8 +82,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         timings["reference_solve"] = sum(ref_sol.timings.values())
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     res.tables.update(compute_metrics(data, res.tables))
-    names = {s: sf.name for s, sf in inputs.sectors.items()}
-    outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), names)
+    outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names)
     if out is not None or folder is not None:
         folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
         record = run_record(data, inputs, sol, timings, outcome.headline)
@@ -164,7 +163,6 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "discount_rate": d.discount_rate,
         "description": inputs.scenario.description,
         "sector_names": d.sector_names,
-        "plant_units": d.plant_units,
         "solution_method": sol.info if "method" in sol.info else {"method": "one joint LP", **sol.info},
         "headline": headline,
     }

@@ -89,11 +89,14 @@ def test_check_catches_broken_aggregates_units_and_names(cement_run):
     bad = table.copy()
     bad.loc[bad.variable == "Emissions|CO2", "2030"] += 5.0
     bad.loc[bad.variable == "Price|Carbon", "unit"] = "EUR/MWh"
-    bad = pd.concat([bad, bad.iloc[[0]].assign(variable="Emissions|CO3")], ignore_index=True)
+    bad = pd.concat([bad, bad.iloc[[0]].assign(variable="Emissions|CO3"),
+                     bad.iloc[[0]].assign(variable="Production|Cement|BF-BOF, best available technology")],
+                    ignore_index=True)
     problems = check_iamc(bad, CODELIST)
     assert any("aggregate 'Emissions|CO2' is" in p and "2030" in p for p in problems)
     assert any("'Price|Carbon' has unit 'EUR/MWh'" in p for p in problems)
     assert any("'Emissions|CO3' is not in the codelist" in p for p in problems)
+    assert any("'Production|Cement|BF-BOF" in p and "not in the codelist" in p for p in problems)  # a steel route
 
 
 def test_a_malformed_codelist_is_an_input_error_with_its_line(toy):

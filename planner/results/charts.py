@@ -45,6 +45,7 @@ def legend(ax: plt.Axes, **kw: object) -> None:
 
 
 def sector_color(s: str, i: int = 0) -> str:
+    """A sector's colour; `i` (its position in the run's sectors) picks one for a sector not listed."""
     return SECTOR_COLORS.get(s, plt.get_cmap("tab10")(i % 10))
 
 
@@ -143,7 +144,7 @@ def emissions(run: RunFolder, folder: Path) -> list[Path]:
     wide = em.pivot_table(index="year", columns="sector", values="value", aggfunc="sum").fillna(0.0)
     wide = wide[[s for s in run.sectors if s in wide.columns]]
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 3.8))
-    ax.stackplot(wide.index, wide.T.values, colors=[sector_color(s, i) for i, s in enumerate(wide.columns)],
+    ax.stackplot(wide.index, wide.T.values, colors=[sector_color(s, run.sectors.index(s)) for s in wide.columns],
                  labels=[run.sector_name(s) for s in wide.columns], alpha=0.9, linewidth=0)
     budget = run.record.get("budget_mt")
     years = list(wide.index)
@@ -207,7 +208,9 @@ def investment(run: RunFolder, folder: Path) -> list[Path]:
     if not inv.empty:
         wide = inv.pivot_table(index="year", columns="sector", values="value", aggfunc="sum").fillna(0.0) / 1000
         bottom = np.zeros(len(wide))
-        for i, s in enumerate([s for s in run.sectors if s in wide.columns]):
+        for i, s in enumerate(run.sectors):
+            if s not in wide.columns:
+                continue
             ax.bar(wide.index, wide[s], bottom=bottom, color=sector_color(s, i), label=run.sector_name(s))
             bottom += wide[s].to_numpy()
     ax.set_ylabel(f"billion {run.currency}/yr")
@@ -270,7 +273,7 @@ def macc(run: RunFolder, folder: Path, year: int) -> list[Path]:
     total = float(m.abatement.sum()) if len(m) else 0.0
     one = len(set(m.sector)) == 1
     colors = tech_colors(run, m.sector.iloc[0], list(dict.fromkeys(m.technology))) if one and len(m) else {}
-    for i, r in enumerate(m.itertuples()):
+    for r in m.itertuples():
         if one:
             lab = _label(run, r.sector, r.technology) if r.technology not in seen else None
             seen.add(r.technology)
@@ -278,7 +281,7 @@ def macc(run: RunFolder, folder: Path, year: int) -> list[Path]:
         else:
             lab = run.sector_name(r.sector) if r.sector not in seen else None
             seen.add(r.sector)
-            color = sector_color(r.sector, i)
+            color = sector_color(r.sector, run.sectors.index(r.sector))
         ax.bar(x, r.abatement_cost, width=r.abatement, align="edge", color=color,
                edgecolor="white", linewidth=0.5, label=lab)
         if not one and total and r.abatement > 0.04 * total:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planner.data import ModelData
+from planner.results.units import cost_unit
 from planner.solve import Solution
 
 TOL = 1e-7
@@ -307,18 +308,17 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
             rows.append((f"carbon_price{suffix}", y, d.carbon_price[y] + shadow, f"{currency}/tCO2"))
     units = d.balances["unit"].to_dict()
     for (s, p, y), v in sol.duals.get("balance", {}).items():
-        rows.append((f"marginal_cost|{s}|{p}", y, v / d.weight[y], f"{currency}/t" if units[(s, p)] == "Mt"
-                     else f"million {currency}/{units[(s, p)]}"))
+        rows.append((f"marginal_cost|{s}|{p}", y, v / d.weight[y], cost_unit(units[(s, p)], currency)))
     cunits = d.commodities["unit"].to_dict()
     punits = d.pools["unit"].to_dict()
     for (c, y), v in sol.duals.get("supply_limit", {}).items():
-        rows.append((f"scarcity|{c}", y, -v / d.weight[y], _per(currency, cunits[c])))
+        rows.append((f"scarcity|{c}", y, -v / d.weight[y], cost_unit(cunits[c], currency)))
     for (p, y), v in sol.duals.get("pool_limit", {}).items():
-        rows.append((f"scarcity|{p}", y, -v / d.weight[y], _per(currency, punits[p])))
+        rows.append((f"scarcity|{p}", y, -v / d.weight[y], cost_unit(punits[p], currency)))
     for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
-        rows.append((f"scarcity_cumulative|{c}", start, -v, _per(currency, cunits[c]) + " (present value)"))
+        rows.append((f"scarcity_cumulative|{c}", start, -v, cost_unit(cunits[c], currency) + " (present value)"))
     for p, v in sol.duals.get("pool_cumulative_limit", {}).items():
-        rows.append((f"scarcity_cumulative|{p}", start, -v, _per(currency, punits[p]) + " (present value)"))
+        rows.append((f"scarcity_cumulative|{p}", start, -v, cost_unit(punits[p], currency) + " (present value)"))
     for (who, y), v in sol.duals.get("annual_cap", {}).items():
         rows.append((f"annual_cap|{who}", y, -v / d.weight[y], f"{currency}/tCO2"))
     out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])
@@ -354,11 +354,6 @@ def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         out.append((r.name, r.sector, r.year, r.metric, bound, value, status, pv / d.df[r.year], r.sense, r.unit,
                     gap, pv, f"million {currency} per unit of the bound", per_unit))
     return pd.DataFrame(out, columns=columns)
-
-
-def _per(currency: str, unit: str) -> str:
-    return {"PJ": f"{currency}/GJ", "Mt": f"{currency}/t", "MtCO2": f"{currency}/tCO2"}.get(
-        unit, f"million {currency}/{unit}")
 
 
 def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:

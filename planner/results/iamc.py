@@ -1,6 +1,6 @@
 """The IAMC table (the community's exchange format) from a codelist kept in models/iamc/.
 
-`models/iamc/variables.yaml` lists the variables (templates with {Sector}, {SectorGroup},
+`models/iamc/variables.yaml` lists the variables under `variables:` (templates with {Sector}, {SectorGroup},
 {Carrier}, {Product}, {ProductLabel}, {Technology}), each with its unit and whether it is an
 aggregate; `models/iamc/tags.yaml` names planner's sectors, products, carriers and technologies.
 The table has columns model, scenario, region, variable, unit and one per model year.
@@ -59,10 +59,13 @@ class Codelist:
         problems: list[Problem] = []
         if var_file.exists():
             raw = Tracked.read(var_file)
-            for i, entry in enumerate(raw.data or []):
+            if not isinstance(raw.data, dict) or not isinstance(raw.data.get("variables"), list):
+                raise InputError([raw.problem(("variables",), "needs 'sources:' and a 'variables:' list")])
+            for i, entry in enumerate(raw.data["variables"]):
                 if not (isinstance(entry, dict) and len(entry) == 1 and isinstance(next(iter(entry.values())), dict)
                         and "unit" in next(iter(entry.values()))):
-                    problems.append(raw.problem((i,), "each entry is 'Variable|Name: {unit: ..., description: ...}'"))
+                    problems.append(raw.problem(("variables", i),
+                                                "each entry is 'Variable|Name: {unit: ..., description: ...}'"))
                     continue
                 ((name, spec),) = entry.items()
                 out.templates[name] = spec
@@ -107,21 +110,25 @@ class Codelist:
         return None
 
     def expand(self) -> dict[str, tuple[str, bool]]:
-        """Every variable the codelist allows: name -> (unit, aggregate)."""
+        """Every variable the codelist allows: name -> (unit, aggregate). A product's technologies
+        are those of the product's sector."""
         paths = list(self.sectors.values())
         groups = sorted({p.split("|")[0] for p in paths})
-        products = list(self.products.values())
-        techs = sorted(set(self.technologies.values()))
         carriers = sorted({c["label"] for c in self.carriers.values()})
+        techs: dict[str | None, list[str]] = {None: sorted(set(self.technologies.values()))}
+        for key, label in self.technologies.items():
+            techs.setdefault(key.split(".", 1)[0], []).append(label)
         out: dict[str, tuple[str, bool]] = {}
         for name, spec in self.templates.items():
             tags = TAG.findall(name)
             agg = bool(spec.get("aggregate", False))
-            options = {"Sector": paths, "SectorGroup": groups, "Carrier": carriers, "Technology": techs}
             product_tags = {"Product", "ProductLabel"} & set(tags)
-            for prod in (products if product_tags else [None]):
+            rest = [t for t in tags if t not in product_tags]
+            products = list(self.products.items()) if product_tags else [(None, None)]
+            for key, prod in products:
+                options = {"Sector": paths, "SectorGroup": groups, "Carrier": carriers,
+                           "Technology": techs.get(key.split(".", 1)[0] if key else None, [])}
                 unit = prod["unit"] if spec["unit"] == "product" and prod else spec["unit"]
-                rest = [t for t in tags if t not in product_tags]
                 for combo in itertools.product(*(options[t] for t in rest)):
                     values = dict(zip(rest, combo))
                     if prod:

@@ -173,7 +173,7 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
         if product not in set(inten[(inten.sector == sector) & (inten.kind == "product")].commodity):
             continue
         p = prices[prices.name == name].set_index("year")
-        rows.append((f"Marginal cost of {product.replace('_', ' ')} ({_money_unit(p.unit.iloc[0])})",
+        rows.append((f"Marginal cost of {product.replace('_', ' ')} ({p.unit.iloc[0]})",
                      {y: f"{p.value.get(y, float('nan')):,.0f}" for y in years}))
     own = prices[prices.name == f"carbon_price|{sector}"]
     cp = (own if not own.empty else prices[prices.name == "carbon_price"]).set_index("year")["value"]
@@ -199,16 +199,6 @@ def number(v: float) -> str:
     if a >= 1:
         return f"{v:,.2f}"
     return f"{v:.3g}"
-
-
-def _money_unit(unit: str) -> str:
-    """'million USD/Gtkm' -> 'USD/1000 tkm' (the same number, per unit of the thing bought)."""
-    from planner.results.metrics.units import cost_unit
-
-    if unit.startswith("million ") and "/" in unit:
-        cur, per = unit.removeprefix("million ").split("/", 1)
-        return cost_unit(per, cur)
-    return unit
 
 
 def _pct(v: float, base: float) -> str:

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from planner.data import ModelData
-from planner.results.metrics.units import cost_unit, intensity_unit
+from planner.results.units import cost_unit, intensity_unit
 
 COMPONENTS = ["capex", "fixed_om", "variable_om", "energy_and_materials", "intermediates", "carbon"]
 TOL = 1e-9
