@@ -29,21 +29,9 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, Problem
+from planner.schema.common import interpolate
 from planner.schema.load import RunInputs
 from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
-
-Traj = float | dict[int, float] | None
-
-
-def interpolate(traj: Traj, years: list[int], default: float = np.nan) -> np.ndarray:
-    """Values of a trajectory in `years`: linear between its years, flat outside."""
-    if traj is None:
-        return np.full(len(years), default, dtype=float)
-    if isinstance(traj, (int, float)):
-        return np.full(len(years), float(traj))
-    xs = np.array(list(traj.keys()), dtype=float)
-    ys = np.array(list(traj.values()), dtype=float)
-    return np.interp(np.array(years, dtype=float), xs, ys)
 
 
 def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: float) -> np.ndarray:
@@ -53,6 +41,25 @@ def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: floa
     if rate == 0:
         return n / life
     return (1 - (1 + rate) ** -n) / (1 - (1 + rate) ** -life)
+
+
+@dataclass
+class GroupLimits:
+    """Limits over one technology group of a sector (schema.sector.Group), resolved to model years.
+
+    build[y]: new build of all members in year y at most this (unit/yr; absent: no limit);
+    stock_share: and at most this share of the members' capacity the year before;
+    turnover[y]: early retirement + conversion of members' capacity at most this share of it;
+    adoption: each member's share of the group's new build rises at most this much a year, from
+    the sales shares `start` of the year before the group's first build year.
+    """
+
+    members: list[str]
+    build: dict[int, float] = field(default_factory=dict)
+    stock_share: float | None = None
+    turnover: dict[int, float] = field(default_factory=dict)
+    adoption: float | None = None
+    start: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +128,13 @@ class ModelData:
     """reported resources (commodity file `resources:`): one row per member commodity bought in the run"""
     sector_names: dict[str, str] = field(default_factory=dict)
     """sector -> display name (e.g. 'Steel')"""
+    group_limits: dict[tuple[str, str], GroupLimits] = field(default_factory=dict)
+    """(sector, group) -> limits over the group's members (build, turnover, adoption); the LP holds
+    them only with `dynamics_limits` (the self-check reads the adoption start shares regardless)"""
+    dynamics_limits: bool = True
+    """whether group limits and utilisation floors apply (scenario `dynamics.limits`)"""
+    diagnostics: dict = field(default_factory=dict)
+    """the scenario's self-check thresholds (schema.scenario.Diagnostics, as a dict)"""
 
     @property
     def end_year(self) -> int:
@@ -173,12 +187,15 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
+                "free_capacity": _free_capacity(t, start, end),
             })
             ty = pd.DataFrame({
                 "sector": name, "tech": key, "year": years,
                 "capex": interpolate(t.capex, years), "fixed_om": interpolate(t.fixed_om, years),
                 "variable_om": interpolate(t.variable_om, years),
                 "utilisation": interpolate(t.utilisation, years),
+                "min_utilisation": (interpolate(t.utilisation, years) if _free_capacity(t, start, end) else
+                                    interpolate(t.min_utilisation, years)),
                 "process": interpolate(t.process_emissions, years),
                 "capture_rate": interpolate(t.capture_rate, years),
                 "process_capture_rate": interpolate(t.process_capture_rate, years),
@@ -192,7 +209,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             for gas, traj in t.other_emissions.items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
-            cohort_rows.extend(_cohorts(name, key, t, years, start))
+            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=_free_capacity(t, start, end)))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.concat(flow_parts, ignore_index=True)
@@ -265,7 +282,42 @@ def build_data(inputs: RunInputs) -> ModelData:
          for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
          if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
     data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
+    data.dynamics_limits = sc.dynamics.limits
+    data.group_limits = _group_limits(inputs, years)
+    data.diagnostics = sc.diagnostics.model_dump()
     return data
+
+
+def _free_capacity(t, start: int, end: int) -> bool:
+    """A technology that can be built and whose capacity costs nothing (no capex, no fixed O&M in
+    any year): its capacity is whatever its output needs, so it runs at its utilisation exactly and
+    its first-year capacity is existing stock, not new build. (An existing fleet that can no longer
+    be built has no capex either, but its capacity is given.)"""
+    def zero(traj) -> bool:
+        return (traj == 0) if isinstance(traj, float) else all(v == 0 for v in traj.values())
+    buildable = (t.last_build is None or t.last_build >= start) and (t.available_from or start) <= end
+    return buildable and zero(t.capex) and zero(t.fixed_om)
+
+
+def _group_limits(inputs: RunInputs, years: list[int]) -> dict[tuple[str, str], GroupLimits]:
+    """The limits of every group with any (schema.sector.Group), resolved to model years."""
+    out = {}
+    for s, sf in inputs.sectors.items():
+        for name in sf.groups:
+            g = sf.group(name)
+            if g.build_limit is None and g.turnover is None and g.adoption is None:
+                continue
+            gl = GroupLimits(members=[k for k, t in sf.technologies.items() if name in t.groups])
+            if g.build_limit is not None:
+                if g.build_limit.absolute is not None:
+                    gl.build = dict(zip(years, interpolate(g.build_limit.absolute, years).tolist()))
+                gl.stock_share = g.build_limit.stock_share
+            if g.turnover is not None:
+                gl.turnover = dict(zip(years, interpolate(g.turnover.max_share, years).tolist()))
+            if g.adoption is not None:
+                gl.adoption, gl.start = g.adoption.max_change, dict(g.adoption.start)
+            out[(s, name)] = gl
+    return out
 
 
 def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> dict[str, dict]:
@@ -364,6 +416,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
         milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
         sector_names={k: v for k, v in d.sector_names.items() if k == sector},
+        group_limits={k: v for k, v in d.group_limits.items() if k[0] == sector},
     )
 
 
@@ -444,8 +497,13 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
     return out[out["coef"] != 0]
 
 
-def _cohorts(sector: str, tech: str, t, years: list[int], start: int) -> list[dict]:
-    """Existing cohorts (from the stock, by retirement year) and one new cohort per build year."""
+def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
+             free: bool = False) -> list[dict]:
+    """Existing cohorts (from the stock, by retirement year) and one new cohort per build year.
+
+    Free capacity (no capex, no fixed O&M) has no vintages to choose: instead of new cohorts it
+    has one cohort 'free' (kind 'free') from its first year to the horizon end, sized each year
+    to what its output needs; its additions are the year's increase of that cohort."""
     rows: dict[str, dict] = {}
     for c in t.stock:
         if c.retire is not None:
@@ -464,6 +522,12 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int) -> list[di
                                "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": ""}
     first = t.available_from or -10**6
     last = t.last_build or 10**6
+    if free:
+        built = [y for y in years if first <= y <= last]
+        if built:
+            rows["free"] = {"sector": sector, "tech": tech, "cohort": "free", "start": built[0], "end": end_year + 1,
+                            "initial": np.nan, "kind": "free", "origin": built[0], "retrofit": ""}
+        return list(rows.values())
     for y in years:
         if first <= y <= last:
             rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,

@@ -17,7 +17,8 @@ from planner.schema.scenario import SolverOptions
 from planner.solve import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
-                 "pool_cumulative_limit", "build_limit", "growth_limit", "max_share")
+                 "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
+                 "group_build_share", "turnover", "adoption", "utilisation_floor")
 
 
 def _years(ys: list[int]) -> str:
@@ -55,6 +56,16 @@ def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
         return f"the build-rate growth limit of {idx[0]} {idx[1]}", idx[2]
     if name == "max_share":
         return f"the maximum share of {idx[0]} {idx[1]}", idx[2]
+    if name == "group_build":
+        return f"the build limit of the {idx[0]} group '{idx[1]}'", idx[2]
+    if name == "group_build_share":
+        return f"the build limit (share of its stock) of the {idx[0]} group '{idx[1]}'", idx[2]
+    if name == "turnover":
+        return f"the turnover limit (early retirement and conversion) of the {idx[0]} group '{idx[1]}'", idx[2]
+    if name == "adoption":
+        return f"the adoption (sales-share rise) limit of {idx[0]} {idx[2]} in group '{idx[1]}'", idx[3]
+    if name == "utilisation_floor":
+        return f"the minimum utilisation of {idx[0]} {idx[1]}", idx[2]
     if name == "balance":
         return f"demand for {idx[1]} ({idx[0]})", idx[2]
     return "", None
@@ -106,7 +117,9 @@ def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
     over = elastic_violations(d, options)
     if over is None:
         return (f"{who} is infeasible even with its budget, caps, supply limits and milestones made soft: demand "
-                "cannot be met with the existing stock, the technologies' availability years and build-rate limits.")
+                "cannot be met with the existing stock, the technologies' availability years, build-rate limits and "
+                "the sector dynamics (group build, turnover, adoption and utilisation limits; "
+                "`dynamics: {limits: false}` lifts these).")
     detail = "; ".join(over) or "its budget, caps, limits and milestones conflict with each other"
     return (f"{who} is infeasible: {detail}. With the scenario's technologies, availability years and "
             "build-rate limits, the plan cannot do better. Loosen these, or the build-rate limits.")

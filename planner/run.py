@@ -20,9 +20,11 @@ from planner.errors import SolveFailed
 from planner.explain import elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
+from planner.results.diagnostics import diagnostics_table
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
+from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
 from planner.schema.load import RunInputs, load_run
@@ -82,6 +84,16 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         timings["reference_solve"] = sum(ref_sol.timings.values())
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     res.tables.update(compute_metrics(data, res.tables))
+    res.tables["diagnostics"] = diagnostics_table(data, res.tables)
+    if inputs.scenario.dynamics.reference and data.dynamics_limits:
+        loose = replace(data, dynamics_limits=False)
+        loose_sol = solve_data(loose, inputs.scenario.solver)
+        loose_res = extract(loose, loose_sol)
+        loose_res.tables["budget_shares"] = budget_shares(loose, loose_res)
+        loose_res.tables.update(compute_metrics(loose, loose_res.tables))
+        loose_res.tables["diagnostics"] = diagnostics_table(loose, loose_res.tables)
+        res.tables["realism"] = realism_table(data, res, loose_res)
+        timings["unconstrained_solve"] = sum(loose_sol.timings.values())
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names)
     if out is not None or folder is not None:
         folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())

@@ -217,8 +217,17 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
     t1 = time.perf_counter()
     h.run()
+    fallback = _STATUS.get(h.getModelStatus(), Status.ERROR) == Status.ERROR and options.method == "choose"
+    if fallback:
+        # The dual simplex can lose its way on a (nearly) infeasible LP and stop without a status;
+        # the interior point method (with crossover) then settles whether an optimum exists.
+        h.setOptionValue("solver", "ipm")
+        h.run()
+        h.setOptionValue("solver", "choose")
     t2 = time.perf_counter()
     sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
+    if fallback:
+        sol.info["fallback"] = "ipm"
     if cache is not None:
         sol.info["warm_start"] = cache.hits > hits
     if sol.status == Status.INFEASIBLE and options.explain == "iis":

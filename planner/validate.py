@@ -14,6 +14,7 @@ from planner.schema.load import (
     load_scenario,
     load_sector,
 )
+from planner.schema.scenario import Horizon
 from planner.schema.sector import CommodityFile, SectorFile
 
 
@@ -41,7 +42,7 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
             continue
         if "sector" in data:
             _, probs = load_sector(str(data["sector"]) if path.stem != data["sector"] else path.stem, paths,
-                                   commodities, path=path)
+                                   commodities, path=path, start_year=Horizon().start, strict=True)
             problems.extend(probs)
         else:
             problems.extend(_validate_scenario(path, paths, commodities))
@@ -92,7 +93,7 @@ def _validate_scenario(path: Path, paths: ProjectPaths, commodities: CommodityFi
     sectors: dict[str, SectorFile] = {}
     problems: list[Problem] = []
     for name in sorted(named & known):
-        sf, probs = load_sector(name, paths, commodities, raw, start_year=scenario.horizon.start)
+        sf, probs = load_sector(name, paths, commodities, raw, start_year=scenario.horizon.start, strict=True)
         problems.extend(probs)
         if sf is not None:
             sectors[name] = sf

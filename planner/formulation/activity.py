@@ -4,9 +4,11 @@ Variables: ACT[s,k,y] >= 0, output of technology k in year y (sector unit, e.g. 
 
 Constraints:
   capacity:  ACT[s,k,y] <= utilisation[s,k,y] * sum_c CAP[s,k,c,y]
-  balance:   sum_k a[s,k,p,y] * ACT[s,k,y] >= demand[s,p,y] for a product p, >= 0 for an
-             intermediate (a = output minus input of p per unit of activity). The dual of a
-             product row is its marginal cost (present value, million USD per unit).
+  balance:   sum_k a[s,k,p,y] * ACT[s,k,y] = demand[s,p,y] for a product p, = 0 for an
+             intermediate (a = output minus input of p per unit of activity): what is made is
+             used, so no plant runs to make waste (which would also widen the limits measured on
+             capacity in use). The dual of a product row is its marginal cost (present value,
+             million USD per unit).
   max share: ACT[s,k,y] <= max_share[s,k,y] * sum_{k' with the same output} ACT[s,k',y]
 """
 
@@ -36,7 +38,7 @@ def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
         need = demand.get((s, p, y), 0.0)
         if isinstance(made, (int, float)):  # nothing can make p in y: checked before the build
             return pyo.Constraint.Skip
-        return made >= need
+        return made == need
 
     m.balance = pyo.Constraint(rows, rule=balance_rule)
 

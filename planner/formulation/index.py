@@ -26,6 +26,8 @@ class ModelIndex:
     cohorts_in_service: dict[SKY, list[str]] = field(default_factory=lambda: defaultdict(list))
     existing: dict[SKCY, float] = field(default_factory=dict)
     new: dict[SKY, str] = field(default_factory=dict)
+    free: dict[SK, str] = field(default_factory=dict)
+    """technology -> its one 'free' cohort (free capacity: sized each year, not carried)"""
     act: list[SKY] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     move_out: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
@@ -52,6 +54,8 @@ def build_index(d: ModelData) -> ModelIndex:
             ix.existing[(s, k, c, years[0])] = float(initial)
         elif kind == "new":
             ix.new[(s, k, int(start))] = c
+        elif kind == "free":
+            ix.free[(s, k)] = c
     ix.act = [(s, k, y) for (s, k) in d.techs.index for y in years if ix.cohorts_in_service.get((s, k, y))]
     mv = d.retrofit_moves
     for s, r, frm, to, c, target, y in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,

@@ -13,10 +13,11 @@ Constraints:
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
                  pool p of commodities that draw on one resource (f: pool units per unit bought)
   absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * length[y]
-  relative build rate:  ADD[s,k,y] <= ((1 + g)^length[y] - 1) * CAPTOT[s,k,y'] + seed * length[y]
-                 with ADD = new build + retrofits into k, y' the previous model year (for the
-                 first year, the existing stock), so a technology can start from zero at the
-                 seed rate and then grow by at most the share g a year.
+  relative build rate:  ADD[s,k,y] <= ((1 + g)^length[y] - 1) * ACT[s,k,y'] / u[s,k,y'] + seed * length[y]
+                 with ADD = new build + retrofits into k, y' the previous model year and u the
+                 utilisation: the capacity in use (for the first year, the existing stock), so a
+                 technology can start from zero at the seed rate and then grow by at most the
+                 share g a year of what it runs; idle capacity does not feed its own growth.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pyomo.environ as pyo
 from planner.data import ModelData
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.formulation.index import ModelIndex
-from planner.formulation.stock import additions, total_capacity
+from planner.formulation.stock import additions
 
 
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
@@ -81,7 +82,8 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     max_build = d.tech_year["max_build"].to_dict()
     growth = d.techs["growth"].to_dict()
     seed = d.techs["seed"].to_dict()
-    can_add = [(s, k, y) for (s, k, y) in ix.act if (s, k, y) in ix.new or (s, k, y) in ix.additions_in]
+    can_add = [(s, k, y) for (s, k, y) in ix.act
+               if (s, k, y) in ix.new or (s, k, y) in ix.additions_in or (s, k) in ix.free]
 
     absolute = [key for key in can_add if not math.isnan(max_build[key])]
     m.build_limit = pyo.Constraint(absolute, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
@@ -89,6 +91,8 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     relative = [key for key in can_add if growth[key[:2]] is not None and not math.isnan(growth[key[:2]])]
     first = d.years[0]
+    act = set(ix.act)
+    util = d.tech_year["utilisation"].to_dict()
     existing = {}
     for (s, k, _c, _y), v in ix.existing.items():
         existing[s, k] = existing.get((s, k), 0.0) + v
@@ -96,7 +100,12 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
         g = (1 + growth[s, k]) ** d.length[y] - 1
         prev = ix.prev.get(y)
-        base = existing.get((s, k), 0.0) if y == first or prev is None else total_capacity(m, ix, s, k, prev)
+        if y == first or prev is None:
+            base = existing.get((s, k), 0.0)
+        elif (s, k, prev) in act and util[s, k, prev] > 0:
+            base = m.ACT[s, k, prev] / util[s, k, prev]
+        else:
+            base = 0.0
         return additions(m, ix, s, k, y) <= g * base + seed[s, k] * d.length[y]
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)

@@ -9,6 +9,9 @@ Variables (capacity in the sector unit per year):
 Constraints, for every cohort c in service in y with previous model year y':
   existing stock:   CAP[s,k,c,y0] = initial(c)                        (as variable bounds)
   new build:        NEW[s,k,y] := CAP[s,k,c=y,y]                       (free choice)
+  free capacity:    a technology without capex or fixed O&M has one cohort 'free', sized freely
+                    each year (not carried, no vintages; data._free_capacity); its additions are
+                    FREE[y] - FREE[y'] (FREE[y0]: all of it is added over the stock data give)
   carry-over:       CAP[s,k,c,y] <= CAP[s,k,c,y'] - sum_r RETRO[s,r,c,y] + sum_r RETRO[s,r,c0,y]
                     where the inflow term applies to the retrofit cohort c = r:c0 of the target
                     technology and CAP[.., y'] is 0 before the cohort's first year.
@@ -33,7 +36,7 @@ def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     m.RETRO = pyo.Var(ix.moves, within=pyo.NonNegativeReals)
     cap = dict(m.CAP.items())
     retro = dict(m.RETRO.items())
-    carry = [key for key in ix.cap if key not in ix.existing and
+    carry = [key for key in ix.cap if key not in ix.existing and ix.free.get(key[:2]) != key[2] and
              not (key[2] == str(key[3]) and (key[0], key[1], key[3]) in ix.new)]
     prev_of = ix.prev
 
@@ -61,5 +64,11 @@ def total_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int)
 
 
 def additions(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:
-    """Capacity added to technology k in year y: new build plus retrofits into k."""
+    """Capacity added to technology k in year y: new build plus retrofits into k; for free capacity
+    the increase of its 'free' cohort over the year before."""
+    free = ix.free.get((s, k))
+    if free is not None:
+        now = m.CAP[s, k, free, y] if (s, k, free, y) in m.CAP.index_set() else 0
+        prev = ix.prev.get(y)
+        return now - (m.CAP[s, k, free, prev] if prev is not None and (s, k, free, prev) in m.CAP.index_set() else 0)
     return new_capacity(m, ix, s, k, y) + sum(m.RETRO[mv] for mv in ix.additions_in.get((s, k, y), ()))

@@ -69,6 +69,9 @@ def extract(d: ModelData, sol: Solution) -> Results:
     unit = _output_units(d)
     t["capacity"] = _with_unit(cap.groupby(["sector", "technology", "year"], as_index=False)["value"].sum()
                                .query("value > @TOL"), unit, per_year=True)
+    by_cohort_cap = cap[cap.value > TOL].reset_index(drop=True)
+    by_cohort_cap["unit"] = [unit[(s, k)] + "/yr" for s, k in zip(by_cohort_cap.sector, by_cohort_cap.technology)]
+    t["capacity_by_cohort"] = by_cohort_cap[["sector", "technology", "cohort", "year", "value", "unit"]]
     t["new_capacity"] = _new_capacity(d, cap, unit)
     t["retrofits"] = _retrofits(d, retro, unit)
     by_cohort = _retired(d, cap, retro, unit)
@@ -164,6 +167,8 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
             flow[(s, to, target, y)] = flow.get((s, to, target, y), 0.0) + v
     rows = []
     for (s, k, c, y), v in values.items():
+        if c == "free":  # free capacity has no vintages: a fall in it is no retirement
+            continue
         y2 = nxt.get(y)
         if y2 is None:
             continue

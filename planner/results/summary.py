@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -62,16 +63,54 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
             c.add_row(r.sector, r.quantity, f"{r.model:,.0f}", f"{r.published:,.0f}", r.unit,
                       f"{r.deviation:+.1%}{flag}", f"{r.source_keys} ({r.data_year})")
         console.print(c)
+    if "diagnostics" in res.tables:
+        _print_diagnostics(console, res["diagnostics"], names)
+    if "realism" in res.tables:
+        _print_realism(console, d, res)
     if method:
         console.print(f"Solved as {len(d.sectors)} sector LPs in {method['workers']} worker process"
                       f"{'es' if method['workers'] > 1 else ''} ({', '.join('+'.join(g) for g in method['groups'])}): "
                       f"{method['iterations']} price rounds over {len(method['coupled_rows'])} shared rows, "
                       f"optimality gap {method['gap']:.1e}")
-    parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in ("load", "build", "transfer", "setup", "solve", "mix",
-                                                           "reference_solve", "write") if k in timings)
+    shown = ("load", "build", "transfer", "setup", "solve", "mix", "reference_solve", "unconstrained_solve", "write")
+    parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in shown if k in timings)
     console.print(f"Timings: {parts}")
     if folder:
         console.print(f"Results written to {folder}")
+
+
+def _print_diagnostics(console: Console, diag: pd.DataFrame, names: dict[str, str], show: int = 12) -> None:
+    """The plan's self-check: a line if clean, else its findings (most severe first)."""
+    if diag.empty:
+        console.print("Self-check: [green]clean[/] (no emissions drop, churn, idle or excess capacity, sales jump "
+                      "or cost swing beyond the scenario's thresholds)")
+        return
+    counts = diag.severity.value_counts()
+    text = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low") if s in counts)
+    t = Table(title=f"Self-check: {text} (diagnostics.csv)", title_justify="left")
+    for col in ("severity", "kind", "sector", "technology", "years", "finding"):
+        t.add_column(col)
+    colour = {"high": "red", "medium": "yellow", "low": "white"}
+    for r in diag.head(show).itertuples():
+        t.add_row(f"[{colour[r.severity]}]{r.severity}[/]", r.kind, names.get(r.sector, r.sector), r.technology,
+                  r.years, r.message)
+    console.print(t)
+    if len(diag) > show:
+        console.print(f"... and {len(diag) - show} more in diagnostics.csv")
+
+
+def _print_realism(console: Console, d: ModelData, res: Results) -> None:
+    """What the realistic dynamics cost against the plan without them."""
+    r = res["realism"]
+    tot = r[r.sector == "total"].set_index("quantity")
+    if "cost_pv" not in tot.index:
+        return
+    currency = d.notes.get("currency", "USD")
+    cost = tot.loc["cost_pv"]
+    console.print(f"Price of realism: the realistic dynamics cost {cost.difference / 1000:,.1f} billion {currency} "
+                  f"(PV, {cost.difference / cost.unconstrained:+.2%}) more than the plan without them; "
+                  f"high-severity findings {tot.loc['high_diagnostics'].realistic:.0f} against "
+                  f"{tot.loc['high_diagnostics'].unconstrained:.0f} (realism.csv)")
 
 
 def _sharing_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:

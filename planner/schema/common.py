@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
@@ -59,3 +60,17 @@ class Strict(BaseModel):
     """Base of every schema model: unknown keys are errors, values are validated on assignment."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+Traj = float | dict[int, float] | None
+
+
+def interpolate(traj: Traj, years: list[int], default: float = np.nan) -> np.ndarray:
+    """Values of a trajectory in `years`: linear between its years, flat outside."""
+    if traj is None:
+        return np.full(len(years), default, dtype=float)
+    if isinstance(traj, (int, float)):
+        return np.full(len(years), float(traj))
+    xs = np.array(list(traj.keys()), dtype=float)
+    ys = np.array(list(traj.values()), dtype=float)
+    return np.interp(np.array(years, dtype=float), xs, ys)

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
-from planner.schema.common import YEAR_MAX, YEAR_MIN
-from planner.schema.scenario import Scenario
+from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate
+from planner.schema.scenario import Horizon, Scenario
 from planner.schema.sector import CommodityFile, SectorFile
 from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
 
@@ -253,10 +253,11 @@ def read_sector(sector: str, paths: ProjectPaths, scenario_raw: Tracked | None =
 
 def load_sector(sector: str, paths: ProjectPaths, commodities: CommodityFile,
                 scenario_raw: Tracked | None = None, path: Path | None = None,
-                start_year: int | None = None) -> tuple[SectorFile | None, list[Problem]]:
+                start_year: int | None = None, strict: bool = False) -> tuple[SectorFile | None, list[Problem]]:
     """Validate one sector file (with scenario overrides); return the model or its problems.
 
-    With `start_year`, existing stock must still be in service in that year.
+    With `start_year`, existing stock must still be in service in that year. `strict` (the
+    `validate` command) also refuses a buildable technology without a build limit.
     """
     raw = read_sector(sector, paths, scenario_raw, path)
     model, problems = validate_model(SectorFile, raw)
@@ -266,6 +267,8 @@ def load_sector(sector: str, paths: ProjectPaths, commodities: CommodityFile,
     problems = check_sector(model, raw, commodities)
     if start_year is not None:
         problems += check_stock(model, raw, start_year)
+    if strict:
+        problems += check_build_limits(model, raw, start_year if start_year is not None else Horizon().start)
     if model.sector != sector:
         problems.append(raw.problem(("sector",), f"sector id {model.sector!r} differs from file name {sector!r}"))
     return (None if problems else model), problems
@@ -336,6 +339,20 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
         for y in (tech.available_from, tech.last_build):
             if y is not None and not YEAR_MIN <= y <= YEAR_MAX:
                 out.append(raw.problem(base, f"year {y} is not a calendar year"))
+    for gname in sf.groups:
+        g = sf.group(gname)
+        members = {k for k, t in sf.technologies.items() if gname in t.groups}
+        for part in ("build_limit", "turnover", "adoption"):
+            spec = getattr(g, part)
+            if spec is not None:
+                src(("groups", gname, part, "sources"), spec.sources)
+                if not members:
+                    out.append(raw.problem(("groups", gname, part), f"no technology is a member of group {gname!r}"))
+        if g.adoption is not None:
+            for k in g.adoption.start:
+                if k not in members:
+                    out.append(raw.problem(("groups", gname, "adoption", "start", k),
+                                           f"{k!r} is not a member of group {gname!r}"))
     for name in made:
         if producers.get(name, 0) == 0:
             out.append(raw.problem(("commodities", name), f"no technology makes {name!r}"))
@@ -362,9 +379,31 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
     return out
 
 
-def check_stock(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
-    """Existing stock must be in service in the first model year."""
+def check_build_limits(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
+    """`validate` refuses silence: a technology that can be built in the horizon carries a build
+    limit (its own, or one of a group it belongs to) or says `build_limit: {none: <reason>}`."""
     out = []
+    limited_groups = {g for g in sf.groups if sf.group(g).build_limit is not None}
+    for name, tech in sf.technologies.items():
+        buildable = tech.last_build is None or tech.last_build >= start_year
+        if buildable and tech.build_limit is None and not limited_groups & set(tech.groups):
+            out.append(raw.problem(("technologies", name),
+                                   "no build limit: give 'build_limit' (absolute and/or growth), join a group "
+                                   "with a 'build_limit', or say 'build_limit: {none: <reason>}'"))
+    return out
+
+
+def check_stock(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
+    """Existing stock must be in service in the first model year; utilisation floors lie below
+    the utilisation in every year."""
+    out = []
+    for name, tech in sf.technologies.items():
+        if tech.min_utilisation is not None:
+            years = sorted({start_year} | {y for t in (tech.utilisation, tech.min_utilisation)
+                                           if isinstance(t, dict) for y in t})
+            if (interpolate(tech.min_utilisation, years) > interpolate(tech.utilisation, years) + 1e-9).any():
+                out.append(raw.problem(("technologies", name, "min_utilisation"),
+                                       "min_utilisation must not exceed utilisation"))
     for name, tech in sf.technologies.items():
         for i, c in enumerate(tech.stock):
             first = c.retire if c.retire is not None else c.retire_between[0]  # type: ignore[index]

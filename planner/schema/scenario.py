@@ -201,6 +201,95 @@ class SolverOptions(Strict):
     re-solves with the constraints made soft (one more solve; batches use it by default)."""
 
 
+class Dynamics(Strict):
+    """How plants and fleets may change.
+
+    `limits` (default true) applies the sector files' group build limits, turnover limits,
+    adoption (sales-share diffusion) limits and utilisation floors; false lifts them, for
+    comparison (technology build limits and the rule that free capacity runs at its utilisation
+    stay). `reference` also solves the run without them and reports what the realistic dynamics
+    cost against that unconstrained plan (`realism.csv`, the report).
+    """
+
+    limits: bool = True
+    reference: bool = False
+    sources: list[str] = []
+    notes: str = ""
+
+
+class Check(Strict):
+    """One self-check of a plan: flag where the figure passes `threshold`, with `severity`."""
+
+    threshold: float
+    severity: Literal["high", "medium", "low"] = "high"
+    notes: str = ""
+
+
+class EmissionsDrop(Check):
+    """A sector's emissions fall by more than `threshold` (share) from one year to the next,
+    in years up to `before`."""
+
+    threshold: float = 0.10
+    before: int = 2030
+
+
+class Churn(Check):
+    """Capacity built in the horizon and retired before `life_share` of its lifetime (early
+    retirement, or conversion), as a share of all capacity built of that technology."""
+
+    threshold: float = 0.01
+    life_share: float = Field(default=0.5, gt=0, le=1)
+
+
+class IdleNew(Check):
+    """Capacity built in the horizon that runs below `threshold` x its utilisation for `years`
+    years or more before half its life."""
+
+    threshold: float = 0.5
+    severity: Literal["high", "medium", "low"] = "medium"
+    years: PositiveInt = 3
+
+
+class Overcapacity(Check):
+    """A technology's capacity above `threshold` x what its output needs at its utilisation,
+    where the excess is at least `min_excess` (sector unit per year)."""
+
+    threshold: float = 1.5
+    min_excess: NonNegativeFloat = 1.0
+
+
+class SalesJump(Check):
+    """A technology's share of its group's new build goes from below `low` to above `threshold`
+    within `years` years."""
+
+    threshold: float = 0.9
+    low: float = Field(default=0.1, ge=0, le=1)
+    years: PositiveInt = 3
+
+
+class CostSwing(Check):
+    """A product's marginal cost (in the year's money) changes by more than `threshold` (share)
+    from one year to the next."""
+
+    threshold: float = 0.5
+    severity: Literal["high", "medium", "low"] = "medium"
+
+
+class Diagnostics(Strict):
+    """Thresholds of the plan's self-check (planner/results/diagnostics.py, diagnostics.csv).
+    The defaults here are those of scenarios/base.yaml, which states them for every shipped
+    scenario."""
+
+    emissions_drop: EmissionsDrop = EmissionsDrop()
+    churn: Churn = Churn()
+    idle_new: IdleNew = IdleNew()
+    overcapacity: Overcapacity = Overcapacity()
+    sales_jump: SalesJump = SalesJump()
+    cost_swing: CostSwing = CostSwing()
+    sources: list[str] = []
+    notes: str = ""
+
+
 class Scenario(Strict):
     """A full set of assumptions for a run."""
 
@@ -219,5 +308,7 @@ class Scenario(Strict):
     milestones: dict[str, Milestone] = {}
     overrides: dict[str, dict[str, Any]] = {}
     solver: SolverOptions = SolverOptions()
+    dynamics: Dynamics = Dynamics()
+    diagnostics: Diagnostics = Diagnostics()
     sources: dict[str, str] = {}
     notes: str = ""

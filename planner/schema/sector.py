@@ -42,21 +42,111 @@ class BuildLimit(Strict):
     """Limits on capacity additions (new build plus retrofits into the technology) per year.
 
     `absolute`: at most this much (unit/yr) added in a year. `growth` and `seed`: additions in
-    year y at most ``growth * capacity(y-1) + seed``, so a technology can start from zero at the
-    seed rate and then ramp up by a share of what is installed.
+    year y at most ``growth * (capacity in use in y-1) + seed``, where the capacity in use is the
+    output divided by the utilisation, so a technology can start from zero at the seed rate and
+    then ramp up by a share of what it actually runs (idle capacity does not feed its own growth).
+    `none`: the technology has no build limit of its own, and this says why (e.g. "a fuel
+    purchase, not a plant", "limited by the group 'kiln'"); a technology that can be built must
+    carry a limit (its own or a group's) or say `none`.
     """
 
     absolute: Trajectory | None = None
     growth: NonNegativeFloat | None = None
     seed: NonNegativeFloat = 0.0
+    none: str | None = None
     sources: list[str] = []
     notes: str = ""
 
     @model_validator(mode="after")
     def _some_limit(self) -> BuildLimit:
-        if self.absolute is None and self.growth is None:
-            raise ValueError("give 'absolute' and/or 'growth' (with 'seed')")
+        limited = self.absolute is not None or self.growth is not None
+        if self.none is not None:
+            if limited:
+                raise ValueError("'none' says there is no limit: drop 'absolute'/'growth' or 'none'")
+            if not self.none.strip():
+                raise ValueError("'none' needs the reason why the technology has no build limit")
+        elif not limited:
+            raise ValueError("give 'absolute' and/or 'growth' (with 'seed'), or 'none' with a reason")
         return self
+
+
+class GroupBuildLimit(Strict):
+    """New build of a group's members per year, summed over the members (unit/yr).
+
+    ``sum_{k in G} NEW[k,y] <= absolute[y]`` and ``<= stock_share * USED_G[y-1]``, the group's
+    capacity in use the year before (output / utilisation; in the first year its existing stock).
+    Retrofits are not new build; they count under `turnover`.
+    """
+
+    absolute: Trajectory | None = None
+    stock_share: NonNegativeFloat | None = None
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> GroupBuildLimit:
+        if self.absolute is None and self.stock_share is None:
+            raise ValueError("give 'absolute' and/or 'stock_share'")
+        return self
+
+
+class Turnover(Strict):
+    """Early retirement plus conversion (retrofit) of a group's capacity per year.
+
+    ``sum_{k in G} (early retirement + conversion out)[k,y] <= max_share[y] * USED_G[y-1]``, the
+    group's capacity in use the year before (output / utilisation):
+    plants change technology at their rebuild or relining point (about 1 / investment cycle of
+    the stock a year) unless retired early; retirement at end of life is not counted.
+    """
+
+    max_share: Trajectory
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+    @field_validator("max_share")
+    @classmethod
+    def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
+        if trajectory_min(v) < 0 or trajectory_max(v) > 1:
+            raise ValueError("must lie between 0 and 1")
+        return v
+
+
+class Adoption(Strict):
+    """Diffusion: the sales share (share of the group's new build) of each member rises by at
+    most `max_change` a year.
+
+    ``NEW[k,y] <= NEW[k,y-1] + max_change * NEW_G[y]``; in the group's first build year of the
+    horizon ``NEW[k,y] <= (start[k] + max_change) * NEW_G[y]``, with `start` the sales shares of
+    the year before (members not named: 0). The incumbent (largest start share) is exempt, so the
+    group's sales can grow with demand. With steady group sales this is exactly a limit on the
+    yearly rise of each challenger's share, so a new technology follows an S-curve instead of
+    jumping to 100%.
+    """
+
+    max_change: float = Field(gt=0, le=1)
+    start: dict[str, float] = {}
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+    @field_validator("start")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, x in v.items() if not 0 <= x <= 1]
+        if bad:
+            raise ValueError(f"start shares must lie between 0 and 1 ({', '.join(bad)})")
+        if v and abs(sum(v.values()) - 1) > 0.01:
+            raise ValueError(f"start shares must sum to 1 (they sum to {sum(v.values()):.3f})")
+        return v
+
+
+class Group(Strict):
+    """A named set of technologies (members list the group under their `groups`), with optional
+    limits over the whole group: new build, turnover of the stock, and adoption of new members."""
+
+    description: str = ""
+    build_limit: GroupBuildLimit | None = None
+    turnover: Turnover | None = None
+    adoption: Adoption | None = None
 
 
 class Technology(Strict):
@@ -84,6 +174,9 @@ class Technology(Strict):
     available_from: int | None = None
     last_build: int | None = None
     utilisation: Trajectory = 1.0
+    min_utilisation: Trajectory | None = None
+    """Output at least this share of capacity in service (a plant that runs today keeps running
+    unless retired); a technology whose capacity costs nothing runs at `utilisation` exactly."""
     process_emissions: Trajectory = 0.0
     capture_rate: Trajectory = 0.0
     process_capture_rate: Trajectory = 0.0
@@ -100,10 +193,10 @@ class Technology(Strict):
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
-    @field_validator("utilisation", "capture_rate", "process_capture_rate")
+    @field_validator("utilisation", "min_utilisation", "capture_rate", "process_capture_rate")
     @classmethod
-    def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
-        if trajectory_min(v) < 0 or trajectory_max(v) > 1:
+    def _fraction(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
+        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
             raise ValueError("must lie between 0 and 1")
         return v
 
@@ -245,12 +338,18 @@ class SectorFile(Strict):
     demand: dict[str, ProductDemand] = Field(min_length=1)
     technologies: dict[str, Technology] = Field(min_length=1)
     retrofits: dict[str, Retrofit] = {}
-    groups: dict[str, str] = {}
+    groups: dict[str, str | Group] = {}
+    """Technology groups: a description, or a `Group` with limits over its members."""
     commodity_groups: dict[str, CommodityGroup] = {}
     calibration: Calibration | None = None
     plant_unit: str = "plants"
     """What a technology's `plant_size` counts (kilns, plants, ships, aircraft, trucks), plural."""
     notes: str = ""
+
+    def group(self, name: str) -> Group:
+        """The group `name` as a `Group` (a plain description has no limits)."""
+        g = self.groups[name]
+        return Group(description=g) if isinstance(g, str) else g
 
 
 class Pool(Strict):

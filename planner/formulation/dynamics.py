@@ -1,0 +1,134 @@
+"""Dynamics: how fast plants and fleets may change (sector data switches each limit on).
+
+With G a technology group of sector s (data.GroupLimits), y a model year, y' the one before,
+L[y] the length of period y in years, CAPTOT[k,y] = sum_c CAP[s,k,c,y], USED_G[y] = sum_{k in G}
+ACT[s,k,y] / u[s,k,y] the group's capacity in use (idle capacity built only to widen a limit does
+not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
+
+  utilisation floor:  ACT[s,k,y] >= min_utilisation[s,k,y] * CAPTOT[k,y]
+                      (a plant that runs today keeps running unless it is retired; a technology
+                      whose capacity costs nothing runs at its utilisation exactly)
+  group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
+                      sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
+                      (for the first model year: the members' existing stock)
+  turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y])
+                          <= turnover_G[y] * L[y] * USED_G[y']
+                      where IN are retrofits into cohort c: by the carry-over row (stock.py) the
+                      left side is early retirement plus conversion out of the group's cohorts;
+                      leaving service at end of life is not counted
+  adoption:           NEW[k,y] <= NEW[k,y'] + delta_G * L[y] * sum_{k' in G} NEW[k',y]
+                      and in the group's first build year y1 of the horizon
+                      NEW[k,y1] <= (start_G[k] + delta_G * L[y1]) * sum_{k' in G} NEW[k',y1]
+                      for every member but the incumbent (the largest start share), which sells
+                      what the others may not: with steady group sales each challenger's sales
+                      share rises by at most delta_G a year, so new technologies diffuse along an
+                      S-curve, while the group's sales may grow as fast as demand needs (a limit on
+                      the incumbent too would cap that growth at 1 / (1 - delta_G) a year)
+
+All rows are linear. Their duals (present value) price the limits: a binding group build row is
+what one more unit of yard or construction capacity would save.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from planner.data import ModelData
+from planner.formulation.index import ModelIndex
+from planner.formulation.stock import new_capacity, total_capacity
+
+
+def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """ACT >= min_utilisation * capacity where a floor is given (with the dynamics limits on) or
+    capacity is free (always)."""
+    floor = d.tech_year["min_utilisation"].to_dict()
+    free = d.techs["free_capacity"].to_dict()
+    rows = [key for key in ix.act if not math.isnan(floor[key]) and floor[key] > 0
+            and (d.dynamics_limits or free[key[:2]])]
+    m.utilisation_floor = pyo.Constraint(rows, rule=lambda m, s, k, y: m.ACT[s, k, y]
+                                         >= floor[s, k, y] * total_capacity(m, ix, s, k, y))
+
+
+def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """Group build, turnover and adoption rows for every group of data.group_limits (none when the
+    scenario lifts the dynamics limits)."""
+    years, length = d.years, d.length
+    groups = d.group_limits if d.dynamics_limits else {}
+    build_rows, share_rows, turnover_rows, adoption_rows = [], [], [], []
+    first_build: dict[tuple[str, str], int] = {}
+    for (s, g), gl in groups.items():
+        buildable = [y for y in years if any((s, k, y) in ix.new for k in gl.members)]
+        for y in buildable:
+            if y in gl.build:
+                build_rows.append((s, g, y))
+            if gl.stock_share is not None:
+                share_rows.append((s, g, y))
+        if gl.turnover:
+            turnover_rows += [(s, g, y) for y in years if y in ix.prev]
+        if gl.adoption is not None and buildable:
+            first_build[s, g] = buildable[0]
+            incumbent = max(gl.start, key=gl.start.get) if gl.start else None
+            adoption_rows += [(s, g, k, y) for y in buildable for k in gl.members
+                              if (s, k, y) in ix.new and k != incumbent]
+
+    def group_new(s: str, g: str, y: int) -> object:
+        return sum(new_capacity(m, ix, s, k, y) for k in d.group_limits[s, g].members)
+
+    util = d.tech_year["utilisation"].to_dict()
+    act = set(ix.act)
+
+    def group_cap(s: str, g: str, y: int) -> object:
+        """The group's capacity in use in y (output / utilisation): idle capacity built to widen a
+        limit does not count."""
+        return sum(m.ACT[s, k, y] / util[s, k, y] for k in d.group_limits[s, g].members
+                   if (s, k, y) in act and util[s, k, y] > 0)
+
+    m.group_build = pyo.Constraint(build_rows, rule=lambda m, s, g, y: group_new(s, g, y)
+                                   <= d.group_limits[s, g].build[y] * length[y])
+    existing: dict[tuple[str, str], float] = {}
+    for (s, k, _c, _y), v in ix.existing.items():
+        existing[s, k] = existing.get((s, k), 0.0) + v
+
+    def stock_before(s: str, g: str, y: int) -> object:
+        """The group's capacity the year before (for the first model year: its existing stock)."""
+        if y in ix.prev:
+            return group_cap(s, g, ix.prev[y])
+        return sum(existing.get((s, k), 0.0) for k in d.group_limits[s, g].members)
+
+    m.group_build_share = pyo.Constraint(share_rows, rule=lambda m, s, g, y: group_new(s, g, y)
+                                         <= d.group_limits[s, g].stock_share * length[y] * stock_before(s, g, y))
+
+    carried: dict[tuple[str, str, int], list[str]] = {}
+    for s, k, c, y in ix.cap:
+        if (s, k, c, y) in ix.existing or ix.free.get((s, k)) == c or (
+                c == str(y) and (s, k, y) in ix.new):
+            continue
+        carried.setdefault((s, k, y), []).append(c)
+
+    def turnover_rule(m: pyo.ConcreteModel, s: str, g: str, y: int) -> object:
+        prev = ix.prev[y]
+        gl = d.group_limits[s, g]
+        out = 0
+        for k in gl.members:
+            for c in carried.get((s, k, y), ()):
+                before = m.CAP[s, k, c, prev] if (s, k, c, prev) in m.CAP.index_set() else 0
+                inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
+                out += before + inflow - m.CAP[s, k, c, y]
+        limit = gl.turnover[y] * length[y] * group_cap(s, g, prev)
+        if isinstance(out, (int, float)):
+            return pyo.Constraint.Skip
+        return out <= limit
+
+    m.turnover = pyo.Constraint(turnover_rows, rule=turnover_rule)
+
+    def adoption_rule(m: pyo.ConcreteModel, s: str, g: str, k: str, y: int) -> object:
+        gl = d.group_limits[s, g]
+        delta = gl.adoption * length[y]
+        total = group_new(s, g, y)
+        if y == first_build[s, g]:
+            return new_capacity(m, ix, s, k, y) <= (gl.start.get(k, 0.0) + delta) * total
+        return new_capacity(m, ix, s, k, y) - new_capacity(m, ix, s, k, ix.prev[y]) <= delta * total
+
+    m.adoption = pyo.Constraint(adoption_rows, rule=adoption_rule)

@@ -1,0 +1,193 @@
+"""Dynamics family: group build limits, turnover, adoption, utilisation floors, free capacity,
+growth on used capacity, and the scenario switch that lifts them (hand-solvable toys)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import scenario, table, widget_sector
+
+from planner.errors import InputError
+from planner.validate import validate_files
+
+DIRTY_STOCK = {"inputs": {"coal": 10}, "fixed_om": 5, "stock": [{"capacity": 10, "retire": 2041}],
+               "available_from": 2100, "groups": ["plants"]}
+"""An existing plant that costs 5 USD/t a year to keep and burns coal: under a carbon price it goes."""
+
+
+def years(series, first=2025, last=2040):
+    return series.reindex(range(first, last + 1), fill_value=0.0)
+
+
+def group(**limits):
+    return {"description": "all plants", **limits}
+
+
+def test_group_build_limit_caps_the_members_new_build_together(toy):
+    # Two clean routes may each add 5 Mt/yr on their own, but the group only 2 Mt/yr in all.
+    sector = widget_sector(
+        dirty=DIRTY_STOCK,
+        clean_a={"capex": 10, "groups": ["plants"], "build_limit": {"absolute": 5}},
+        clean_b={"capex": 11, "groups": ["plants"], "build_limit": {"absolute": 5}},
+    )
+    sector["groups"] = {"plants": group(build_limit={"absolute": 2, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    new = years(table(out, "new_capacity"))
+    assert (new <= 2 + 1e-7).all()
+    assert new[2025] == pytest.approx(2)  # binding: with a carbon price clean is worth building at once
+    assert years(table(out, "production", technology="dirty"))[2029] == pytest.approx(0)  # 5 years x 2 Mt replace 10 Mt
+
+
+def test_group_build_limit_relative_to_the_group_stock(toy):
+    sector = widget_sector(dirty=DIRTY_STOCK, clean={"capex": 10, "groups": ["plants"]})
+    sector["groups"] = {"plants": group(build_limit={"stock_share": 0.1, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    new = years(table(out, "new_capacity", technology="clean"))
+    used = years(table(out, "production"))  # utilisation 1: capacity in use = output
+    assert new[2025] == pytest.approx(1.0)  # 10% of the 10 Mt existing stock
+    for y in range(2026, 2041):
+        assert new[y] <= 0.1 * used[y - 1] + 1e-7
+    assert new[2026] == pytest.approx(1.0)  # binding: 10% of the 10 Mt in use in 2025
+
+
+def test_turnover_limits_early_retirement_and_conversion(toy):
+    # The dirty stock would be scrapped in one year for the cheap clean route; the group may turn
+    # over only 20% of its capacity a year, so 2 Mt of the 10 Mt go each year.
+    sector = widget_sector(dirty=DIRTY_STOCK, clean={"capex": 1, "variable_om": 1, "groups": ["plants"]})
+    sector["groups"] = {"plants": group(turnover={"max_share": 0.2, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    early = years(table(out, "retired_capacity", technology="dirty", kind="early"))
+    used = years(table(out, "production"))  # capacity in use (utilisation 1), which extra building cannot inflate
+    for y in range(2026, 2041):
+        assert early[y] <= 0.2 * used[y - 1] + 1e-7
+    assert early[2026] == pytest.approx(2.0)  # binding: 20% of the 10 Mt in use; dirty would go at once
+    assert years(table(out, "capacity", technology="dirty"))[2027] == pytest.approx(6.0)
+
+
+def test_turnover_counts_conversions(toy):
+    sector = widget_sector(dirty=DIRTY_STOCK, captured={"inputs": {"coal": 10}, "capture_rate": 0.9,
+                                                        "available_from": 2100, "groups": ["plants"]})
+    sector["retrofits"] = {"capture": {"from": "dirty", "to": "captured", "capex": 1, "sources": ["toy"]}}
+    sector["groups"] = {"plants": group(turnover={"max_share": 0.25, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    moved = years(table(out, "retrofits"))
+    assert moved[2026] == pytest.approx(2.5)  # a quarter of the 10 Mt group, not all of it at once
+    assert moved[2027] == pytest.approx(2.5)
+
+
+def test_adoption_limits_the_rise_of_a_challengers_sales_share(toy):
+    # Plants last 1 year, so the whole fleet is sold every year. 'new' is cheaper from 2030; its
+    # share of sales may rise by 25 points a year from its start share of 0.
+    sector = widget_sector(
+        old={"capex": 10, "lifetime": 1, "groups": ["plants"]},
+        new={"capex": 5, "lifetime": 1, "available_from": 2030, "groups": ["plants"]},
+    )
+    sector["groups"] = {"plants": group(build_limit={"absolute": 100, "sources": ["toy"]},
+                                        adoption={"max_change": 0.25, "start": {"old": 1.0}, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario())
+    out = toy.solve()
+    new = years(table(out, "new_capacity", technology="new"))
+    total = years(table(out, "new_capacity"))
+    share = {y: new[y] / total[y] for y in range(2026, 2041) if total[y] > 1e-9}
+    assert share[2030] == pytest.approx(0.25)
+    assert share[2031] == pytest.approx(0.5)
+    assert share[2033] == pytest.approx(1.0)
+    for y in range(2031, 2041):
+        if y in share and y - 1 in share:
+            assert share[y] - share[y - 1] <= 0.25 + 1e-7
+
+
+def test_utilisation_floor_makes_idle_plants_retire(toy):
+    # Without a floor the old plant would sit idle (no cost to keep it); with one it must run at
+    # least 80% or be retired.
+    toy.sector(widget_sector(
+        old={"variable_om": 50, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100,
+             "min_utilisation": 0.8, "build_limit": {"none": "cannot be built"}},
+        cheap={"capex": 1, "available_from": 2030},
+    )).scenario(scenario())
+    out = toy.solve()
+    cap = years(table(out, "capacity", technology="old"))
+    prod = years(table(out, "production", technology="old"))
+    for y in range(2025, 2041):
+        assert prod[y] >= 0.8 * cap[y] - 1e-7
+    assert cap[2025] == pytest.approx(12) and prod[2025] == pytest.approx(10)  # 10 / 12 >= 0.8
+    assert cap[2035] == pytest.approx(0)
+
+
+def test_free_capacity_is_what_its_output_needs_and_never_new_build(toy):
+    # 'blend' has no capex: its capacity follows its output exactly, the first year's capacity is
+    # stock (not an addition) and nothing is built and scrapped for nothing.
+    sector = widget_sector(blend={"utilisation": 0.5, "build_limit": {"none": "blending, no plant"}})
+    sector["demand"]["widget"]["variants"]["flat"]["values"] = {2025: 10, 2030: 20, 2040: 5}
+    toy.sector(sector).scenario(scenario())
+    out = toy.solve()
+    cap = years(table(out, "capacity", technology="blend"))
+    prod = years(table(out, "production", technology="blend"))
+    for y in range(2025, 2041):
+        assert cap[y] == pytest.approx(prod[y] / 0.5)
+    assert out.results["new_capacity"].empty
+    assert out.results["early_retirements"].empty
+
+
+def test_growth_limit_binds_on_the_capacity_in_use(toy):
+    # 'clean' has capacity it cannot use (a max share of 30%): idle capacity must not feed growth.
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        clean={"capex": 1, "max_share": 0.3, "build_limit": {"growth": 0.5, "seed": 1}},
+    )).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    add = years(table(out, "new_capacity", technology="clean"))
+    prod = years(table(out, "production", technology="clean"))
+    for y in range(2026, 2041):
+        assert add[y] <= 0.5 * prod[y - 1] + 1 + 1e-7
+
+
+def test_dynamics_limits_false_lifts_them_and_reference_prices_realism(toy):
+    sector = widget_sector(dirty=DIRTY_STOCK, clean={"capex": 1, "variable_om": 1, "groups": ["plants"]})
+    sector["groups"] = {"plants": group(turnover={"max_share": 0.2, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    toy.scenario({"name": "loose", "extends": "toy", "dynamics": {"limits": False}})
+    toy.scenario({"name": "priced", "extends": "toy", "dynamics": {"reference": True}})
+    free = toy.solve(name="loose")
+    assert years(table(free, "capacity", technology="dirty"))[2026] == pytest.approx(0)
+    priced = toy.solve(name="priced")
+    r = priced.results["realism"].set_index(["sector", "quantity"])
+    cost = r.loc[("total", "cost_pv")]
+    assert cost.realistic == pytest.approx(priced.results.objective - _carbon_payments(priced))
+    assert cost.unconstrained == pytest.approx(free.results.objective - _carbon_payments(free))
+    # By hand: clean takes all output in 2025; dirty (5 USD/t a year to keep) may only go 2 Mt a
+    # year (20% of the 10 Mt in use), so it is kept 10+8+6+4+2 Mt-years instead of 10: 5 x 20 = 100.
+    assert cost.difference == pytest.approx(100)
+
+
+def _carbon_payments(out) -> float:
+    bs = out.results["budget_shares"]
+    return float(bs[(bs.sector == "total") & (bs.quantity == "carbon_payments_pv")]["value"].iloc[0])
+
+
+def test_validate_refuses_a_buildable_technology_without_a_build_limit(toy):
+    toy.sector(widget_sector(
+        silent={"capex": 1},
+        said={"capex": 1, "build_limit": {"none": "a purchase, not a plant"}},
+        limited={"capex": 1, "build_limit": {"absolute": 3}},
+        old={"stock": [{"capacity": 10, "retire": 2041}], "last_build": 2024},
+    ))
+    problems, _ = validate_files([toy.root / "models/widgets.yaml"], toy.paths)
+    assert [p.path for p in problems] == ["technologies.silent"]
+    assert "no build limit" in problems[0].message
+
+
+def test_group_limit_input_errors_name_file_line_and_key(toy):
+    sector = widget_sector(a={"capex": 1, "groups": ["plants"]}, b={"capex": 1})
+    sector["groups"] = {"plants": group(adoption={"max_change": 0.1, "start": {"a": 0.5, "b": 0.5},
+                                                  "sources": ["nowhere"]})}
+    toy.sector(sector).scenario(scenario())
+    with pytest.raises(InputError) as exc:
+        toy.solve()
+    keys = {p.path for p in exc.value.problems}
+    assert "groups.plants.adoption.start.b" in keys  # b is not a member of the group
+    assert "groups.plants.adoption.sources.0" in keys  # unknown source
+    assert all(p.line for p in exc.value.problems)
