@@ -133,6 +133,8 @@ class ModelData:
     them only with `dynamics_limits` (the self-check reads the adoption start shares regardless)"""
     dynamics_limits: bool = True
     """whether group limits and utilisation floors apply (scenario `dynamics.limits`)"""
+    min_service_share: float = 0.0
+    """capacity built in the horizon is kept (or converted) for this share of its life (dynamics)"""
     diagnostics: dict = field(default_factory=dict)
     """the scenario's self-check thresholds (schema.scenario.Diagnostics, as a dict)"""
 
@@ -283,6 +285,7 @@ def build_data(inputs: RunInputs) -> ModelData:
          if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
     data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
     data.dynamics_limits = sc.dynamics.limits
+    data.min_service_share = sc.dynamics.min_service_share
     data.group_limits = _group_limits(inputs, years)
     data.diagnostics = sc.diagnostics.model_dump()
     return data

@@ -100,6 +100,21 @@ def test_adoption_limits_the_rise_of_a_challengers_sales_share(toy):
             assert share[y] - share[y - 1] <= 0.25 + 1e-7
 
 
+def test_capacity_built_in_the_horizon_serves_its_minimum_life(toy):
+    # 'bridge' is needed until the far cheaper 'future' arrives in 2030; it costs 100 USD/t a
+    # year to keep, so without a minimum service life it is scrapped at 5 years of age.
+    toy.sector(widget_sector(
+        bridge={"capex": 1, "fixed_om": 100, "lifetime": 20},
+        future={"capex": 1, "available_from": 2030},
+    )).scenario(scenario())
+    toy.scenario({"name": "kept", "extends": "toy", "dynamics": {"min_service_share": 0.5}})
+    free = years(table(toy.solve(), "capacity", technology="bridge"))
+    assert free[2029] == pytest.approx(10) and free[2030] == pytest.approx(0)
+    kept = years(table(toy.solve(name="kept"), "capacity", technology="bridge"))
+    assert kept[2034] == pytest.approx(10)  # age 9 < half of 20 years: kept
+    assert kept[2035] == pytest.approx(0)  # age 10: may go
+
+
 def test_utilisation_floor_makes_idle_plants_retire(toy):
     # Without a floor the old plant would sit idle (no cost to keep it); with one it must run at
     # least 80% or be retired.

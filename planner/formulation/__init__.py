@@ -12,7 +12,7 @@ from planner.data import ModelData
 from planner.errors import SolveFailed
 from planner.formulation.activity import add_activity
 from planner.formulation.costs import add_objective
-from planner.formulation.dynamics import add_group_limits, add_utilisation_floors
+from planner.formulation.dynamics import add_group_limits, add_service_life, add_utilisation_floors
 from planner.formulation.emissions import add_emissions
 from planner.formulation.index import ModelIndex, build_index
 from planner.formulation.limits import add_build_limits, add_commodity_limits
@@ -32,6 +32,7 @@ def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel,
     add_build_limits(m, d, ix)          # absolute and relative build rates
     add_utilisation_floors(m, d, ix)    # plants run unless retired; free capacity runs at utilisation
     add_group_limits(m, d, ix)          # group build, turnover and adoption limits
+    add_service_life(m, d, ix)          # no early retirement of young capacity built in the horizon
     add_milestones(m, d, ix, elastic)   # the scenario's commitments (hard or soft)
     add_objective(m, d, ix)             # discounted cost with salvage
     return m, ix

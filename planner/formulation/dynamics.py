@@ -25,6 +25,11 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
                       S-curve, while the group's sales may grow as fast as demand needs (a limit on
                       the incumbent too would cap that growth at 1 / (1 - delta_G) a year)
 
+  service life:       CAP[c,y] >= CAP[c,y'] - OUT[c,y] + IN[c,y]  for a cohort c built in the horizon
+                      (or converted from one) while y - build year < min_service_share * lifetime:
+                      with the carry-over row this fixes the cohort but for conversions, so a plan
+                      does not build what it means to scrap before that age
+
 All rows are linear. Their duals (present value) price the limits: a binding group build row is
 what one more unit of yard or construction capacity would save.
 """
@@ -132,3 +137,31 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         return new_capacity(m, ix, s, k, y) - new_capacity(m, ix, s, k, ix.prev[y]) <= delta * total
 
     m.adoption = pyo.Constraint(adoption_rows, rule=adoption_rule)
+
+
+def add_service_life(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """No early retirement of capacity built in the horizon before `min_service_share` of its life."""
+    share = d.min_service_share if d.dynamics_limits else 0.0
+    rows = []
+    if share > 0:
+        coh = d.cohorts
+        first = d.years[0]
+        young = {}
+        for (s, k, c), origin, end in zip(coh.index, coh.origin, coh.end):
+            if origin >= first and c != "free":
+                young[(s, k, c)] = (int(origin), int(end))
+        for s, k, c, y in ix.cap:
+            got = young.get((s, k, c))
+            prev = ix.prev.get(y)
+            if got is None or prev is None or (s, k, c, prev) not in m.CAP.index_set():
+                continue
+            origin, end = got
+            if y - origin < share * (end - origin):
+                rows.append((s, k, c, y))
+
+    def rule(m: pyo.ConcreteModel, s: str, k: str, c: str, y: int) -> object:
+        out = sum(m.RETRO[mv] for mv in ix.move_out.get((s, k, c, y), ()))
+        inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
+        return m.CAP[s, k, c, y] >= m.CAP[s, k, c, ix.prev[y]] - out + inflow
+
+    m.service_life = pyo.Constraint(rows, rule=rule)

@@ -49,6 +49,9 @@ FILES = {
     "resources.csv / intensity.csv": "electricity, hydrogen, biomass, fossil fuels, CO2; intensity per product",
     "milestones.csv / budget_shares.csv / prices.csv": "milestone status and duals; budget per sector; prices",
     "iamc.csv / iamc.xlsx": "the IAMC table (models/iamc codelist), loadable with pyam",
+    "diagnostics.csv / realism.csv": "the plan's self-check (one row per finding); with dynamics.reference, "
+                                     "the plan against the same run without the dynamics limits",
+    "capacity_by_cohort.csv": "capacity of every vintage in service per year",
 }
 
 
@@ -98,6 +101,8 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
                         "economics_md": _md(econ) if not econ.empty else ""})
     ms = milestone_table(run)
     shares = shares_table(run)
+    check, check_note = selfcheck_table(run)
+    realism, realism_note = realism_summary(run)
     chart_list = []
     for key, files in charts.items():
         png = next(p for p in files if p.suffix == ".png")
@@ -118,7 +123,8 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
                 ("scenario-milestones", "Scenario milestones")] + ([("budget", "Budget")] if shares is not None
                                                                     else [])
-        + [("economics", "Technology economics"), ("charts", "Charts"), ("method", "Method")],
+        + [("self-check", "Self-check"), ("economics", "Technology economics"), ("charts", "Charts"),
+           ("method", "Method")],
         "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
     }
 
@@ -239,6 +245,51 @@ def shares_table(run: RunFolder) -> pd.DataFrame | None:
         out[f"cost of the fixed split (bn {run.currency})"] = [f"{v / 1000:+,.0f}" if pd.notna(v) else ""
                                                              for v in wide["cost_of_fixed_split"]]
     return out
+
+
+def selfcheck_table(run: RunFolder) -> tuple[pd.DataFrame, str]:
+    """The findings of diagnostics.csv, most severe first, and a sentence on what was checked."""
+    diag = run.tables.get("diagnostics")
+    checked = ("emissions falling faster than the scenario's threshold, capacity built and scrapped young (churn), "
+               "young capacity left idle, capacity far above what its output needs, a technology's share of its "
+               "group's new build jumping, and swings in the marginal cost of products")
+    if diag is None:
+        return pd.DataFrame(), "This run was written before the self-check existed; run it again to check it."
+    if diag.empty:
+        return pd.DataFrame(), f"The plan passes every check: {checked}."
+    counts = diag.severity.value_counts()
+    text = ", ".join(f"{counts[s]} {s}-severity" for s in ("high", "medium", "low") if s in counts)
+    names = {s: run.sector_name(s) for s in run.sectors}
+    out = pd.DataFrame({"severity": diag.severity, "check": diag.kind,
+                        "sector": [names.get(s, s) for s in diag.sector],
+                        "technology": diag.technology.fillna(""), "years": diag.years.astype(str),
+                        "finding": diag.message})
+    return out, (f"The run checks its own plan for {checked} (thresholds in the scenario's `diagnostics`). "
+                 f"Findings: {text}. Each is an artefact a sector expert would question before using the plan.")
+
+
+def realism_summary(run: RunFolder) -> tuple[pd.DataFrame | None, str]:
+    """realism.csv as a table (run with `dynamics: {reference: true}`), and the cost in a sentence."""
+    r = run.tables.get("realism")
+    if r is None or r.empty:
+        return None, ""
+    cur = run.currency
+    labels = {"cost_pv": f"cost, bn {cur} (PV)", "cumulative_emissions": "cumulative emissions, GtCO2",
+              "carbon_price_pv": f"carbon price, {cur}/t (PV)", "investment": f"investment, bn {cur}",
+              "stranded_value": f"stranded value, bn {cur}", "high_diagnostics": "high-severity findings"}
+    scale = {"cost_pv": 1e-3, "cumulative_emissions": 1e-3, "investment": 1e-3, "stranded_value": 1e-3}
+    tot = r[r.sector == "total"]
+    rows = []
+    for q in tot.itertuples():
+        f = scale.get(q.quantity, 1.0)
+        rows.append({"quantity": labels.get(q.quantity, q.quantity), "realistic": number(q.realistic * f),
+                     "without the dynamics limits": number(q.unconstrained * f),
+                     "difference": number(q.difference * f)})
+    cost = tot[tot.quantity == "cost_pv"].iloc[0]
+    note = (f"The same scenario solved without the sector files' group build, turnover, adoption and utilisation "
+            f"limits: the realistic dynamics cost {number(cost.difference / 1000)} bn {cur} in present value "
+            f"({cost.difference / cost.unconstrained:+.2%}). Per sector in realism.csv.")
+    return pd.DataFrame(rows), note
 
 
 def method_lines(run: RunFolder) -> list[str]:

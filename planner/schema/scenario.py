@@ -205,7 +205,8 @@ class Dynamics(Strict):
     """How plants and fleets may change.
 
     `limits` (default true) applies the sector files' group build limits, turnover limits,
-    adoption (sales-share diffusion) limits and utilisation floors; false lifts them, for
+    adoption (sales-share diffusion) limits and utilisation floors, and `min_service_share`;
+    false lifts them, for
     comparison (technology build limits and the rule that free capacity runs at its utilisation
     stay). `reference` also solves the run without them and reports what the realistic dynamics
     cost against that unconstrained plan (`realism.csv`, the report).
@@ -213,6 +214,9 @@ class Dynamics(Strict):
 
     limits: bool = True
     reference: bool = False
+    min_service_share: float = Field(default=0.0, ge=0, le=1)
+    """Capacity built in the horizon is not retired early before this share of its lifetime (it
+    may be converted by a retrofit): a plan does not build what it means to scrap."""
     sources: list[str] = []
     notes: str = ""
 

@@ -1,0 +1,105 @@
+"""The plan's self-check: each diagnostic on a toy that creates its artefact, and a clean plan."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import scenario, widget_sector
+
+
+def findings(out, kind: str):
+    d = out.results["diagnostics"]
+    return d[d.kind == kind]
+
+
+def test_a_steady_plan_is_clean(toy):
+    toy.sector(widget_sector(plant={"capex": 10, "inputs": {"coal": 1}, "stock": [{"capacity": 10, "retire": 2041}],
+                                    "build_limit": {"absolute": 5}})).scenario(scenario())
+    out = toy.solve()
+    assert out.results["diagnostics"].empty
+
+
+def test_emissions_drop_and_cost_swing_are_flagged(toy):
+    # A carbon price from zero to 1,000 in 2027 switches the whole output from coal to clean at once.
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+        clean={"variable_om": 50, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+    )).scenario(scenario(carbon_price={2026: 0, 2027: 1000}))
+    out = toy.solve()
+    drop = findings(out, "emissions_drop")
+    assert list(drop.years) == ["2026-2027"]
+    assert drop.figure.iloc[0] == pytest.approx(1.0)  # 10 MtCO2 -> 0 in a year
+    assert drop.severity.iloc[0] == "high"
+    swing = findings(out, "cost_swing")
+    assert swing.technology.iloc[0] == "widget" and swing.years.iloc[0] == "2027"
+    assert swing.figure.iloc[0] == pytest.approx((50 - 20) / 20)  # 20 USD/t of coal -> 50 of O&M
+    assert swing.severity.iloc[0] == "medium"
+
+
+def test_thresholds_come_from_the_scenario(toy):
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+        clean={"variable_om": 50, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+    )).scenario(scenario(carbon_price={2026: 0, 2027: 1000},
+                         diagnostics={"emissions_drop": {"threshold": 1.0}, "cost_swing": {"threshold": 2.0}}))
+    out = toy.solve()
+    assert findings(out, "emissions_drop").empty and findings(out, "cost_swing").empty
+
+
+def test_churn_is_flagged_with_its_stranded_value(toy):
+    # 'bridge' (capex 1 USD per t/yr, 20-year life) is built in 2025 and scrapped in 2030 at age 5,
+    # when the cheaper 'future' arrives: 10 of 10 Mt built retired young, 10 x 1 x 15/20 = 7.5 undepreciated.
+    toy.sector(widget_sector(
+        bridge={"capex": 1, "fixed_om": 100, "lifetime": 20},
+        future={"capex": 1, "available_from": 2030},
+    )).scenario(scenario())
+    out = toy.solve()
+    churn = findings(out, "churn")
+    row = churn[churn.technology == "bridge"].iloc[0]
+    assert row.figure == pytest.approx(1.0) and row.years == "2030"
+    assert "7 million" in row.message or "8 million" in row.message  # 7.5 shown without decimals
+
+
+def test_idle_new_capacity_and_overcapacity_are_flagged(toy):
+    # 'bridge' costs nothing to keep but 100 USD/t to run: from 2030 it sits idle next to 'future'.
+    toy.sector(widget_sector(
+        bridge={"capex": 1, "variable_om": 100, "lifetime": 20},
+        future={"capex": 1, "available_from": 2030},
+    )).scenario(scenario())
+    out = toy.solve()
+    idle = findings(out, "idle_new")
+    assert idle.technology.tolist() == ["bridge"] and idle.years.iloc[0] == "2030-2034"  # young until age 10
+    over = findings(out, "overcapacity")
+    assert over.technology.tolist() == ["bridge"] and over.years.iloc[0] == "2030-2040"
+    assert over.figure.iloc[0] == float("inf")
+
+
+def test_sales_jump_is_flagged_and_adoption_prevents_it(toy):
+    sector = widget_sector(
+        old={"capex": 10, "lifetime": 1, "groups": ["plants"]},
+        new={"capex": 5, "lifetime": 1, "available_from": 2030, "groups": ["plants"]},
+    )
+    sector["groups"] = {"plants": {"build_limit": {"absolute": 100, "sources": ["toy"]}}}
+    toy.sector(sector).scenario(scenario())
+    jump = findings(toy.solve(), "sales_jump")
+    assert jump.technology.tolist() == ["new"] and jump.years.iloc[0] == "2027-2030"  # earliest start
+    sector["groups"]["plants"]["adoption"] = {"max_change": 0.25, "start": {"old": 1.0}, "sources": ["toy"]}
+    toy.sector(sector)
+    assert findings(toy.solve(), "sales_jump").empty  # 0 -> 25 -> 50 -> 75 -> 100%: 4 years from <10% to >90%
+
+
+def test_diagnostics_are_written_and_printed(toy, tmp_path):
+    from rich.console import Console
+
+    from planner.results.summary import print_summary
+
+    toy.sector(widget_sector(
+        bridge={"capex": 1, "fixed_om": 100, "lifetime": 20},
+        future={"capex": 1, "available_from": 2030},
+    )).scenario(scenario())
+    out = toy.solve(out=tmp_path)
+    written = (out.folder / "diagnostics.csv").read_text().splitlines()
+    assert written[0] == "kind,sector,technology,years,figure,threshold,severity,unit,message"
+    assert any(line.startswith("churn,widgets,bridge,2030") for line in written)
+    console = Console(record=True, width=200)
+    print_summary(console, out.data, out.results, out.headline, out.timings, None, out.sector_names)
+    assert "Self-check: 1 high" in console.export_text()
