@@ -110,6 +110,8 @@ class ModelData:
     notes: dict[str, str] = field(default_factory=dict)
     budget_mode: str | None = None
     """'optimal' | 'shares' | 'price' (see schema.scenario.Budget), None without a budget"""
+    budget_penalty: float | None = None
+    """USD/tCO2 (present value) at which a soft budget may be overshot; None: the budget is hard"""
     budget_rows: dict[str, float] = field(default_factory=dict)
     """the budget constraints, MtCO2: {'all': B} (optimal), {sector: B_s} (shares), {} (price)"""
     sector_budgets: dict[str, float] = field(default_factory=dict)
@@ -276,6 +278,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
+    data.budget_penalty = sc.budget.soft.penalty if sc.budget is not None and sc.budget.soft else None
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
     data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
     data.milestones = _milestones(inputs, years, length)
@@ -504,9 +507,10 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
              free: bool = False) -> list[dict]:
     """Existing cohorts (from the stock, by retirement year) and one new cohort per build year.
 
-    Free capacity (no capex, no fixed O&M) has no vintages to choose: instead of new cohorts it
-    has one cohort 'free' (kind 'free') from its first year to the horizon end, sized each year
-    to what its output needs; its additions are the year's increase of that cohort."""
+    Free capacity (no capex, no fixed O&M) has no vintages to choose: instead of its stock and new
+    cohorts it has one cohort 'free' (kind 'free') from its first year to the horizon end, sized each
+    year to what its output needs; its additions are the year's increase of that cohort (in the first
+    year, over the stock given, held in `initial`)."""
     rows: dict[str, dict] = {}
     for c in t.stock:
         if c.retire is not None:
@@ -525,12 +529,13 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
                                "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": ""}
     first = t.available_from or -10**6
     last = t.last_build or 10**6
-    if free:
-        built = [y for y in years if first <= y <= last]
+    if free:  # the stock given is the capacity of the first year the free cohort may fall short of
+        stock = sum(r["initial"] for r in rows.values())
+        built = [y for y in years if first <= y <= last or (stock > 0 and y == start)]
         if built:
-            rows["free"] = {"sector": sector, "tech": tech, "cohort": "free", "start": built[0], "end": end_year + 1,
-                            "initial": np.nan, "kind": "free", "origin": built[0], "retrofit": ""}
-        return list(rows.values())
+            return [{"sector": sector, "tech": tech, "cohort": "free", "start": built[0], "end": end_year + 1,
+                     "initial": stock, "kind": "free", "origin": built[0], "retrofit": ""}]
+        return []
     for y in years:
         if first <= y <= last:
             rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,

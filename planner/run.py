@@ -196,7 +196,11 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
     if exc.sector is not None:
         alone = restrict(d, exc.sector)
         model, _ix = build_model(alone)
-        return explain_failure(alone, options, solve(model, options))
+        sol = solve(model, options)
+        if sol.status != Status.OPTIMAL:
+            return explain_failure(alone, options, sol)
+        return (f"{who}: the price coordination failed: the {exc.sector} LP was {exc.status.value} at the prices "
+                f"of a round, though it solves on its own. Solve the run as one LP (--joint).")
     if exc.status in (Status.TIME_LIMIT, Status.ERROR):
         return f"{who}: {exc.message}"
     parts = []

@@ -207,6 +207,14 @@ class WarmCache:
         return h
 
 
+IPM_COLUMNS = 5000
+"""From this many columns a fresh solve (no basis to start from) uses the interior point method with
+crossover rather than the dual simplex: measured on the shipped runs (2 vCPU), it solves the seven
+sectors in about 12 s against 19 s, and proves a sector's infeasible budget in seconds where the dual
+simplex can wander for minutes; small LPs solve faster by simplex. Re-solves from a basis (batches
+with reuse, the decomposition) stay on the simplex."""
+
+
 def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
     """Compile, pass to HiGHS (or update a cached instance of the same structure), solve; return
     values and duals keyed by (component, index)."""
@@ -215,8 +223,14 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     lp = compile_lp(model)
     hits = cache.hits if cache is not None else 0
     h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
+    warm = cache is not None and cache.hits > hits
+    interior = options.method == "choose" and not warm and len(lp.cost) >= IPM_COLUMNS
+    if interior:
+        h.setOptionValue("solver", "ipm")
     t1 = time.perf_counter()
     h.run()
+    if interior:
+        h.setOptionValue("solver", "choose")
     fallback = _STATUS.get(h.getModelStatus(), Status.ERROR) == Status.ERROR and options.method == "choose"
     if fallback:
         # The dual simplex can lose its way on a (nearly) infeasible LP and stop without a status;
@@ -229,7 +243,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     if fallback:
         sol.info["fallback"] = "ipm"
     if cache is not None:
-        sol.info["warm_start"] = cache.hits > hits
+        sol.info["warm_start"] = warm
     if sol.status == Status.INFEASIBLE and options.explain == "iis":
         sol.info["iis"] = irreducible_set(h, lp)
     return sol

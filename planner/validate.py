@@ -93,7 +93,8 @@ def _validate_scenario(path: Path, paths: ProjectPaths, commodities: CommodityFi
     sectors: dict[str, SectorFile] = {}
     problems: list[Problem] = []
     for name in sorted(named & known):
-        sf, probs = load_sector(name, paths, commodities, raw, start_year=scenario.horizon.start, strict=True)
+        sf, probs = load_sector(name, paths, commodities, raw, start_year=scenario.horizon.start, strict=True,
+                                end_year=scenario.horizon.end)
         problems.extend(probs)
         if sf is not None:
             sectors[name] = sf

@@ -57,10 +57,10 @@ def test_sales_share_counts_new_capacity_of_the_year(toy):
     # so 6 Mt/yr are built in 2030; half of it must be clean. Clean plants are dear to build
     # (1,000 USD per t/yr) but cheap to run (10 vs 20 USD/t), so once built they run.
     toy.sector(widget_sector(
-        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 6, "retire": 2030}, {"capacity": 4, "retire": 2041}],
-               "available_from": 2030},
+        dirty={"inputs": {"coal": 10}, "capex": 1, "stock": [{"capacity": 6, "retire": 2030},
+                                                              {"capacity": 4, "retire": 2041}], "available_from": 2030},
         clean={"capex": 1000, "inputs": {"electricity": 1}, "near_zero": True},
-    ))
+    ))  # dirty has a (small) capex: capacity without any is sized to its output, never built
     out = solve(toy, zev={"sector": "widgets", "metric": "sales_share", "group": "near_zero", "year": 2030,
                           "min": 0.5})
     new = out.results["new_capacity"].query("year == 2030").set_index("technology")["value"]

@@ -47,7 +47,7 @@ def test_carbon_price_brings_zero_emission_fuels(priced):
     total = fuels.groupby("year")["value"].sum()
     clean = fuels[fuels.technology.isin(zero)].groupby("year")["value"].sum()
     share = clean.reindex(total.index, fill_value=0.0) / total
-    assert share[2025] == pytest.approx(0.0, abs=1e-6)
+    assert share[2025] < 0.005  # only seed plants run (growth builds on capacity in use)
     assert share[2050] > 0.95
 
     ships = prod[(prod.output == "sea_freight") & (prod.year == 2050)]

@@ -12,7 +12,9 @@ Constraints:
                that divided by the discount factor df[y] (Hotelling path).
   annual caps: EM[s,y] <= cap[s,y] for a sector, or sum_s EM[s,y] <= cap['all',y].
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
-(USD/tCO2), so an infeasible target is reported with the amount by which it is missed.
+(USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
+budget (scenario `budget.soft.penalty`, USD/tCO2 in present value) has the same slack at its
+penalty: the overshoot, where no plan reaches the budget, and a carbon price capped at the penalty.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.index import ModelIndex
+
+SLACK_BOUND = 100.0
+"""A budget's slack is at most this many times the budget (MtCO2)."""
 
 ELASTIC_PENALTY = 1.0e5
 """USD per tCO2 (million USD per MtCO2) charged on budget or cap violations in elastic mode."""
@@ -43,15 +48,20 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
 
     m.elastic_terms = pyo.Expression(expr=0)
     budgets = list(d.budget_rows)
-    if elastic:
-        m.budget_slack = pyo.Var(budgets, within=pyo.NonNegativeReals)
-        m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.budget_slack[b] for b in budgets)
+    soft = elastic or d.budget_penalty is not None
+    # Bounded (by far more than any plan can miss) so that a sector LP of the price decomposition,
+    # whose budget row is freed and priced, stays bounded when the price exceeds the penalty.
+    m.budget_slack = pyo.Var(budgets if soft else [], within=pyo.NonNegativeReals,
+                             bounds=lambda m, b: (0.0, SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0)))
+    if soft:
+        price = ELASTIC_PENALTY if elastic else d.budget_penalty
+        m.elastic_terms.expr += price * sum(m.budget_slack[b] for b in budgets)
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
         members = d.sectors if b == "all" else [b]
         total = sum(d.length[y] * (m.EM[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
                     for s in members for y in d.budget_years)
-        if elastic:
+        if soft:
             total -= m.budget_slack[b]
         return total <= d.budget_rows[b]
 

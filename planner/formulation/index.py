@@ -28,6 +28,8 @@ class ModelIndex:
     new: dict[SKY, str] = field(default_factory=dict)
     free: dict[SK, str] = field(default_factory=dict)
     """technology -> its one 'free' cohort (free capacity: sized each year, not carried)"""
+    free_stock: dict[SK, float] = field(default_factory=dict)
+    """free capacity's stock in the first year (the data's stock: not an addition)"""
     act: list[SKY] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     move_out: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
@@ -56,6 +58,7 @@ def build_index(d: ModelData) -> ModelIndex:
             ix.new[(s, k, int(start))] = c
         elif kind == "free":
             ix.free[(s, k)] = c
+            ix.free_stock[(s, k)] = float(initial) if initial == initial else 0.0
     ix.act = [(s, k, y) for (s, k) in d.techs.index for y in years if ix.cohorts_in_service.get((s, k, y))]
     mv = d.retrofit_moves
     for s, r, frm, to, c, target, y in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,

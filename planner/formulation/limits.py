@@ -96,6 +96,8 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     existing = {}
     for (s, k, _c, _y), v in ix.existing.items():
         existing[s, k] = existing.get((s, k), 0.0) + v
+    for key, v in ix.free_stock.items():
+        existing[key] = existing.get(key, 0.0) + v
 
     def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
         g = (1 + growth[s, k]) ** d.length[y] - 1

@@ -70,5 +70,7 @@ def additions(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> o
     if free is not None:
         now = m.CAP[s, k, free, y] if (s, k, free, y) in m.CAP.index_set() else 0
         prev = ix.prev.get(y)
-        return now - (m.CAP[s, k, free, prev] if prev is not None and (s, k, free, prev) in m.CAP.index_set() else 0)
+        if prev is not None and (s, k, free, prev) in m.CAP.index_set():
+            return now - m.CAP[s, k, free, prev]
+        return now - ix.free_stock.get((s, k), 0.0)
     return new_capacity(m, ix, s, k, y) + sum(m.RETRO[mv] for mv in ix.additions_in.get((s, k, y), ()))

@@ -30,6 +30,9 @@ from planner.data import ModelData
 
 COLUMNS = ["kind", "sector", "technology", "years", "figure", "threshold", "severity", "unit", "message"]
 TOL = 1e-6
+REL = 1e-9
+"""Relative tolerance of a ratio test: a plant held exactly at a floor of utilisation / threshold is
+not above the threshold (solver round-off)."""
 
 
 def diagnostics_table(d: ModelData, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -163,7 +166,7 @@ def _overcapacity(d: ModelData, cap: pd.DataFrame, prod: pd.DataFrame, cfg: dict
     flagged: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
     for (s, k, y), c in total.items():
         need = made.get((s, k, y), 0.0) / util[(s, k, y)] if util[(s, k, y)] > 0 else 0.0
-        if c - need >= cfg["min_excess"] and c > cfg["threshold"] * need:
+        if c - need >= cfg["min_excess"] and c > cfg["threshold"] * need * (1 + REL):
             flagged.setdefault((s, k), []).append((y, c / need if need > TOL else math.inf, c - need))
     unit = dict(zip(zip(cap.sector, cap.technology), cap.unit))
     for (s, k), hits in flagged.items():

@@ -37,6 +37,8 @@ class Results:
     """The result tables of one run, by name (file name without `.csv`), and its objective."""
 
     objective: float
+    overshoot: dict[str, float] = field(default_factory=dict)
+    """MtCO2 by which each soft budget row ('all' or a sector) is overshot (penalty not in objective)"""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -95,7 +97,9 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["calibration"] = _calibration(d, t["production"], emissions)
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
-    return Results(objective=float(sol.objective or 0.0), tables=t)
+    over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
+    penalty = (d.budget_penalty or 0.0) * sum(over.values())
+    return Results(objective=float(sol.objective or 0.0) - penalty, tables=t, overshoot=over)
 
 
 def _technologies(d: ModelData, unit: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -395,6 +399,7 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
         "emissions": {str(y): float(em.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
         "budget": d.budget_mt,
+        "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "production_mix": mix,
     }

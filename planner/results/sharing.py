@@ -11,6 +11,8 @@ Long table: sector (or `total`), quantity, value, unit. Quantities:
   carbon_payments_pv     discounted payments of an exogenous carbon price, million USD (PV)
   carbon_price_pv        the price of the budget row that binds the sector, USD/tCO2 (PV); only
                          where a budget is a constraint (not in mode `price`)
+  overshoot              MtCO2 above a soft budget (budget.soft): the run's row in `total`, a
+                         sector's own row (mode shares) in its line
 and, when a fixed split is compared with the optimal one (`*_optimal`): the same quantities of
 the joint solve under B, and `cost_of_fixed_split` = cost_pv - cost_pv_optimal (positive in the
 total: the optimal split is never dearer).
@@ -85,7 +87,11 @@ def budget_shares(d: ModelData, res: Results, reference: Results | None = None) 
             if col in ref:
                 table[f"{col}_optimal"] = ref[col]
         table["cost_of_fixed_split"] = table.cost_pv - table.cost_pv_optimal
+    if res.overshoot:
+        table["overshoot"] = pd.Series({s: res.overshoot.get(s, float("nan")) for s in table.index})
     total = table.sum(numeric_only=True)
+    if "all" in res.overshoot:
+        total["overshoot"] = res.overshoot["all"]
     for col in table.columns:
         if col.startswith("carbon_price_pv"):
             # one price for all sectors when they share a row, else no meaningful total
@@ -96,7 +102,7 @@ def budget_shares(d: ModelData, res: Results, reference: Results | None = None) 
              "share_of_global_budget": "fraction", "cost_pv": f"million {currency} (PV {d.years[0]})",
              "carbon_payments_pv": f"million {currency} (PV {d.years[0]})",
              "carbon_price_pv": f"{currency}/tCO2 (PV {d.years[0]})",
-             "cost_of_fixed_split": f"million {currency} (PV {d.years[0]})"}
+             "cost_of_fixed_split": f"million {currency} (PV {d.years[0]})", "overshoot": "MtCO2"}
     long = table.rename_axis("sector").reset_index().melt(id_vars="sector", var_name="quantity")
     long = long.dropna(subset=["value"])
     long["unit"] = [units.get(q.removesuffix("_optimal"), "") for q in long.quantity]

@@ -253,7 +253,8 @@ def read_sector(sector: str, paths: ProjectPaths, scenario_raw: Tracked | None =
 
 def load_sector(sector: str, paths: ProjectPaths, commodities: CommodityFile,
                 scenario_raw: Tracked | None = None, path: Path | None = None,
-                start_year: int | None = None, strict: bool = False) -> tuple[SectorFile | None, list[Problem]]:
+                start_year: int | None = None, strict: bool = False,
+                end_year: int | None = None) -> tuple[SectorFile | None, list[Problem]]:
     """Validate one sector file (with scenario overrides); return the model or its problems.
 
     With `start_year`, existing stock must still be in service in that year. `strict` (the
@@ -268,7 +269,8 @@ def load_sector(sector: str, paths: ProjectPaths, commodities: CommodityFile,
     if start_year is not None:
         problems += check_stock(model, raw, start_year)
     if strict:
-        problems += check_build_limits(model, raw, start_year if start_year is not None else Horizon().start)
+        problems += check_build_limits(model, raw, start_year if start_year is not None else Horizon().start,
+                                       end_year if end_year is not None else Horizon().end)
     if model.sector != sector:
         problems.append(raw.problem(("sector",), f"sector id {model.sector!r} differs from file name {sector!r}"))
     return (None if problems else model), problems
@@ -379,13 +381,14 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
     return out
 
 
-def check_build_limits(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
+def check_build_limits(sf: SectorFile, raw: Tracked, start_year: int, end_year: int) -> list[Problem]:
     """`validate` refuses silence: a technology that can be built in the horizon carries a build
     limit (its own, or one of a group it belongs to) or says `build_limit: {none: <reason>}`."""
     out = []
     limited_groups = {g for g in sf.groups if sf.group(g).build_limit is not None}
     for name, tech in sf.technologies.items():
-        buildable = tech.last_build is None or tech.last_build >= start_year
+        buildable = ((tech.last_build is None or tech.last_build >= start_year)
+                     and (tech.available_from is None or tech.available_from <= end_year))
         if buildable and tech.build_limit is None and not limited_groups & set(tech.groups):
             out.append(raw.problem(("technologies", name),
                                    "no build limit: give 'build_limit' (absolute and/or growth), join a group "

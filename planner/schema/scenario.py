@@ -121,6 +121,17 @@ class Milestone(Strict):
         return self
 
 
+class SoftBudget(Strict):
+    """A budget that may be overshot at `penalty` USD per tCO2 above it (present value, first model
+    year): where no plan within the physical limits reaches the budget, the run says by how much it
+    misses it instead of failing. The overshoot is reported (budget_shares.csv `overshoot`) and the
+    penalty is not a cost of the plan (it is left out of the cost tables)."""
+
+    penalty: PositiveFloat
+    sources: list[str] = []
+    notes: str = ""
+
+
 class Budget(Strict):
     """Cumulative CO2 budget over `start`..`end` (default: the horizon), and how it is shared.
 
@@ -148,6 +159,7 @@ class Budget(Strict):
     shares: dict[str, NonNegativeFloat] = {}
     sectors: dict[str, NonNegativeFloat] = {}
     include_scope2: bool = False
+    soft: SoftBudget | None = None
     sources: list[str] = []
     notes: str = ""
 
