@@ -184,6 +184,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                                           index=pd.MultiIndex.from_tuples([(name, prod, y) for y in years])))
         for key, t in sf.technologies.items():
             output = t.output or products[0]
+            free = _free_capacity(t, start, end)
             tech_rows.append({
                 "sector": name, "tech": key, "name": t.name, "output": output, "lifetime": t.lifetime,
                 "available_from": t.available_from or -10**6, "last_build": t.last_build or 10**6,
@@ -191,15 +192,14 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
-                "free_capacity": _free_capacity(t, start, end),
+                "free_capacity": free,
             })
             ty = pd.DataFrame({
                 "sector": name, "tech": key, "year": years,
                 "capex": interpolate(t.capex, years), "fixed_om": interpolate(t.fixed_om, years),
                 "variable_om": interpolate(t.variable_om, years),
                 "utilisation": interpolate(t.utilisation, years),
-                "min_utilisation": (interpolate(t.utilisation, years) if _free_capacity(t, start, end) else
-                                    interpolate(t.min_utilisation, years)),
+                "min_utilisation": interpolate(t.utilisation if free else t.min_utilisation, years),
                 "process": interpolate(t.process_emissions, years),
                 "capture_rate": interpolate(t.capture_rate, years),
                 "process_capture_rate": interpolate(t.process_capture_rate, years),
@@ -213,7 +213,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             for gas, traj in t.other_emissions.items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
-            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=_free_capacity(t, start, end)))
+            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.concat(flow_parts, ignore_index=True)
@@ -301,8 +301,7 @@ def _free_capacity(t, start: int, end: int) -> bool:
     be built has no capex either, but its capacity is given.)"""
     def zero(traj) -> bool:
         return (traj == 0) if isinstance(traj, float) else all(v == 0 for v in traj.values())
-    buildable = (t.last_build is None or t.last_build >= start) and (t.available_from or start) <= end
-    return buildable and zero(t.capex) and zero(t.fixed_om)
+    return t.buildable_in(start, end) and zero(t.capex) and zero(t.fixed_om)
 
 
 def _group_limits(inputs: RunInputs, years: list[int]) -> dict[tuple[str, str], GroupLimits]:

@@ -231,7 +231,8 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     h.run()
     if interior:
         h.setOptionValue("solver", "choose")
-    fallback = _STATUS.get(h.getModelStatus(), Status.ERROR) == Status.ERROR and options.method == "choose"
+    fallback = (not interior and options.method == "choose"
+                and _STATUS.get(h.getModelStatus(), Status.ERROR) == Status.ERROR)
     if fallback:
         # The dual simplex can lose its way on a (nearly) infeasible LP and stop without a status;
         # the interior point method (with crossover) then settles whether an optimum exists.

@@ -42,7 +42,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.index import ModelIndex
-from planner.formulation.stock import new_capacity, total_capacity
+from planner.formulation.stock import capacity_in_use, carried, new_capacity, total_capacity
 
 
 def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
@@ -82,46 +82,37 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         return sum(new_capacity(m, ix, s, k, y) for k in d.group_limits[s, g].members)
 
     util = d.tech_year["utilisation"].to_dict()
-    act = set(ix.act)
 
-    def group_cap(s: str, g: str, y: int) -> object:
-        """The group's capacity in use in y (output / utilisation): idle capacity built to widen a
-        limit does not count."""
-        return sum(m.ACT[s, k, y] / util[s, k, y] for k in d.group_limits[s, g].members
-                   if (s, k, y) in act and util[s, k, y] > 0)
+    def group_in_use(s: str, g: str, y: int) -> object:
+        """USED_G[y]: idle capacity built to widen a limit does not count."""
+        return sum(capacity_in_use(m, ix, util, s, k, y) for k in d.group_limits[s, g].members)
 
     m.group_build = pyo.Constraint(build_rows, rule=lambda m, s, g, y: group_new(s, g, y)
                                    <= d.group_limits[s, g].build[y] * length[y])
-    existing: dict[tuple[str, str], float] = {}
-    for (s, k, _c, _y), v in ix.existing.items():
-        existing[s, k] = existing.get((s, k), 0.0) + v
-
     def stock_before(s: str, g: str, y: int) -> object:
-        """The group's capacity the year before (for the first model year: its existing stock)."""
+        """The group's capacity in use the year before (for the first model year: its stock)."""
         if y in ix.prev:
-            return group_cap(s, g, ix.prev[y])
-        return sum(existing.get((s, k), 0.0) for k in d.group_limits[s, g].members)
+            return group_in_use(s, g, ix.prev[y])
+        return sum(ix.stock.get((s, k), 0.0) for k in d.group_limits[s, g].members)
 
     m.group_build_share = pyo.Constraint(share_rows, rule=lambda m, s, g, y: group_new(s, g, y)
                                          <= d.group_limits[s, g].stock_share * length[y] * stock_before(s, g, y))
 
-    carried: dict[tuple[str, str, int], list[str]] = {}
-    for s, k, c, y in ix.cap:
-        if (s, k, c, y) in ix.existing or ix.free.get((s, k)) == c or (
-                c == str(y) and (s, k, y) in ix.new):
-            continue
-        carried.setdefault((s, k, y), []).append(c)
+    carried_cohorts: dict[tuple[str, str, int], list[str]] = {}
+    for key in ix.cap:
+        if carried(ix, key):
+            carried_cohorts.setdefault((key[0], key[1], key[3]), []).append(key[2])
 
     def turnover_rule(m: pyo.ConcreteModel, s: str, g: str, y: int) -> object:
         prev = ix.prev[y]
         gl = d.group_limits[s, g]
         out = 0
         for k in gl.members:
-            for c in carried.get((s, k, y), ()):
+            for c in carried_cohorts.get((s, k, y), ()):
                 before = m.CAP[s, k, c, prev] if (s, k, c, prev) in m.CAP.index_set() else 0
                 inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
                 out += before + inflow - m.CAP[s, k, c, y]
-        limit = gl.turnover[y] * length[y] * group_cap(s, g, prev)
+        limit = gl.turnover[y] * length[y] * group_in_use(s, g, prev)
         if isinstance(out, (int, float)):
             return pyo.Constraint.Skip
         return out <= limit

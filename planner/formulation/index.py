@@ -30,7 +30,12 @@ class ModelIndex:
     """technology -> its one 'free' cohort (free capacity: sized each year, not carried)"""
     free_stock: dict[SK, float] = field(default_factory=dict)
     """free capacity's stock in the first year (the data's stock: not an addition)"""
+    stock: dict[SK, float] = field(default_factory=dict)
+    """technology -> capacity in service in the first year that was not built in the horizon
+    (existing cohorts plus free capacity's stock): the base of first-year growth and share limits"""
     act: list[SKY] = field(default_factory=list)
+    active: set[SKY] = field(default_factory=set)
+    """the set of `act`"""
     moves: list[Move] = field(default_factory=list)
     move_out: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
     move_in: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
@@ -59,7 +64,12 @@ def build_index(d: ModelData) -> ModelIndex:
         elif kind == "free":
             ix.free[(s, k)] = c
             ix.free_stock[(s, k)] = float(initial) if initial == initial else 0.0
+    for (s, k, _c, _y), v in ix.existing.items():
+        ix.stock[s, k] = ix.stock.get((s, k), 0.0) + v
+    for key, v in ix.free_stock.items():
+        ix.stock[key] = ix.stock.get(key, 0.0) + v
     ix.act = [(s, k, y) for (s, k) in d.techs.index for y in years if ix.cohorts_in_service.get((s, k, y))]
+    ix.active = set(ix.act)
     mv = d.retrofit_moves
     for s, r, frm, to, c, target, y in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,
                                            mv.target_cohort, mv.year):
@@ -68,7 +78,7 @@ def build_index(d: ModelData) -> ModelIndex:
         ix.move_out[(s, frm, c, int(y))].append(key)
         ix.move_in[(s, to, target, int(y))].append(key)
         ix.additions_in[(s, to, int(y))].append(key)
-    active = set(ix.act)
+    active = ix.active
     purchased = set(d.commodities.index)
     balanced = set(d.balances.index)
     f = d.flows

@@ -29,7 +29,7 @@ import pyomo.environ as pyo
 from planner.data import ModelData
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.formulation.index import ModelIndex
-from planner.formulation.stock import additions
+from planner.formulation.stock import additions, capacity_in_use
 
 
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
@@ -91,23 +91,12 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     relative = [key for key in can_add if growth[key[:2]] is not None and not math.isnan(growth[key[:2]])]
     first = d.years[0]
-    act = set(ix.act)
     util = d.tech_year["utilisation"].to_dict()
-    existing = {}
-    for (s, k, _c, _y), v in ix.existing.items():
-        existing[s, k] = existing.get((s, k), 0.0) + v
-    for key, v in ix.free_stock.items():
-        existing[key] = existing.get(key, 0.0) + v
 
     def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
         g = (1 + growth[s, k]) ** d.length[y] - 1
         prev = ix.prev.get(y)
-        if y == first or prev is None:
-            base = existing.get((s, k), 0.0)
-        elif (s, k, prev) in act and util[s, k, prev] > 0:
-            base = m.ACT[s, k, prev] / util[s, k, prev]
-        else:
-            base = 0.0
+        base = ix.stock.get((s, k), 0.0) if y == first or prev is None else capacity_in_use(m, ix, util, s, k, prev)
         return additions(m, ix, s, k, y) <= g * base + seed[s, k] * d.length[y]
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)

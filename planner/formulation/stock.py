@@ -36,8 +36,7 @@ def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     m.RETRO = pyo.Var(ix.moves, within=pyo.NonNegativeReals)
     cap = dict(m.CAP.items())
     retro = dict(m.RETRO.items())
-    carry = [key for key in ix.cap if key not in ix.existing and ix.free.get(key[:2]) != key[2] and
-             not (key[2] == str(key[3]) and (key[0], key[1], key[3]) in ix.new)]
+    carry = [key for key in ix.cap if carried(ix, key)]
     prev_of = ix.prev
 
     def carry_rule(m: pyo.ConcreteModel, s: str, k: str, c: str, y: int) -> object:
@@ -50,6 +49,18 @@ def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
         return expr <= 0
 
     m.carry = pyo.Constraint(carry, rule=carry_rule)
+
+
+def carried(ix: ModelIndex, key: tuple[str, str, str, int]) -> bool:
+    """Whether cohort capacity CAP[key] is carried over from the year before (not fixed existing
+    stock in the first year, not free capacity, not new build in its build year)."""
+    s, k, c, y = key
+    return key not in ix.existing and ix.free.get((s, k)) != c and not (c == str(y) and (s, k, y) in ix.new)
+
+
+def capacity_in_use(m: pyo.ConcreteModel, ix: ModelIndex, util: dict, s: str, k: str, y: int) -> object:
+    """Capacity that technology k runs in year y, ACT / utilisation (0 where it has none)."""
+    return m.ACT[s, k, y] / util[s, k, y] if (s, k, y) in ix.active and util[s, k, y] > 0 else 0.0
 
 
 def new_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:

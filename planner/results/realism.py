@@ -29,8 +29,8 @@ COLUMNS = ["sector", "quantity", "realistic", "unconstrained", "difference", "un
 
 
 def _figures(d: ModelData, res: Results) -> pd.DataFrame:
-    q = _quantities(d, res)[[c for c in ("cost_pv", "cumulative_emissions", "carbon_price_pv")
-                             if c in _quantities(d, res)]]
+    q = _quantities(d, res)
+    q = q[[c for c in ("cost_pv", "cumulative_emissions", "carbon_price_pv") if c in q]]
     inv = res.tables.get("investment")
     stranded = res.tables.get("stranded_assets")
     diag = res.tables.get("diagnostics")

@@ -387,9 +387,8 @@ def check_build_limits(sf: SectorFile, raw: Tracked, start_year: int, end_year: 
     out = []
     limited_groups = {g for g in sf.groups if sf.group(g).build_limit is not None}
     for name, tech in sf.technologies.items():
-        buildable = ((tech.last_build is None or tech.last_build >= start_year)
-                     and (tech.available_from is None or tech.available_from <= end_year))
-        if buildable and tech.build_limit is None and not limited_groups & set(tech.groups):
+        limited = tech.build_limit is not None or bool(limited_groups & set(tech.groups))
+        if tech.buildable_in(start_year, end_year) and not limited:
             out.append(raw.problem(("technologies", name),
                                    "no build limit: give 'build_limit' (absolute and/or growth), join a group "
                                    "with a 'build_limit', or say 'build_limit: {none: <reason>}'"))

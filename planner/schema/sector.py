@@ -215,6 +215,11 @@ class Technology(Strict):
         return v
 
 
+    def buildable_in(self, start: int, end: int) -> bool:
+        """Whether the technology may be built in some year of start..end."""
+        return ((self.last_build is None or self.last_build >= start)
+                and (self.available_from is None or self.available_from <= end))
+
     @model_validator(mode="after")
     def _capture_at_most_all(self) -> Technology:
         if trajectory_max(self.capture_rate) + trajectory_max(self.process_capture_rate) > 1:
