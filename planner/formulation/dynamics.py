@@ -7,7 +7,9 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
 
   utilisation floor:  ACT[s,k,y] >= min_utilisation[s,k,y] * CAPTOT[k,y]
                       (a plant that runs today keeps running unless it is retired; a technology
-                      whose capacity costs nothing runs at its utilisation exactly)
+                      whose capacity costs nothing runs at its utilisation exactly); for a
+                      technology with vintage inputs per cohort, ACTC[s,k,c,y] >= min_utilisation
+                      [s,k,y] * CAP[s,k,c,y], so old plants are not idled behind new ones
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
                       (for the first model year: the members' existing stock)
@@ -52,8 +54,13 @@ def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -
     free = d.techs["free_capacity"].to_dict()
     rows = [key for key in ix.act if not math.isnan(floor[key]) and floor[key] > 0
             and (d.dynamics_limits or free[key[:2]])]
-    m.utilisation_floor = pyo.Constraint(rows, rule=lambda m, s, k, y: m.ACT[s, k, y]
+    whole = [key for key in rows if key[:2] not in ix.vintage]
+    floored = set(rows)
+    by_cohort = [key for key in ix.actc if (key[0], key[1], key[3]) in floored]
+    m.utilisation_floor = pyo.Constraint(whole, rule=lambda m, s, k, y: m.ACT[s, k, y]
                                          >= floor[s, k, y] * total_capacity(m, ix, s, k, y))
+    m.cohort_utilisation_floor = pyo.Constraint(by_cohort, rule=lambda m, s, k, c, y: m.ACTC[s, k, c, y]
+                                                >= floor[s, k, y] * m.CAP[s, k, c, y])
 
 
 def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

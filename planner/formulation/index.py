@@ -3,6 +3,10 @@
 Names used throughout the formulation: s sector, k technology, c cohort (a vintage: existing
 stock by retirement year, a build year, or retrofitted capacity that keeps its vintage), y model
 year, r retrofit, p product or intermediate, m purchased commodity.
+
+A technology with vintage inputs (data.vintage_flows) also has activity by cohort, ACTC[s,k,c,y]:
+its inputs enter balances and purchases per cohort (`cohort_makers`, `cohort_users`), every other
+flow per technology (`makers`, `users`).
 """
 
 from __future__ import annotations
@@ -44,6 +48,18 @@ class ModelIndex:
     makers: dict[tuple[str, str, int], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
     users: dict[tuple[str, int], list[tuple[str, str, float]]] = field(default_factory=lambda: defaultdict(list))
     same_output: dict[SKY, list[str]] = field(default_factory=dict)
+    vintage: set[SK] = field(default_factory=set)
+    """technologies whose inputs follow the vintage: they have activity by cohort"""
+    actc: list[SKCY] = field(default_factory=list)
+    """(s, k, c, y) of ACTC: every cohort in service of a technology in `vintage`"""
+    cohort_coef: dict[SKCY, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    """inputs per unit of a cohort's activity (vintage technologies)"""
+    cohort_makers: dict[tuple[str, str, int], list[tuple[str, str, float]]] = field(
+        default_factory=lambda: defaultdict(list))
+    """(s, p, y) -> (k, c, -a): cohorts that use the sector's own commodity p as a vintage input"""
+    cohort_users: dict[tuple[str, int], list[tuple[str, str, str, float]]] = field(
+        default_factory=lambda: defaultdict(list))
+    """(m, y) -> (s, k, c, a): cohorts that buy m as a vintage input"""
 
 
 def build_index(d: ModelData) -> ModelIndex:
@@ -82,16 +98,30 @@ def build_index(d: ModelData) -> ModelIndex:
     purchased = set(d.commodities.index)
     balanced = set(d.balances.index)
     f = d.flows
-    for s, k, com, y, a in zip(f.sector, f.tech, f.commodity, f.year, f.coef):
+    by_vintage = f["by_vintage"] if "by_vintage" in f.columns else [False] * len(f)
+    for s, k, com, y, a, vin in zip(f.sector, f.tech, f.commodity, f.year, f.coef, by_vintage):
         y = int(y)
         key = (s, k, y)
-        if key not in active:
+        if key not in active or vin:
             continue
         ix.coef[key][com] = a
         if (s, com) in balanced:
             ix.makers[(s, com, y)].append((k, -a))
         elif com in purchased:
             ix.users[(com, y)].append((s, k, a))
+    vf = d.vintage_flows
+    ix.vintage = {(s, k) for s, k in zip(vf.sector, vf.tech)}
+    ix.actc = [key for key in ix.cap if key[:2] in ix.vintage]
+    in_service = set(ix.actc)
+    for s, k, c, com, y, a in zip(vf.sector, vf.tech, vf.cohort, vf.commodity, vf.year, vf.coef):
+        key4 = (s, k, c, int(y))
+        if key4 not in in_service:
+            continue
+        ix.cohort_coef[key4][com] = a
+        if (s, com) in balanced:
+            ix.cohort_makers[(s, com, int(y))].append((k, c, -a))
+        elif com in purchased:
+            ix.cohort_users[(com, int(y))].append((s, k, c, a))
     by_output: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     outputs = d.techs["output"].to_dict()
     for s, k, y in ix.act:

@@ -22,11 +22,18 @@ class StockCohort(Strict):
 
     `retire` is the first year the cohort is no longer in service. `retire_between: [a, b]`
     spreads the capacity evenly over the retirement years a..b (an age profile in one line).
+    For a technology with `vintage_inputs`, `vintage` or `inputs` say what the cohort burns.
     """
 
     capacity: NonNegativeFloat
     retire: int | None = None
     retire_between: tuple[int, int] | None = None
+    vintage: int | None = None
+    """Only with the technology's `vintage_inputs`: the build year whose inputs the cohort has (the
+    technology's `inputs` read at this year; default: the year before the first model year)."""
+    inputs: dict[str, Trajectory] | None = None
+    """Only with the technology's `vintage_inputs`: the cohort's own input coefficients (per unit of
+    activity, a number or a path over the years it runs), in place of the technology's `inputs`."""
     notes: str = ""
 
     @model_validator(mode="after")
@@ -35,6 +42,8 @@ class StockCohort(Strict):
             raise ValueError("give exactly one of 'retire' or 'retire_between'")
         if self.retire_between and self.retire_between[0] > self.retire_between[1]:
             raise ValueError("retire_between must be [first year, last year]")
+        if self.vintage is not None and self.inputs is not None:
+            raise ValueError("give the cohort's own 'inputs' or the 'vintage' whose inputs it has, not both")
         return self
 
 
@@ -166,6 +175,10 @@ class Technology(Strict):
     description: str = ""
     output: str | None = None
     inputs: dict[str, Trajectory] = {}
+    vintage_inputs: bool = False
+    """`inputs` are read at the build year of the capacity (its vintage), not the year it runs:
+    a truck bought in 2040 keeps the fuel use of 2040 trucks for life. Existing stock reads them at
+    its `vintage` or states its own `inputs`; retrofitted capacity keeps its vintage."""
     outputs: dict[str, Trajectory] = {}
     capex: Trajectory = 0.0
     fixed_om: Trajectory = 0.0
