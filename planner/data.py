@@ -21,7 +21,9 @@ Vintages. A technology with `vintage_inputs` has input coefficients per cohort (
 ``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
 `vintage` of an existing one (default: the year before the first model year) and, for capacity
 retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
-the technology's (read at the operating year y). Its emission factors follow per cohort
+the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
+inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
+(`vintage_other`). Its emission factors follow per cohort
 (`vintage_year`) with the formulas above, the commodities' factors, process CO2 and capture rates
 of the operating year y. Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
 the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
@@ -85,7 +87,7 @@ class ModelData:
     units: dict[str, str]
     techs: pd.DataFrame
     """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
-    growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
+    growth, seed, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
     process, capture_rate, max_share, max_build, scope1, captured, scope2"""
@@ -121,6 +123,9 @@ class ModelData:
         columns=["scope1", "captured", "scope2"], index=pd.MultiIndex.from_tuples(
             [], names=["sector", "tech", "cohort", "year"])))
     """index (sector, tech, cohort, year): scope1, captured, scope2 (tCO2 per unit) of those cohorts"""
+    vintage_other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "gas", "year", "coef"]))
+    """non-CO2 gases per unit of activity of those cohorts (reported only)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -213,7 +218,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
-                "free_capacity": free,
+                "free_capacity": free, "vintage_inputs": t.vintage_inputs,
             })
             ty = pd.DataFrame({
                 "sector": name, "tech": key, "year": years,
@@ -233,7 +238,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years, t.vintage_inputs))
             if t.vintage_inputs:
                 vintage_techs[(name, key)] = t
-            for gas, traj in t.other_emissions.items():
+            for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
             cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
@@ -263,8 +268,8 @@ def build_data(inputs: RunInputs) -> ModelData:
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     tech_year = _emission_coefficients(tech_year, flows, commodity_year)
-    vintage_flows = _vintage_flows(vintage_techs, cohorts, years)
-    vintage_year = _vintage_emissions(vintage_flows, cohorts, tech_year, commodity_year)
+    vintage_flows, vintage_other = _vintage_flows(vintage_techs, cohorts, years)
+    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, cohorts, tech_year, commodity_year)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -299,7 +304,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
-    data.vintage_flows, data.vintage_year = vintage_flows, vintage_year
+    data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
     data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
                             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
@@ -440,7 +445,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
     return replace(
         d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
         flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
-        vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year),
+        vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year), vintage_other=mine(d.vintage_other),
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
@@ -541,12 +546,13 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
     return out[out["coef"] != 0]
 
 
-def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Inputs per unit of activity of every cohort of a technology with vintage inputs, per year in
-    service: the technology's `inputs` read at the cohort's vintage, or its stock entry's own `inputs`
-    read at the operating year."""
+def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
+                   years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Inputs and non-CO2 gases per unit of activity of every cohort of a technology with vintage
+    inputs, per year in service: the technology's read at the cohort's vintage, or its stock entry's
+    own read at the operating year; times the technology's operating factor of that year."""
     cols = ["sector", "tech", "cohort", "commodity", "year", "coef"]
-    parts = []
+    parts: dict[str, list[pd.DataFrame]] = {"inputs": [], "other_emissions": []}
     for (s, k, c), start, end, vintage, entry in zip(cohorts.index, cohorts.start, cohorts.end, cohorts.vintage,
                                                      cohorts.entry):
         t = techs.get((s, k))
@@ -555,17 +561,24 @@ def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame, 
         served = [y for y in years if start <= y < end]
         if not served:
             continue
-        own = t.stock[int(entry)].inputs if entry >= 0 else None  # type: ignore[attr-defined]
-        spec = own if own is not None else t.inputs  # type: ignore[attr-defined]
-        for com, traj in spec.items():
-            coef = interpolate(traj, served) if own is not None else np.full(
-                len(served), float(interpolate(traj, [int(vintage)])[0]))
-            parts.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
-                                       "coef": coef}))
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    out = pd.concat(parts, ignore_index=True)
-    return out[out.coef != 0].reset_index(drop=True)[cols]
+        factor = interpolate(t.operating_factor, served, 1.0)  # type: ignore[attr-defined]
+        stock = t.stock[int(entry)] if entry >= 0 else None  # type: ignore[attr-defined]
+        for key, out in parts.items():
+            own = getattr(stock, key) if stock is not None else None
+            spec = own if own is not None else getattr(t, key)
+            for com, traj in spec.items():
+                coef = interpolate(traj, served) if own is not None else np.full(
+                    len(served), float(interpolate(traj, [int(vintage)])[0]))
+                out.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
+                                         "coef": coef * factor}))
+
+    def table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame(columns=[*cols[:3], name, *cols[4:]])
+        out = pd.concat(frames, ignore_index=True)
+        return out[out.coef != 0].reset_index(drop=True)[cols].rename(columns={"commodity": name})
+
+    return table(parts["inputs"], "commodity"), table(parts["other_emissions"], "gas")
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
@@ -625,13 +638,14 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     if not sf.retrofits:
         return rows
     mine = cohorts[cohorts.sector == sector]
-    by_tech: dict[str, list[tuple[str, int, int]]] = {}
-    for k, c, start, end in zip(mine.tech, mine.cohort, mine.start, mine.end):
-        by_tech.setdefault(k, []).append((c, int(start), int(end)))
+    by_tech: dict[str, list[tuple[str, int, int, bool]]] = {}
+    for k, c, start, end, origin in zip(mine.tech, mine.cohort, mine.start, mine.end, mine.origin):
+        by_tech.setdefault(k, []).append((c, int(start), int(end), origin < years[0]))
     for rname, r in sf.retrofits.items():
         first = r.available_from or -10**6
         capex = dict(zip(years, interpolate(r.capex, years)))
-        src = by_tech.get(r.from_, [])
+        src = [(c, a, b) for c, a, b, old in by_tech.get(r.from_, [])
+               if r.cohorts == "all" or old == (r.cohorts == "existing")]
         for cohort, start, end in src:
             for y in years:
                 if start < y < end and y >= first:
@@ -663,13 +677,12 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     return ty
 
 
-def _vintage_emissions(vintage_flows: pd.DataFrame, cohorts: pd.DataFrame, tech_year: pd.DataFrame,
-                       commodity_year: pd.DataFrame) -> pd.DataFrame:
-    """scope1, captured, scope2 per (sector, tech, cohort, year) of the cohorts with vintage inputs:
-    their own inputs, with the process CO2 and capture rates of the operating year."""
+def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, cohorts: pd.DataFrame,
+                       tech_year: pd.DataFrame, commodity_year: pd.DataFrame) -> pd.DataFrame:
+    """scope1, captured, scope2 per (sector, tech, cohort, year) of the cohorts of technologies with
+    vintage inputs: their own inputs, with the process CO2 and capture rates of the operating year."""
     keys = ["sector", "tech", "cohort", "year"]
     cols = ["scope1", "captured", "scope2"]
-    vintage = {(s, k) for s, k in zip(vintage_flows.sector, vintage_flows.tech)}
     rows = [(s, k, c, y) for (s, k, c), start, end in zip(cohorts.index, cohorts.start, cohorts.end)
             if (s, k) in vintage for y in tech_year.year.unique() if start <= y < end]
     if not rows:

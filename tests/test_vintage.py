@@ -190,3 +190,43 @@ def test_vintage_and_own_inputs_together_are_refused(toy):
         toy.solve()
     p = exc.value.problems[0]
     assert p.path.startswith("technologies.kiln.stock.0") and "not both" in p.message and p.line
+
+
+def test_operating_factor_reaches_every_vintage(toy):
+    # Inputs x 0.5 by 2035 (linear from 1 in 2025) for the stock and the 2030 kiln alike; the
+    # methane slip of the stock (its own) and of new kilns follows the same rule.
+    spec = kiln(operating_factor={2025: 1.0, 2035: 0.5}, other_emissions={"CH4": {2025: 0.02, 2030: 0.01}},
+                stock=[{"capacity": 10, "retire": 2041, "inputs": {"coal": 12.0}, "other_emissions": {"CH4": 0.03}}])
+    toy.sector(growing(kiln=spec)).scenario(scenario())
+    out = toy.solve()
+    coal = table(out, "commodity_use", commodity="coal")
+    assert coal[2025] == pytest.approx(120)
+    assert coal[2030] == pytest.approx(0.75 * (10 * 12 + 5 * 5))
+    assert coal[2035] == pytest.approx(0.5 * (7 * 12 + 5 * 5))
+    ch4 = table(out, "other_emissions", gas="CH4")
+    assert ch4[2030] == pytest.approx(0.75 * (10 * 0.03 + 5 * 0.01))
+
+
+def test_a_retrofit_may_be_limited_to_the_existing_stock(toy):
+    # Only the stock may switch to 'bio'; the 2030 kiln may not, though the carbon price would pay.
+    dirty = kiln(inputs={"coal": {2021: 12.0, 2030: 5.0}}, stock=[{"capacity": 10, "retire": 2041, "vintage": 2021}])
+    bio = {"vintage_inputs": True, "inputs": {"biomass": {2021: 8.0, 2030: 4.0}}, "capex": 1000,
+           "available_from": 2100}
+    sector = growing(kiln=dirty, bio=bio)
+    sector["retrofits"] = {"switch": {"from": "kiln", "to": "bio", "capex": 0, "available_from": 2031,
+                                      "cohorts": "existing", "sources": ["toy"]}}
+    toy.sector(sector).scenario(scenario(carbon_price=100))
+    out = toy.solve()
+    moved = out.results["retrofits"]
+    assert set(moved.cohort) == {"stock-2041"}
+    assert moved.value.sum() == pytest.approx(10)
+    assert cohort(out, 2032) == pytest.approx({"2030": 5.0})
+
+
+def test_operating_factor_needs_vintage_inputs(toy):
+    toy.sector(widget_sector(kiln={"inputs": {"coal": 10}, "capex": 1, "operating_factor": 0.9,
+                                   "build_limit": {"none": "toy"}})).scenario(scenario())
+    with pytest.raises(InputError) as exc:
+        toy.solve()
+    p = exc.value.problems[0]
+    assert p.path == "technologies.kiln.operating_factor" and "vintage_inputs" in p.message and p.line

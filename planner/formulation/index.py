@@ -110,7 +110,8 @@ def build_index(d: ModelData) -> ModelIndex:
         elif com in purchased:
             ix.users[(com, y)].append((s, k, a))
     vf = d.vintage_flows
-    ix.vintage = {(s, k) for s, k in zip(vf.sector, vf.tech)}
+    flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
+    ix.vintage = {key for key, v in flag.items() if v}
     ix.actc = [key for key in ix.cap if key[:2] in ix.vintage]
     in_service = set(ix.actc)
     for s, k, c, com, y, a in zip(vf.sector, vf.tech, vf.cohort, vf.commodity, vf.year, vf.coef):

@@ -90,7 +90,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     emissions["unit"] = "MtCO2"
     t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
-    t["other_emissions"] = _other_emissions(d, act)
+    t["other_emissions"] = _other_emissions(d, act, actc)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
     t["commodity_use"] = _commodity_use(d, act, actc, per_tech)
     by_cohort_act = actc[actc.value > TOL].reset_index(drop=True)
@@ -193,13 +193,19 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
+def vintage_techs(d: ModelData) -> set[tuple[str, str]]:
+    """(sector, technology) pairs whose inputs follow the vintage (their activity is by cohort)."""
+    flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
+    return {key for key, v in flag.items() if v}
+
+
 def _emission_amounts(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
     """MtCO2 per (sector, technology, year): value (scope 1 net of capture), captured, scope2; the
     factors per unit times ACT, or per cohort times ACTC for technologies with vintage inputs."""
     cols = ["sector", "technology", "year", "value", "captured", "scope2"]
     factors = ["scope1", "captured", "scope2"]
     coefs = d.tech_year[factors].reset_index().rename(columns={"tech": "technology"})
-    vintage = {(s, k) for s, k in zip(d.vintage_flows.sector, d.vintage_flows.tech)}
+    vintage = vintage_techs(d)
     whole = act[[(s, k) not in vintage for s, k in zip(act.sector, act.technology)]] if vintage else act
     a = whole.merge(coefs, on=["sector", "technology", "year"], how="left")
     parts = [a.assign(value=a.value * a.scope1, captured=a.value * a.captured, scope2=a.value * a.scope2)[cols]]
@@ -223,14 +229,23 @@ def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
-    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas."""
+def _other_emissions(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas: coef x ACT,
+    or per cohort coef x ACTC for technologies with vintage inputs."""
     cols = ["sector", "technology", "gas", "year", "value", "unit"]
     o = d.other_emissions.rename(columns={"tech": "technology"})
-    if o.empty:
+    parts = []
+    if not o.empty:
+        w = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
+        parts.append(w.assign(value=w.coef * w.act)[["sector", "technology", "gas", "year", "value"]])
+    vo = d.vintage_other.rename(columns={"tech": "technology"})
+    if not vo.empty and not actc.empty:
+        c = vo.merge(actc.rename(columns={"value": "act"}), on=["sector", "technology", "cohort", "year"])
+        c = c.assign(value=c.coef * c.act).groupby(["sector", "technology", "gas", "year"], as_index=False)["value"]
+        parts.append(c.sum())
+    if not parts:
         return pd.DataFrame(columns=cols)
-    out = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
-    out = out.assign(value=out.coef * out.act)
+    out = pd.concat(parts, ignore_index=True)
     out = out[out.value.abs() > TOL].reset_index(drop=True)
     out["unit"] = "Mt " + out["gas"]
     return out[cols]

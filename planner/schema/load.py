@@ -333,8 +333,11 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                     hint = difflib.get_close_matches(com, sorted(known), n=1)
                     out.append(raw.problem((*base, key, com), f"unknown commodity {com!r}"
                                            + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        if tech.operating_factor is not None and not tech.vintage_inputs:
+            out.append(raw.problem((*base, "operating_factor"), "operating_factor needs 'vintage_inputs: true' "
+                                   "(without it, inputs already follow the operating year)"))
         for i, c in enumerate(tech.stock):
-            for key in ("inputs", "vintage"):
+            for key in ("inputs", "vintage", "other_emissions"):
                 if getattr(c, key) is not None and not tech.vintage_inputs:
                     out.append(raw.problem((*base, "stock", i, key), f"a stock entry's {key!r} needs "
                                            "'vintage_inputs: true' on the technology (without it, inputs "

@@ -134,8 +134,8 @@ def levelized(d: ModelData, production: pd.DataFrame, prices: pd.DataFrame,
         t = t.merge(energy.rename(col).reset_index(), on=key, how="left").fillna({col: 0.0})
         own_of[col] = f.merge(balance, on=["sector", "commodity"])[["sector", "tech", "commodity", "year", "coef"]]
     t = t.merge(_realised_emissions(d, actc), on=key, how="left")
-    t["scope1_run"] = t.scope1_run.fillna(t.scope1)
-    t["captured_run"] = t.captured_run.fillna(t.captured)
+    t["scope1_run"] = t.scope1_run.astype(float).fillna(t.scope1)
+    t["captured_run"] = t.captured_run.astype(float).fillna(t.captured)
     if d.capture_sink is not None:
         store = d.commodity_year["price"].xs(d.capture_sink, level="commodity").rename("store_price")
         t = t.merge(store, left_on="year", right_index=True, how="left").fillna({"store_price": 0.0})
