@@ -29,7 +29,7 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.emissions import ELASTIC_PENALTY
+from planner.formulation.emissions import ELASTIC_PENALTY, activity_terms
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use
 
@@ -37,25 +37,21 @@ from planner.formulation.stock import additions, capacity_in_use
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
     """Purchase definitions and annual / cumulative supply limits of purchased commodities (and
     pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
-    captured = d.tech_year["captured"].to_dict()
-    captured_c = d.vintage_year["captured"].to_dict()
-    capturing = [("ACT", key, v) for key in ix.act if key[:2] not in ix.vintage and (v := captured[key]) > 0]
-    capturing += [("ACTC", key, v) for key in ix.actc if (v := captured_c[key]) > 0]
+    captured_in: dict[int, list[tuple[float, object]]] = {}
+    for (_s, y), terms in activity_terms(m, d, ix, "captured").items():
+        captured_in.setdefault(y, []).extend(terms)
     sink = d.capture_sink
     used = sorted({c for (c, _y) in ix.users} | {c for (c, _y) in ix.cohort_users})
-    if sink is not None and capturing:
+    if sink is not None and captured_in:
         used = sorted(set(used) | {sink})
     my = [(c, y) for c in used for y in d.years]
     m.USE = pyo.Var(my, within=pyo.Reals)
-    captured_in: dict[int, list] = {}
-    for var, key, v in capturing:
-        captured_in.setdefault(key[-1], []).append((var, key, v))
 
     def use_rule(m: pyo.ConcreteModel, c: str, y: int) -> object:
         expr = sum(a * m.ACT[s, k, y] for s, k, a in ix.users.get((c, y), ()))
         expr += sum(a * m.ACTC[s, k, co, y] for s, k, co, a in ix.cohort_users.get((c, y), ()))
         if c == sink:
-            expr += sum(v * getattr(m, var)[key] for var, key, v in captured_in.get(y, ()))
+            expr += sum(f * x for f, x in captured_in.get(y, ()))
         return m.USE[c, y] == expr
 
     m.purchase = pyo.Constraint(my, rule=use_rule)
