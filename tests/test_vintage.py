@@ -230,3 +230,21 @@ def test_operating_factor_needs_vintage_inputs(toy):
         toy.solve()
     p = exc.value.problems[0]
     assert p.path == "technologies.kiln.operating_factor" and "vintage_inputs" in p.message and p.line
+
+
+def test_shipped_fleets_keep_their_coefficients():
+    # The shipped 2025 fleets are stock of the technology built today, with their own coefficients.
+    from planner.data import build_data
+    from planner.paths import project_paths
+    from planner.schema.load import load_run
+
+    d = build_data(load_run(["trucking", "shipping"], "base", project_paths()))
+    vf = d.vintage_flows.set_index(["sector", "tech", "cohort", "commodity", "year"])["coef"]
+    # A diesel truck of the 2025 fleet burns DEA's 2021 figure; one bought in 2026 keeps the 2026
+    # figure (0.7754 - 5/9 x 0.0741) in 2035 instead of improving with the year.
+    assert vf["trucking", "diesel", "stock-2030", "truck_diesel", 2025] == pytest.approx(0.7754)
+    assert vf["trucking", "diesel", "2026", "truck_diesel", 2035] == pytest.approx(0.7754 - 5 / 9 * 0.0741)
+    # A 2025 conventional ship in 2040: fleet average 0.1194 x the operational factor of 2040.
+    factor = 1 - 15 / 25 * (1 - 0.7798)
+    assert vf["shipping", "conventional", "stock-2045", "ship_oil_fuel", 2040] == pytest.approx(0.1194 * factor)
+    assert vf["shipping", "conventional", "2030", "ship_oil_fuel", 2040] == pytest.approx(0.1015 * factor)
