@@ -126,6 +126,11 @@ class ModelData:
     vintage_other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["sector", "tech", "cohort", "gas", "year", "coef"]))
     """non-CO2 gases per unit of activity of those cohorts (reported only)"""
+    vintage_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "year", "group"]))
+    """each cohort-year of those technologies -> its group: the first of the cohorts of the
+    technology in service that year with the same coefficients (inputs and other_emissions); the LP
+    has one activity per group (_vintage_groups)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -305,6 +310,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
     data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
+    data.vintage_groups = _vintage_groups(vintage_year, vintage_flows, vintage_other)
     data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
                             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
@@ -446,6 +452,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
         flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
         vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year), vintage_other=mine(d.vintage_other),
+        vintage_groups=mine(d.vintage_groups),
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
@@ -675,6 +682,35 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["scope1"] = ty["fossil"] - ty["captured"]
     return ty
+
+
+def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
+                    vintage_other: pd.DataFrame) -> pd.DataFrame:
+    """Cohorts of a technology that run with the same coefficients in a year form one group.
+
+    Their activity can be pooled without loss: with ACTG[g,y] <= u * sum_{c in g} CAP[c,y] (and the
+    floor ACTG[g,y] >= f * sum_{c in g} CAP[c,y]) the split ACTC[c,y] = ACTG[g,y] * CAP[c,y] /
+    sum_{c' in g} CAP[c',y] meets every cohort's own capacity and floor, at the same cost and
+    emissions. So the LP has one activity per group (e.g. all stock of a kiln type, all new kilns of
+    constant inputs), and results split it back over the cohorts in proportion to their capacity.
+    """
+    keys = ["sector", "tech", "cohort", "year"]
+    cols = [*keys, "group"]
+    if vintage_year.empty:
+        return pd.DataFrame(columns=cols)
+    base = vintage_year.reset_index()[keys]
+    base["order"] = np.arange(len(base))
+    sig = pd.Series("", index=pd.MultiIndex.from_frame(base[keys]))
+    for table, name in ((vintage_flows, "commodity"), (vintage_other, "gas")):
+        if table.empty:
+            continue
+        tok = table[name].astype(str) + "=" + table.coef.map(lambda v: f"{v:.12g}") + ";"
+        part = tok.groupby([table[k] for k in keys]).agg(lambda x: "".join(sorted(x)))
+        sig = sig.add(part.reindex(sig.index).fillna(""), fill_value="")
+    base["sig"] = sig.to_numpy()
+    first = base.sort_values("order").groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
+    base["group"] = first
+    return base[cols].reset_index(drop=True)
 
 
 def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, cohorts: pd.DataFrame,

@@ -248,3 +248,24 @@ def test_shipped_fleets_keep_their_coefficients():
     factor = 1 - 15 / 25 * (1 - 0.7798)
     assert vf["shipping", "conventional", "stock-2045", "ship_oil_fuel", 2040] == pytest.approx(0.1194 * factor)
     assert vf["shipping", "conventional", "2030", "ship_oil_fuel", 2040] == pytest.approx(0.1015 * factor)
+
+
+def test_cohorts_with_the_same_coefficients_share_one_activity(toy):
+    # Two stock entries with the same own inputs pool into one LP activity; results split it by
+    # capacity (6 : 4), which meets each cohort's capacity and its 0.5 floor.
+    from planner.data import build_data
+    from planner.formulation import build_model
+    from planner.schema.load import load_run
+
+    same = [{"capacity": 6, "retire": 2031, "inputs": {"coal": 12.0}},
+            {"capacity": 4, "retire": 2041, "inputs": {"coal": 12.0}}]
+    sector = widget_sector(kiln=kiln(stock=same, min_utilisation=0.5))
+    sector["demand"]["widget"] = {"default": "d", "variants": {"d": {"values": 8.0, "sources": ["toy"]}}}
+    toy.sector(sector).scenario(scenario())
+    out = toy.solve()
+    assert cohort(out, 2025) == pytest.approx({"stock-2031": 4.8, "stock-2041": 3.2})
+    assert table(out, "commodity_use", commodity="coal")[2025] == pytest.approx(8 * 12)
+    m, ix = build_model(build_data(load_run(["widgets"], "toy", toy.paths)))
+    stock_groups = [k for k in ix.actc if k[3] == 2025 and k[2].startswith("stock")]
+    assert stock_groups == [("widgets", "kiln", "stock-2031", 2025)]
+    assert ix.members[("widgets", "kiln", "stock-2031", 2025)] == ["stock-2031", "stock-2041"]

@@ -4,9 +4,10 @@ Names used throughout the formulation: s sector, k technology, c cohort (a vinta
 stock by retirement year, a build year, or retrofitted capacity that keeps its vintage), y model
 year, r retrofit, p product or intermediate, m purchased commodity.
 
-A technology with vintage inputs (data.vintage_flows) also has activity by cohort, ACTC[s,k,c,y]:
-its inputs enter balances and purchases per cohort (`cohort_makers`, `cohort_users`), every other
-flow per technology (`makers`, `users`).
+A technology with vintage inputs (data.vintage_flows) also has activity by cohort group,
+ACTC[s,k,g,y]: g pools the cohorts that run with the same coefficients in y (data.vintage_groups,
+named after its first cohort). Its inputs enter balances and purchases per group (`cohort_makers`,
+`cohort_users`), every other flow per technology (`makers`, `users`).
 """
 
 from __future__ import annotations
@@ -51,15 +52,17 @@ class ModelIndex:
     vintage: set[SK] = field(default_factory=set)
     """technologies whose inputs follow the vintage: they have activity by cohort"""
     actc: list[SKCY] = field(default_factory=list)
-    """(s, k, c, y) of ACTC: every cohort in service of a technology in `vintage`"""
+    """(s, k, g, y) of ACTC: every cohort group in service of a technology in `vintage`"""
+    members: dict[SKCY, list[str]] = field(default_factory=dict)
+    """(s, k, g, y) -> the cohorts of group g in service in y"""
     cohort_coef: dict[SKCY, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
-    """inputs per unit of a cohort's activity (vintage technologies)"""
+    """inputs per unit of a cohort group's activity (vintage technologies)"""
     cohort_makers: dict[tuple[str, str, int], list[tuple[str, str, float]]] = field(
         default_factory=lambda: defaultdict(list))
-    """(s, p, y) -> (k, c, -a): cohorts that use the sector's own commodity p as a vintage input"""
+    """(s, p, y) -> (k, g, -a): cohort groups that use the sector's own commodity p as a vintage input"""
     cohort_users: dict[tuple[str, int], list[tuple[str, str, str, float]]] = field(
         default_factory=lambda: defaultdict(list))
-    """(m, y) -> (s, k, c, a): cohorts that buy m as a vintage input"""
+    """(m, y) -> (s, k, g, a): cohort groups that buy m as a vintage input"""
 
 
 def build_index(d: ModelData) -> ModelIndex:
@@ -112,11 +115,16 @@ def build_index(d: ModelData) -> ModelIndex:
     vf = d.vintage_flows
     flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
     ix.vintage = {key for key, v in flag.items() if v}
-    ix.actc = [key for key in ix.cap if key[:2] in ix.vintage]
-    in_service = set(ix.actc)
+    vg = d.vintage_groups
+    in_service = {key for key in ix.cap if key[:2] in ix.vintage}
+    for s, k, c, y, g in zip(vg.sector, vg.tech, vg.cohort, vg.year, vg.group):
+        if (s, k, c, int(y)) in in_service:
+            ix.members.setdefault((s, k, g, int(y)), []).append(c)
+    ix.actc = list(ix.members)
+    groups = set(ix.actc)
     for s, k, c, com, y, a in zip(vf.sector, vf.tech, vf.cohort, vf.commodity, vf.year, vf.coef):
         key4 = (s, k, c, int(y))
-        if key4 not in in_service:
+        if key4 not in groups:  # the group's own cohort carries the group's coefficients
             continue
         ix.cohort_coef[key4][com] = a
         if (s, com) in balanced:

@@ -10,8 +10,10 @@ value in the start year). Prices are recovered from duals (see solve.py for the 
 - scarcity price of a commodity limit: ``-dual / weight[y]`` (USD per GJ or per t);
 - annual cap price: ``-dual / weight[y]`` (USD/tCO2).
 
-Technologies with vintage inputs: their commodity use, scope 1, captured and scope 2 CO2 are summed
-over their cohorts, ``sum_c coef[k,c,y] * ACTC[k,c,y]``; `activity_by_cohort` shows ACTC.
+Technologies with vintage inputs: the LP's activity of a group of cohorts with the same coefficients
+is split over its cohorts by capacity, ``ACTC[c,y] = ACTG[g,y] * CAP[c,y] / sum_{c' in g} CAP[c',y]``
+(`activity_by_cohort`); their commodity use, scope 1, captured and scope 2 CO2 are summed over the
+cohorts, ``sum_c coef[k,c,y] * ACTC[k,c,y]``.
 
 Retirements: a cohort's capacity that falls between two model years (net of retrofits out of
 and into it) is early retirement; the capacity left when its end year arrives is end of life.
@@ -68,7 +70,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     act = _frame(sol.values.get("ACT", {}), ["sector", "technology", "year"])
     retro = _frame(sol.values.get("RETRO", {}), ["sector", "retrofit", "cohort", "year"])
     em = _frame(sol.values.get("EM", {}), ["sector", "year"])
-    actc = _frame(sol.values.get("ACTC", {}), ["sector", "technology", "cohort", "year"])
+    actc = _cohort_activity(d, _frame(sol.values.get("ACTC", {}), ["sector", "technology", "group", "year"]), cap)
 
     t: dict[str, pd.DataFrame] = {}
     t["production"] = _production(d, act)
@@ -191,6 +193,22 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     out = pd.DataFrame(rows, columns=["sector", "technology", "cohort", "year", "value", "kind"])
     out["unit"] = [unit[(s, k)] + "/yr" for s, k in zip(out.sector, out.technology)]
     return out[cols]
+
+
+def _cohort_activity(d: ModelData, by_group: pd.DataFrame, cap: pd.DataFrame) -> pd.DataFrame:
+    """Output of each cohort of a technology with vintage inputs: its group's output shared in
+    proportion to capacity (equally where the group has none)."""
+    cols = ["sector", "technology", "cohort", "year", "value"]
+    if by_group.empty:
+        return pd.DataFrame(columns=cols)
+    g = d.vintage_groups.rename(columns={"tech": "technology"})
+    x = g.merge(by_group.rename(columns={"value": "group_act"}), on=["sector", "technology", "group", "year"])
+    x = x.merge(cap, on=["sector", "technology", "cohort", "year"], how="left").fillna({"value": 0.0})
+    keys = ["sector", "technology", "group", "year"]
+    total = x.groupby(keys)["value"].transform("sum")
+    count = x.groupby(keys)["value"].transform("size")
+    share = (x.value / total.where(total > TOL)).fillna(1.0 / count)
+    return x.assign(value=x.group_act * share)[cols].reset_index(drop=True)
 
 
 def vintage_techs(d: ModelData) -> set[tuple[str, str]]:
