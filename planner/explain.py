@@ -18,7 +18,7 @@ from planner.solve import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                  "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
-                 "group_build_share", "turnover", "adoption", "utilisation_floor", "service_life")
+                 "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor", "service_life")
 
 
 def _years(ys: list[int]) -> str:
@@ -62,6 +62,9 @@ def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
         return f"the build limit (share of its stock) of the {idx[0]} group '{idx[1]}'", idx[2]
     if name == "turnover":
         return f"the turnover limit (early retirement and conversion) of the {idx[0]} group '{idx[1]}'", idx[2]
+    if name == "member_turnover":
+        return (f"the turnover limit (early retirement and conversion) of {idx[0]} technology '{idx[2]}' "
+                f"(group '{idx[1]}')", idx[3])
     if name == "adoption":
         return f"the adoption (sales-share rise) limit of {idx[0]} {idx[2]} in group '{idx[1]}'", idx[3]
     if name == "service_life":
