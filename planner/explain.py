@@ -120,6 +120,11 @@ def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
             text += ". Made soft, the smallest violations are: " + "; ".join(over)
         return text + "."
     over = elastic_violations(d, options)
+    skipped = sol.info.get("iis_skipped")
+    if over and skipped:
+        return (f"{who} is infeasible. Made soft, the smallest violations are: " + "; ".join(over) +
+                f". (The irreducible set of conflicting limits was not computed for an LP of {skipped:,} rows, "
+                "which takes HiGHS minutes; set `solver: {explain: iis}` in the scenario to get it.)")
     if over is None:
         return (f"{who} is infeasible even with its budget, caps, supply limits and milestones made soft: demand "
                 "cannot be met with the existing stock, the technologies' availability years, build-rate limits and "
@@ -142,7 +147,7 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
         return None
     out = []
     for b, over in esol.values.get("budget_slack", {}).items():
-        if over > 1e-6:
+        if over > 1e-6 and d.budget_penalty is None:  # a soft budget's overshoot is allowed, not a conflict
             limit = d.budget_rows[b]
             what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2"
             out.append(f"the {what} is missed by {over / 1000:.2f} GtCO2 (the lowest cumulative emissions "
