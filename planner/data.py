@@ -61,6 +61,7 @@ class GroupLimits:
     build[y]: new build of all members in year y at most this (unit/yr; absent: no limit);
     stock_share: and at most this share of the members' capacity the year before;
     turnover[y]: early retirement + conversion of members' capacity at most this share of it;
+    turnover_each: and of each member's own capacity (schema.sector.Turnover.each_member);
     adoption: each member's share of the group's new build rises at most this much a year, from
     the sales shares `start` of the year before the group's first build year.
     """
@@ -69,6 +70,7 @@ class GroupLimits:
     build: dict[int, float] = field(default_factory=dict)
     stock_share: float | None = None
     turnover: dict[int, float] = field(default_factory=dict)
+    turnover_each: bool = False
     adoption: float | None = None
     start: dict[str, float] = field(default_factory=dict)
 
@@ -357,6 +359,7 @@ def _group_limits(inputs: RunInputs, years: list[int]) -> dict[tuple[str, str], 
                 gl.stock_share = g.build_limit.stock_share
             if g.turnover is not None:
                 gl.turnover = dict(zip(years, interpolate(g.turnover.max_share, years).tolist()))
+                gl.turnover_each = g.turnover.each_member
             if g.adoption is not None:
                 gl.adoption, gl.start = g.adoption.max_change, dict(g.adoption.start)
             out[(s, name)] = gl

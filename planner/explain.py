@@ -18,8 +18,8 @@ from planner.solve import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                  "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
-                 "group_build_share", "turnover", "adoption", "utilisation_floor", "cohort_utilisation_floor",
-                 "service_life")
+                 "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor",
+                 "cohort_utilisation_floor", "service_life")
 
 
 def _years(ys: list[int]) -> str:
@@ -63,6 +63,9 @@ def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
         return f"the build limit (share of its stock) of the {idx[0]} group '{idx[1]}'", idx[2]
     if name == "turnover":
         return f"the turnover limit (early retirement and conversion) of the {idx[0]} group '{idx[1]}'", idx[2]
+    if name == "member_turnover":
+        return (f"the turnover limit (early retirement and conversion) of {idx[0]} technology '{idx[2]}' "
+                f"(group '{idx[1]}')", idx[3])
     if name == "adoption":
         return f"the adoption (sales-share rise) limit of {idx[0]} {idx[2]} in group '{idx[1]}'", idx[3]
     if name == "service_life":
@@ -120,6 +123,11 @@ def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
             text += ". Made soft, the smallest violations are: " + "; ".join(over)
         return text + "."
     over = elastic_violations(d, options)
+    skipped = sol.info.get("iis_skipped")
+    if over and skipped:
+        return (f"{who} is infeasible. Made soft, the smallest violations are: " + "; ".join(over) +
+                f". (The irreducible set of conflicting limits was not computed for an LP of {skipped:,} rows, "
+                "which takes HiGHS minutes; set `solver: {explain: iis}` in the scenario to get it.)")
     if over is None:
         return (f"{who} is infeasible even with its budget, caps, supply limits and milestones made soft: demand "
                 "cannot be met with the existing stock, the technologies' availability years, build-rate limits and "
@@ -142,7 +150,7 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
         return None
     out = []
     for b, over in esol.values.get("budget_slack", {}).items():
-        if over > 1e-6:
+        if over > 1e-6 and d.budget_penalty is None:  # a soft budget's overshoot is allowed, not a conflict
             limit = d.budget_rows[b]
             what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2"
             out.append(f"the {what} is missed by {over / 1000:.2f} GtCO2 (the lowest cumulative emissions "

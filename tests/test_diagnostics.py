@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import scenario, widget_sector
+from conftest import scenario, table, widget_sector
 
 
 def findings(out, kind: str):
@@ -85,6 +85,21 @@ def test_sales_jump_is_flagged_and_adoption_prevents_it(toy):
     sector["groups"]["plants"]["adoption"] = {"max_change": 0.25, "start": {"old": 1.0}, "sources": ["toy"]}
     toy.sector(sector)
     assert findings(toy.solve(), "sales_jump").empty  # 0 -> 25 -> 50 -> 75 -> 100%: 4 years from <10% to >90%
+
+
+def test_start_shares_of_a_narrower_group_are_not_the_sales_of_the_output(toy):
+    # 'other' (outside the limited group) makes all widgets from the first year; the group's start
+    # shares say nothing about its 2024 sales, so no jump from 0% is invented for it
+    sector = widget_sector(
+        old={"capex": 10, "lifetime": 1, "groups": ["plants"]},
+        new={"capex": 10, "lifetime": 1, "available_from": 2100, "groups": ["plants"]},
+        other={"capex": 5, "lifetime": 1},
+    )
+    sector["groups"] = {"plants": {"adoption": {"max_change": 0.25, "start": {"old": 1.0}, "sources": ["toy"]}}}
+    toy.sector(sector).scenario(scenario())
+    out = toy.solve()
+    assert table(out, "new_capacity", technology="other").min() == pytest.approx(10)
+    assert findings(out, "sales_jump").empty
 
 
 def test_diagnostics_are_written_and_printed(toy, tmp_path):

@@ -78,6 +78,23 @@ def test_turnover_counts_conversions(toy):
     assert moved[2027] == pytest.approx(2.5)
 
 
+def test_turnover_of_each_member_spreads_over_the_fleets(toy):
+    # Two 5-Mt fleets that run full unless retired; the group may turn over 20% of its 10 Mt a
+    # year. Pooled, the dirtier fleet goes first at the group's 2 Mt a year; with each_member no
+    # fleet turns over more than 20% of its own capacity in use (1 Mt), so both go at 1 Mt a year.
+    fleet = {**DIRTY_STOCK, "min_utilisation": 1.0, "stock": [{"capacity": 5, "retire": 2041}]}
+    dirtier, dirty = {**fleet, "inputs": {"coal": 10}}, {**fleet, "inputs": {"coal": 5}}
+    clean = {"capex": 1, "variable_om": 1, "groups": ["plants"]}
+    for each, expected in ((False, {"dirtier": 2.0, "dirty": 0.0}), (True, {"dirtier": 1.0, "dirty": 1.0})):
+        sector = widget_sector(dirtier=dirtier, dirty=dirty, clean=clean)
+        sector["groups"] = {"plants": group(turnover={"max_share": 0.2, "each_member": each, "sources": ["toy"]})}
+        toy.sector(sector).scenario(scenario(carbon_price=1000))
+        out = toy.solve()
+        for tech, amount in expected.items():
+            early = years(table(out, "retired_capacity", technology=tech, kind="early"))
+            assert early[2026] == pytest.approx(amount), (each, tech)
+
+
 def test_adoption_limits_the_rise_of_a_challengers_sales_share(toy):
     # Plants last 1 year, so the whole fleet is sold every year. 'new' is cheaper from 2030; its
     # share of sales may rise by 25 points a year from its start share of 0.

@@ -26,9 +26,21 @@ def test_milestones_2030_hold_for_each_sector(sector):
             assert ok, r
 
 
-def test_the_impossible_example_names_its_milestone_and_the_build_limits():
+def test_the_impossible_example_says_by_how_much_each_milestone_is_missed():
+    # explain: auto -> for a sector-sized LP the elastic solve (seconds), not the IIS (minutes)
     with pytest.raises(SolveFailed) as exc:
         shipped(["cement"], "impossible-2030")
+    text = exc.value.message
+    assert "milestone 'iea-2030-cement-near-zero'" in text and "milestone 'gcca-2030-intensity'" in text
+    assert "is missed in 2030 by" in text
+    assert "explain: iis" in text  # says how to get the irreducible set
+    assert "imo-" not in text and "icao" not in text
+
+
+@pytest.mark.slow
+def test_the_impossible_example_names_its_milestone_and_the_build_limits(tmp_path):
+    with pytest.raises(SolveFailed) as exc:
+        shipped(["cement"], "impossible-2030", tmp_path, solver={"explain": "iis"})
     text = exc.value.message
     assert "milestone 'iea-2030-cement-near-zero'" in text
     assert "build-rate growth limit of cement" in text

@@ -19,7 +19,12 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
                           <= turnover_G[y] * L[y] * USED_G[y']
                       where IN are retrofits into cohort c: by the carry-over row (stock.py) the
                       left side is early retirement plus conversion out of the group's cohorts;
-                      leaving service at end of life is not counted
+                      leaving service at end of life is not counted; for y' the first model year
+                      USED_G[y'] is the group's stock in the data (history, not a choice)
+  turnover, each:     the same for the existing stock of every member k (turnover `each_member`):
+                      sum_{c of k's stock carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y])
+                          <= turnover_G[y] * L[y] * ACT[s,k,y'] / u[s,k,y']
+                      (a fleet of mixed ages reaches its rebuild points spread over the years)
   adoption:           NEW[k,y] <= NEW[k,y'] + delta_G * L[y] * sum_{k' in G} NEW[k',y]
                       and in the group's first build year y1 of the horizon
                       NEW[k,y1] <= (start_G[k] + delta_G * L[y1]) * sum_{k' in G} NEW[k',y1]
@@ -71,6 +76,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     years, length = d.years, d.length
     groups = d.group_limits if d.dynamics_limits else {}
     build_rows, share_rows, turnover_rows, adoption_rows = [], [], [], []
+    member_turnover_rows = []
     first_build: dict[tuple[str, str], int] = {}
     for (s, g), gl in groups.items():
         buildable = [y for y in years if any((s, k, y) in ix.new for k in gl.members)]
@@ -81,6 +87,8 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
                 share_rows.append((s, g, y))
         if gl.turnover:
             turnover_rows += [(s, g, y) for y in years if y in ix.prev]
+            if gl.turnover_each:
+                member_turnover_rows += [(s, g, k, y) for k in gl.members for y in years if y in ix.prev]
         if gl.adoption is not None and buildable:
             first_build[s, g] = buildable[0]
             incumbent = max(gl.start, key=gl.start.get) if gl.start else None
@@ -112,21 +120,45 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         if carried(ix, key):
             carried_cohorts.setdefault((key[0], key[1], key[3]), []).append(key[2])
 
-    def turnover_rule(m: pyo.ConcreteModel, s: str, g: str, y: int) -> object:
+    origin = d.cohorts["origin"].to_dict()
+
+    def outflow(s: str, k: str, y: int, stock_only: bool = False) -> object:
+        """Early retirement plus conversion out of k's cohorts carried into y (only those of the
+        stock at the start of the horizon, if `stock_only`)."""
         prev = ix.prev[y]
-        gl = d.group_limits[s, g]
         out = 0
-        for k in gl.members:
-            for c in carried_cohorts.get((s, k, y), ()):
-                before = m.CAP[s, k, c, prev] if (s, k, c, prev) in m.CAP.index_set() else 0
-                inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
-                out += before + inflow - m.CAP[s, k, c, y]
-        limit = gl.turnover[y] * length[y] * group_in_use(s, g, prev)
+        for c in carried_cohorts.get((s, k, y), ()):
+            if stock_only and origin[s, k, c] >= years[0]:
+                continue
+            before = m.CAP[s, k, c, prev] if (s, k, c, prev) in m.CAP.index_set() else 0
+            inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
+            out += before + inflow - m.CAP[s, k, c, y]
+        return out
+
+    def in_use_before(s: str, members: list[str], y: int) -> object:
+        """Capacity in use of `members` the year before y; after the first model year, the stock
+        of the data (history: running the stock harder in the first year widens no limit)."""
+        prev = ix.prev[y]
+        if prev == years[0]:
+            return sum(ix.stock.get((s, k), 0.0) for k in members)
+        return sum(capacity_in_use(m, ix, util, s, k, prev) for k in members)
+
+    def turnover_rule(m: pyo.ConcreteModel, s: str, g: str, y: int) -> object:
+        gl = d.group_limits[s, g]
+        out = sum(outflow(s, k, y) for k in gl.members)
         if isinstance(out, (int, float)):
             return pyo.Constraint.Skip
-        return out <= limit
+        return out <= gl.turnover[y] * length[y] * in_use_before(s, gl.members, y)
 
     m.turnover = pyo.Constraint(turnover_rows, rule=turnover_rule)
+
+    def member_turnover_rule(m: pyo.ConcreteModel, s: str, g: str, k: str, y: int) -> object:
+        out = outflow(s, k, y, stock_only=True)
+        if isinstance(out, (int, float)):
+            return pyo.Constraint.Skip
+        return out <= d.group_limits[s, g].turnover[y] * length[y] * in_use_before(s, [k], y)
+
+    m.member_turnover = pyo.Constraint(member_turnover_rows, rule=member_turnover_rule)
 
     def adoption_rule(m: pyo.ConcreteModel, s: str, g: str, k: str, y: int) -> object:
         gl = d.group_limits[s, g]

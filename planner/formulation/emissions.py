@@ -15,7 +15,8 @@ Constraints:
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
 budget (scenario `budget.soft.penalty`, USD/tCO2 in present value) has the same slack at its
-penalty: the overshoot, where no plan reaches the budget, and a carbon price capped at the penalty.
+penalty, in elastic mode too: the overshoot, where no plan reaches the budget, and a carbon price
+capped at the penalty.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     m.budget_slack = pyo.Var(budgets if soft else [], within=pyo.NonNegativeReals,
                              bounds=lambda m, b: (0.0, SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0)))
     if soft:
-        price = ELASTIC_PENALTY if elastic else d.budget_penalty
+        # a soft budget keeps its own penalty in elastic mode: overshooting it is allowed, not a violation
+        price = d.budget_penalty if d.budget_penalty is not None else ELASTIC_PENALTY
         m.elastic_terms.expr += price * sum(m.budget_slack[b] for b in budgets)
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:

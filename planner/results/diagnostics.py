@@ -233,9 +233,10 @@ def _sales_jump(d: ModelData, new: pd.DataFrame, cap: pd.DataFrame, cfg: dict) -
 
 def _start_shares(d: ModelData, s: str, g: str, members: list[str]) -> dict[str, float] | None:
     """Sales shares of the year before the horizon: a group's declared adoption start shares (for
-    the makers of an output, those of a limited group holding the same members, if any)."""
+    the makers of an output, those of a limited group with exactly the same members, if any: start
+    shares of a narrower group say nothing about the sales of the others)."""
     for (s2, name), gl in d.group_limits.items():
-        if s2 == s and gl.start and (name == g or set(gl.start) <= set(members)):
+        if s2 == s and gl.start and (name == g or set(gl.members) == set(members)):
             return {k: gl.start.get(k, 0.0) for k in members}
     return None
 

@@ -110,9 +110,18 @@ class Turnover(Strict):
     group's capacity in use the year before (output / utilisation):
     plants change technology at their rebuild or relining point (about 1 / investment cycle of
     the stock a year) unless retired early; retirement at end of life is not counted.
+
+    With `each_member: true` the share also holds for the existing stock (the fleet of mixed ages
+    at the start of the horizon) of every member on its own,
+    ``(early retirement + conversion out of k's stock)[k,y] <= max_share[y] * USED_k[y-1]``: the
+    plants of a fleet reach their rebuild point spread over their ages, so no fleet turns over
+    faster than the cycle allows, even when the group as a whole could by taking one fleet first.
+    Capacity built in the horizon is held by the minimum service life instead (scenario
+    `dynamics.min_service_share`).
     """
 
     max_share: Trajectory
+    each_member: bool = False
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
