@@ -711,8 +711,8 @@ def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
         part = tok.groupby([table[k] for k in keys]).agg(lambda x: "".join(sorted(x)))
         sig = sig.add(part.reindex(sig.index).fillna(""), fill_value="")
     base["sig"] = sig.to_numpy()
-    first = base.sort_values("order").groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
-    base["group"] = first
+    ordered = base.sort_values("order")
+    base["group"] = ordered.groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
     return base[cols].reset_index(drop=True)
 
 
