@@ -16,6 +16,17 @@ Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2)
 ``captured = capture_rate * (fossil + biogenic) + process_capture_rate * process``;
 ``scope1 = fossil - captured`` (negative
 with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
+
+Vintages. A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
+``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
+`vintage` of an existing one (default: the year before the first model year) and, for capacity
+retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
+the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
+inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
+(`vintage_other`). Its emission factors follow per cohort
+(`vintage_year`) with the formulas above, the commodities' factors, process CO2 and capture rates
+of the operating year y. Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
+the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
 """
 
 from __future__ import annotations
@@ -78,14 +89,17 @@ class ModelData:
     units: dict[str, str]
     techs: pd.DataFrame
     """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
-    growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
+    growth, seed, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
     process, capture_rate, max_share, max_build, scope1, captured, scope2"""
     flows: pd.DataFrame
-    """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative)"""
+    """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative),
+    by_vintage (an input of a technology with vintage inputs, for a unit built in `year`: the LP
+    uses `vintage_flows` instead)"""
     cohorts: pd.DataFrame
-    """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit"""
+    """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit, vintage (the build
+    year whose inputs the cohort has), entry (index of its stock entry, -1 for none)"""
     retrofit_moves: pd.DataFrame
     """columns sector, retrofit, from_tech, to_tech, cohort, target_cohort, year, capex, capex_counted"""
     balances: pd.DataFrame
@@ -103,6 +117,22 @@ class ModelData:
     caps: dict[tuple[str, int], float]
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
+    vintage_flows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "commodity", "year", "coef"]))
+    """inputs per unit of activity of each cohort of a technology with vintage inputs, in each year
+    it is in service (module docstring)"""
+    vintage_year: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["scope1", "captured", "scope2"], index=pd.MultiIndex.from_tuples(
+            [], names=["sector", "tech", "cohort", "year"])))
+    """index (sector, tech, cohort, year): scope1, captured, scope2 (tCO2 per unit) of those cohorts"""
+    vintage_other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "gas", "year", "coef"]))
+    """non-CO2 gases per unit of activity of those cohorts (reported only)"""
+    vintage_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "year", "group"]))
+    """each cohort-year of those technologies -> its group: the first of the cohorts of the
+    technology in service that year with the same coefficients (inputs and other_emissions); the LP
+    has one activity per group (_vintage_groups)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -170,6 +200,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
     tech_rows, ty_parts, flow_parts, cohort_rows, retro_rows = [], [], [], [], []
     other_parts: list[pd.DataFrame] = []
+    vintage_techs: dict[tuple[str, str], object] = {}
     balance_rows, demand_parts, groups, units = [], [], {}, {}
     for name, sf in inputs.sectors.items():
         units[name] = sf.unit
@@ -194,7 +225,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
-                "free_capacity": free,
+                "free_capacity": free, "vintage_inputs": t.vintage_inputs,
             })
             ty = pd.DataFrame({
                 "sector": name, "tech": key, "year": years,
@@ -211,8 +242,10 @@ def build_data(inputs: RunInputs) -> ModelData:
             n = end_year + 1 - np.array(years)
             ty["capex_counted"] = ty["capex"] * annuity_fraction(n, t.lifetime, r)
             ty_parts.append(ty)
-            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years))
-            for gas, traj in t.other_emissions.items():
+            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years, t.vintage_inputs))
+            if t.vintage_inputs:
+                vintage_techs[(name, key)] = t
+            for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
             cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
@@ -220,7 +253,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.concat(flow_parts, ignore_index=True)
     cohorts = pd.DataFrame(cohort_rows, columns=["sector", "tech", "cohort", "start", "end", "initial",
-                                                 "kind", "origin", "retrofit"])
+                                                 "kind", "origin", "retrofit", "vintage", "entry"])
     for name, sf in inputs.sectors.items():
         retro_rows.extend(_retrofits(name, sf, cohorts, years, end_year, r))
     retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
@@ -230,17 +263,20 @@ def build_data(inputs: RunInputs) -> ModelData:
             tech=("to_tech", "first"), start=("year", "min"), from_tech=("from_tech", "first"),
             source=("cohort", "first"), retrofit=("retrofit", "first"))
         meta = cohorts.set_index(["sector", "tech", "cohort"])
-        orig = meta.loc[list(zip(targets.sector, targets.from_tech, targets.source)), ["end", "origin"]]
+        orig = meta.loc[list(zip(targets.sector, targets.from_tech, targets.source)), ["end", "origin", "vintage"]]
         added = pd.DataFrame({
             "sector": targets.sector, "tech": targets.tech, "cohort": targets.target_cohort,
             "start": targets.start, "end": orig["end"].to_numpy(), "initial": np.nan, "kind": "retrofit",
             "origin": orig["origin"].to_numpy(), "retrofit": targets.retrofit,
+            "vintage": orig["vintage"].to_numpy(), "entry": -1,
         })
         cohorts = pd.concat([cohorts, added], ignore_index=True)
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     tech_year = _emission_coefficients(tech_year, flows, commodity_year)
+    vintage_flows, vintage_other = _vintage_flows(vintage_techs, cohorts, years)
+    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, cohorts, tech_year, commodity_year)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -275,6 +311,8 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
+    data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
+    data.vintage_groups = _vintage_groups(vintage_year, vintage_flows, vintage_other)
     data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
                             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
@@ -416,6 +454,8 @@ def restrict(d: ModelData, sector: str) -> ModelData:
     return replace(
         d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
         flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
+        vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year), vintage_other=mine(d.vintage_other),
+        vintage_groups=mine(d.vintage_groups),
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
@@ -492,17 +532,63 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
     return commodities, commodity_year
 
 
-def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int]) -> pd.DataFrame:
-    parts = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
-    for com, traj in inputs.items():
-        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)}))
+def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int],
+           by_vintage: bool = False) -> pd.DataFrame:
+    """Use per unit of activity in each year (outputs negative); with `by_vintage` the inputs are
+    kept apart from the outputs and flagged (the LP takes them per cohort from `vintage_flows`)."""
+    made = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
     for com, traj in outputs.items():
-        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
+        made.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
+    used = [pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)})
+            for com, traj in inputs.items()]
+    groups = [made, used] if by_vintage else [made + used]
+    frames = []
+    for i, parts in enumerate(groups):
+        if not parts:
+            continue
+        out = pd.concat(parts, ignore_index=True)
+        out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
+        out["by_vintage"] = by_vintage and i == 1
+        frames.append(out)
+    out = pd.concat(frames, ignore_index=True)
     out.insert(0, "tech", tech)
     out.insert(0, "sector", sector)
     return out[out["coef"] != 0]
+
+
+def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
+                   years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Inputs and non-CO2 gases per unit of activity of every cohort of a technology with vintage
+    inputs, per year in service: the technology's read at the cohort's vintage, or its stock entry's
+    own read at the operating year; times the technology's operating factor of that year."""
+    cols = ["sector", "tech", "cohort", "commodity", "year", "coef"]
+    parts: dict[str, list[pd.DataFrame]] = {"inputs": [], "other_emissions": []}
+    for (s, k, c), start, end, vintage, entry in zip(cohorts.index, cohorts.start, cohorts.end, cohorts.vintage,
+                                                     cohorts.entry):
+        t = techs.get((s, k))
+        if t is None:
+            continue
+        served = [y for y in years if start <= y < end]
+        if not served:
+            continue
+        factor = interpolate(t.operating_factor, served, 1.0)  # type: ignore[attr-defined]
+        stock = t.stock[int(entry)] if entry >= 0 else None  # type: ignore[attr-defined]
+        for key, out in parts.items():
+            own = getattr(stock, key) if stock is not None else None
+            spec = own if own is not None else getattr(t, key)
+            for com, traj in spec.items():
+                coef = interpolate(traj, served) if own is not None else np.full(
+                    len(served), float(interpolate(traj, [int(vintage)])[0]))
+                out.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
+                                         "coef": coef * factor}))
+
+    def table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame(columns=[*cols[:3], name, *cols[4:]])
+        out = pd.concat(frames, ignore_index=True)
+        return out[out.coef != 0].reset_index(drop=True)[cols].rename(columns={"commodity": name})
+
+    return table(parts["inputs"], "commodity"), table(parts["other_emissions"], "gas")
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
@@ -514,21 +600,29 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
     year to what its output needs; its additions are the year's increase of that cohort (in the first
     year, over the stock given, held in `initial`)."""
     rows: dict[str, dict] = {}
-    for c in t.stock:
+    kinds: dict[int, tuple] = {}
+    """retirement year -> the coefficient spec (vintage, entry) that has the plain label"""
+    for i, c in enumerate(t.stock):
         if c.retire is not None:
             split = {c.retire: c.capacity}
         else:
             a, b = c.retire_between
             split = {y: c.capacity / (b - a + 1) for y in range(a, b + 1)}
+        # With vintage inputs an entry that states its own coefficients is a cohort of its own.
+        vintage = c.vintage if c.vintage is not None else start - 1
+        entry = i if c.inputs is not None else -1
+        spec = (vintage, entry) if t.vintage_inputs else None
         for retire, cap in split.items():
             if retire <= start:  # checked with its line by schema.load.check_stock
                 continue
-            label = f"stock-{retire}"
+            plain = kinds.setdefault(retire, spec)
+            label = f"stock-{retire}" if plain == spec else f"stock-{retire}-{i + 1}"
             if label in rows:
                 rows[label]["initial"] += cap
             else:
                 rows[label] = {"sector": sector, "tech": tech, "cohort": label, "start": start, "end": retire,
-                               "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": ""}
+                               "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": "",
+                               "vintage": vintage, "entry": entry}
     first = t.available_from or -10**6
     last = t.last_build or 10**6
     if free:  # the stock given is the capacity of the first year the free cohort may fall short of
@@ -536,12 +630,14 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
         built = [y for y in years if first <= y <= last or (stock > 0 and y == start)]
         if built:
             return [{"sector": sector, "tech": tech, "cohort": "free", "start": built[0], "end": end_year + 1,
-                     "initial": stock, "kind": "free", "origin": built[0], "retrofit": ""}]
+                     "initial": stock, "kind": "free", "origin": built[0], "retrofit": "", "vintage": built[0],
+                     "entry": -1}]
         return []
     for y in years:
         if first <= y <= last:
             rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,
-                            "initial": np.nan, "kind": "new", "origin": y, "retrofit": ""}
+                            "initial": np.nan, "kind": "new", "origin": y, "retrofit": "", "vintage": y,
+                            "entry": -1}
     return list(rows.values())
 
 
@@ -552,13 +648,14 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     if not sf.retrofits:
         return rows
     mine = cohorts[cohorts.sector == sector]
-    by_tech: dict[str, list[tuple[str, int, int]]] = {}
-    for k, c, start, end in zip(mine.tech, mine.cohort, mine.start, mine.end):
-        by_tech.setdefault(k, []).append((c, int(start), int(end)))
+    by_tech: dict[str, list[tuple[str, int, int, bool]]] = {}
+    for k, c, start, end, origin in zip(mine.tech, mine.cohort, mine.start, mine.end, mine.origin):
+        by_tech.setdefault(k, []).append((c, int(start), int(end), origin < years[0]))
     for rname, r in sf.retrofits.items():
         first = r.available_from or -10**6
         capex = dict(zip(years, interpolate(r.capex, years)))
-        src = by_tech.get(r.from_, [])
+        src = [(c, a, b) for c, a, b, old in by_tech.get(r.from_, [])
+               if r.cohorts == "all" or old == (r.cohorts == "existing")]
         for cohort, start, end in src:
             for y in years:
                 if start < y < end and y >= first:
@@ -571,18 +668,66 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
 
 
 def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
-                           commodity_year: pd.DataFrame) -> pd.DataFrame:
-    """Add scope1, captured and scope2 (tCO2 per unit of activity) to the tech-year table."""
+                           commodity_year: pd.DataFrame, keys: tuple[str, ...] = ("sector", "tech", "year")
+                           ) -> pd.DataFrame:
+    """Add scope1, captured and scope2 (tCO2 per unit of activity) to a table keyed by `keys` that
+    holds process, capture_rate and process_capture_rate (the tech-year table, or cohort-years)."""
     f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
                     left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
     f["fossil"] = f["coef"] * f["emission_factor"]
     f["bio"] = f["coef"] * f["biogenic_factor"]
     f["scope2"] = f["coef"] * f["scope2_factor"]
-    agg = f.groupby(["sector", "tech", "year"])[["fossil", "bio", "scope2"]].sum()
-    ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
+    agg = f.groupby(list(keys))[["fossil", "bio", "scope2"]].sum()
+    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
     ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
     ty["fossil"] += ty["process"]
     gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["scope1"] = ty["fossil"] - ty["captured"]
     return ty
+
+
+def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
+                    vintage_other: pd.DataFrame) -> pd.DataFrame:
+    """Cohorts of a technology that run with the same coefficients in a year form one group.
+
+    Their activity can be pooled without loss: with ACTG[g,y] <= u * sum_{c in g} CAP[c,y] (and the
+    floor ACTG[g,y] >= f * sum_{c in g} CAP[c,y]) the split ACTC[c,y] = ACTG[g,y] * CAP[c,y] /
+    sum_{c' in g} CAP[c',y] meets every cohort's own capacity and floor, at the same cost and
+    emissions. So the LP has one activity per group (e.g. all stock of a kiln type, all new kilns of
+    constant inputs), and results split it back over the cohorts in proportion to their capacity.
+    """
+    keys = ["sector", "tech", "cohort", "year"]
+    cols = [*keys, "group"]
+    if vintage_year.empty:
+        return pd.DataFrame(columns=cols)
+    base = vintage_year.reset_index()[keys]
+    base["order"] = np.arange(len(base))
+    sig = pd.Series("", index=pd.MultiIndex.from_frame(base[keys]))
+    for table, name in ((vintage_flows, "commodity"), (vintage_other, "gas")):
+        if table.empty:
+            continue
+        tok = table[name].astype(str) + "=" + table.coef.map(lambda v: f"{v:.12g}") + ";"
+        part = tok.groupby([table[k] for k in keys]).agg(lambda x: "".join(sorted(x)))
+        sig = sig.add(part.reindex(sig.index).fillna(""), fill_value="")
+    base["sig"] = sig.to_numpy()
+    ordered = base.sort_values("order")
+    base["group"] = ordered.groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
+    return base[cols].reset_index(drop=True)
+
+
+def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, cohorts: pd.DataFrame,
+                       tech_year: pd.DataFrame, commodity_year: pd.DataFrame) -> pd.DataFrame:
+    """scope1, captured, scope2 per (sector, tech, cohort, year) of the cohorts of technologies with
+    vintage inputs: their own inputs, with the process CO2 and capture rates of the operating year."""
+    keys = ["sector", "tech", "cohort", "year"]
+    cols = ["scope1", "captured", "scope2"]
+    rows = [(s, k, c, y) for (s, k, c), start, end in zip(cohorts.index, cohorts.start, cohorts.end)
+            if (s, k) in vintage for y in tech_year.year.unique() if start <= y < end]
+    if not rows:
+        return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_tuples([], names=keys))
+    base = pd.DataFrame(rows, columns=keys).merge(
+        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate"]],
+        on=["sector", "tech", "year"])
+    out = _emission_coefficients(base, vintage_flows, commodity_year, tuple(keys))
+    return out.set_index(keys)[cols]

@@ -4,7 +4,8 @@ Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
 
 Constraints:
   definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
-               data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2)
+               data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2); a technology with
+               vintage inputs counts per cohort, sum_c e1[s,k,c,y] * ACTC[s,k,c,y] (scope 2 alike)
   budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B_b
                (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
                sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
@@ -36,16 +37,13 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     """Emission variables and their definition rows; the budget and caps."""
     sy = [(s, y) for s in d.sectors for y in d.years]
     m.EM = pyo.Var(sy, within=pyo.Reals)
-    e1 = d.tech_year["scope1"].to_dict()
-    e2 = d.tech_year["scope2"].to_dict()
-    by_sector_year: dict[tuple[str, int], list[str]] = {}
-    for s, k, y in ix.act:
-        by_sector_year.setdefault((s, y), []).append(k)
+    e1 = activity_terms(m, d, ix, "scope1")
+    e2 = activity_terms(m, d, ix, "scope2")
     m.emissions_def = pyo.Constraint(sy, rule=lambda m, s, y: m.EM[s, y] == sum(
-        e1[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e1[s, k, y] != 0))
+        f * x for f, x in e1.get((s, y), ())))
 
     def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
-        return sum(e2[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e2[s, k, y] != 0)
+        return sum(f * x for f, x in e2.get((s, y), ()))
 
     m.elastic_terms = pyo.Expression(expr=0)
     budgets = list(d.budget_rows)
@@ -81,3 +79,19 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         return em <= d.caps[who, y]
 
     m.annual_cap = pyo.Constraint(caps, rule=cap_rule)
+
+
+def activity_terms(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, column: str
+                   ) -> dict[tuple[str, int], list[tuple[float, object]]]:
+    """(s, y) -> the nonzero terms f * x of a per-unit emission factor (`scope1`, `captured` or
+    `scope2`): f[s,k,y] * ACT[s,k,y], and f[s,k,c,y] * ACTC[s,k,c,y] for vintage technologies."""
+    per_tech = d.tech_year[column].to_dict()
+    per_cohort = d.vintage_year[column].to_dict()
+    out: dict[tuple[str, int], list[tuple[float, object]]] = {}
+    for s, k, y in ix.act:
+        if (s, k) not in ix.vintage and per_tech[s, k, y] != 0:
+            out.setdefault((s, y), []).append((per_tech[s, k, y], m.ACT[s, k, y]))
+    for key in ix.actc:
+        if per_cohort[key] != 0:
+            out.setdefault((key[0], key[3]), []).append((per_cohort[key], m.ACTC[key]))
+    return out

@@ -8,6 +8,8 @@ over every sector of the run; captured CO2 (Mt) goes to the commodity that store
 
 Constraints:
   purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]  (+ sum captured[s,k,y] * ACT)
+                 with a technology k of vintage inputs taken per cohort:
+                 sum_c a[s,k,c,m,y] * ACTC[s,k,c,y]  (+ sum_c captured[s,k,c,y] * ACTC)
   annual limit:  USE[m,y] <= limit[m,y]              (dual: scarcity price, PV per unit)
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
@@ -27,7 +29,7 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.emissions import ELASTIC_PENALTY
+from planner.formulation.emissions import ELASTIC_PENALTY, activity_terms
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use
 
@@ -35,19 +37,21 @@ from planner.formulation.stock import additions, capacity_in_use
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
     """Purchase definitions and annual / cumulative supply limits of purchased commodities (and
     pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
-    captured = d.tech_year["captured"].to_dict()
+    captured_in: dict[int, list[tuple[float, object]]] = {}
+    for (_s, y), terms in activity_terms(m, d, ix, "captured").items():
+        captured_in.setdefault(y, []).extend(terms)
     sink = d.capture_sink
-    used = sorted({c for (c, _y) in ix.users})
-    if sink is not None and any(captured[key] > 0 for key in ix.act):
+    used = sorted({c for (c, _y) in ix.users} | {c for (c, _y) in ix.cohort_users})
+    if sink is not None and captured_in:
         used = sorted(set(used) | {sink})
     my = [(c, y) for c in used for y in d.years]
     m.USE = pyo.Var(my, within=pyo.Reals)
 
     def use_rule(m: pyo.ConcreteModel, c: str, y: int) -> object:
         expr = sum(a * m.ACT[s, k, y] for s, k, a in ix.users.get((c, y), ()))
+        expr += sum(a * m.ACTC[s, k, co, y] for s, k, co, a in ix.cohort_users.get((c, y), ()))
         if c == sink:
-            expr += sum(captured[s, k, yy] * m.ACT[s, k, yy] for (s, k, yy) in ix.act
-                        if yy == y and captured[s, k, yy] > 0)
+            expr += sum(f * x for f, x in captured_in.get(y, ()))
         return m.USE[c, y] == expr
 
     m.purchase = pyo.Constraint(my, rule=use_rule)

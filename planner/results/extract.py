@@ -10,6 +10,11 @@ value in the start year). Prices are recovered from duals (see solve.py for the 
 - scarcity price of a commodity limit: ``-dual / weight[y]`` (USD per GJ or per t);
 - annual cap price: ``-dual / weight[y]`` (USD/tCO2).
 
+Technologies with vintage inputs: the LP's activity of a group of cohorts with the same coefficients
+is split over its cohorts by capacity, ``ACTC[c,y] = ACTG[g,y] * CAP[c,y] / sum_{c' in g} CAP[c',y]``
+(`activity_by_cohort`); their commodity use, scope 1, captured and scope 2 CO2 are summed over the
+cohorts, ``sum_c coef[k,c,y] * ACTC[k,c,y]``.
+
 Retirements: a cohort's capacity that falls between two model years (net of retrofits out of
 and into it) is early retirement; the capacity left when its end year arrives is end of life.
 """
@@ -65,6 +70,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     act = _frame(sol.values.get("ACT", {}), ["sector", "technology", "year"])
     retro = _frame(sol.values.get("RETRO", {}), ["sector", "retrofit", "cohort", "year"])
     em = _frame(sol.values.get("EM", {}), ["sector", "year"])
+    actc = _cohort_activity(d, _frame(sol.values.get("ACTC", {}), ["sector", "technology", "group", "year"]), cap)
 
     t: dict[str, pd.DataFrame] = {}
     t["production"] = _production(d, act)
@@ -80,18 +86,18 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["retired_capacity"] = (by_cohort.groupby(["sector", "technology", "year", "kind", "unit"], as_index=False)
                              ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
     t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
-    coefs = d.tech_year[["scope1", "captured", "scope2"]].reset_index()
-    coefs = coefs.rename(columns={"tech": "technology"})
-    per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
-    by_sy = per_tech.assign(captured=per_tech.value * per_tech.captured, scope2=per_tech.value * per_tech.scope2)
-    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[["captured", "scope2"]].sum()
+    per_tech = _emission_amounts(d, act, actc)
+    by_sy = per_tech.groupby(["sector", "year"], as_index=False)[["captured", "scope2"]].sum()
     emissions = em.merge(by_sy, on=["sector", "year"], how="left").fillna({"captured": 0.0, "scope2": 0.0})
     emissions["unit"] = "MtCO2"
     t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
-    t["other_emissions"] = _other_emissions(d, act)
+    t["other_emissions"] = _other_emissions(d, act, actc)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
-    t["commodity_use"] = _commodity_use(d, act, per_tech)
+    t["commodity_use"] = _commodity_use(d, act, actc, per_tech)
+    by_cohort_act = actc[actc.value > TOL].reset_index(drop=True)
+    by_cohort_act["unit"] = [unit[(s, k)] for s, k in zip(by_cohort_act.sector, by_cohort_act.technology)]
+    t["activity_by_cohort"] = by_cohort_act[["sector", "technology", "cohort", "year", "value", "unit"]]
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
     t["prices"] = _prices(d, sol, currency)
     t["calibration"] = _calibration(d, t["production"], emissions)
@@ -189,23 +195,75 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
+def _cohort_activity(d: ModelData, by_group: pd.DataFrame, cap: pd.DataFrame) -> pd.DataFrame:
+    """Output of each cohort of a technology with vintage inputs: its group's output shared in
+    proportion to capacity (equally where the group has none)."""
+    cols = ["sector", "technology", "cohort", "year", "value"]
+    if by_group.empty:
+        return pd.DataFrame(columns=cols)
+    g = d.vintage_groups.rename(columns={"tech": "technology"})
+    x = g.merge(by_group.rename(columns={"value": "group_act"}), on=["sector", "technology", "group", "year"])
+    x = x.merge(cap, on=["sector", "technology", "cohort", "year"], how="left").fillna({"value": 0.0})
+    keys = ["sector", "technology", "group", "year"]
+    total = x.groupby(keys)["value"].transform("sum")
+    count = x.groupby(keys)["value"].transform("size")
+    share = (x.value / total.where(total > TOL)).fillna(1.0 / count)
+    return x.assign(value=x.group_act * share)[cols].reset_index(drop=True)
+
+
+def vintage_techs(d: ModelData) -> set[tuple[str, str]]:
+    """(sector, technology) pairs whose inputs follow the vintage (their activity is by cohort)."""
+    flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
+    return {key for key, v in flag.items() if v}
+
+
+def _emission_amounts(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """MtCO2 per (sector, technology, year): value (scope 1 net of capture), captured, scope2; the
+    factors per unit times ACT, or per cohort times ACTC for technologies with vintage inputs."""
+    cols = ["sector", "technology", "year", "value", "captured", "scope2"]
+    factors = ["scope1", "captured", "scope2"]
+    coefs = d.tech_year[factors].reset_index().rename(columns={"tech": "technology"})
+    vintage = vintage_techs(d)
+    whole = act[[(s, k) not in vintage for s, k in zip(act.sector, act.technology)]] if vintage else act
+    a = whole.merge(coefs, on=["sector", "technology", "year"], how="left")
+    parts = [a.assign(value=a.value * a.scope1, captured=a.value * a.captured, scope2=a.value * a.scope2)[cols]]
+    if not actc.empty:
+        vc = d.vintage_year[factors].reset_index().rename(columns={"tech": "technology"})
+        c = actc.merge(vc, on=["sector", "technology", "cohort", "year"], how="left").fillna(
+            {f: 0.0 for f in factors})
+        c = c.assign(value=c.value * c.scope1, captured=c.value * c.captured, scope2=c.value * c.scope2)
+        parts.append(c.groupby(["sector", "technology", "year"], as_index=False)[["value", "captured", "scope2"]]
+                     .sum()[cols])
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True).fillna({"value": 0.0, "captured": 0.0, "scope2": 0.0})
+
+
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
-    out = per_tech.assign(value=per_tech.value * per_tech.scope1, captured=per_tech.value * per_tech.captured,
-                          scope2=per_tech.value * per_tech.scope2)
-    out = out[(out.value.abs() > TOL) | (out.captured.abs() > TOL) | (out.scope2.abs() > TOL)]
+    out = per_tech[(per_tech.value.abs() > TOL) | (per_tech.captured.abs() > TOL) | (per_tech.scope2.abs() > TOL)]
     out = out[["sector", "technology", "year", "value", "captured", "scope2"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
 
 
-def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
-    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas."""
+def _other_emissions(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas: coef x ACT,
+    or per cohort coef x ACTC for technologies with vintage inputs."""
     cols = ["sector", "technology", "gas", "year", "value", "unit"]
     o = d.other_emissions.rename(columns={"tech": "technology"})
-    if o.empty:
+    parts = []
+    if not o.empty:
+        w = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
+        parts.append(w.assign(value=w.coef * w.act)[["sector", "technology", "gas", "year", "value"]])
+    vo = d.vintage_other.rename(columns={"tech": "technology"})
+    if not vo.empty and not actc.empty:
+        c = vo.merge(actc.rename(columns={"value": "act"}), on=["sector", "technology", "cohort", "year"])
+        c = c.assign(value=c.coef * c.act).groupby(["sector", "technology", "gas", "year"], as_index=False)["value"]
+        parts.append(c.sum())
+    if not parts:
         return pd.DataFrame(columns=cols)
-    out = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
-    out = out.assign(value=out.coef * out.act)
+    out = pd.concat(parts, ignore_index=True)
     out = out[out.value.abs() > TOL].reset_index(drop=True)
     out["unit"] = "Mt " + out["gas"]
     return out[cols]
@@ -239,16 +297,26 @@ def _group_shares(d: ModelData, production: pd.DataFrame, new_capacity: pd.DataF
     return pd.DataFrame(rows, columns=cols)
 
 
-def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
-    """Purchased commodities (and captured CO2 sent to storage) per sector and year."""
+def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """Purchased commodities (and captured CO2 sent to storage) per sector and year: coef x ACT, and
+    per cohort coef x ACTC for the inputs of technologies with vintage inputs."""
     cols = ["sector", "commodity", "year", "value", "unit"]
-    f = d.flows[d.flows.commodity.isin(d.commodities.index)]
+    bought = d.commodities.index
+    f = d.flows[d.flows.commodity.isin(bought)]
+    if "by_vintage" in f.columns:
+        f = f[~f.by_vintage.astype(bool)]
     a = act.rename(columns={"technology": "tech", "value": "act"})
     use = f.merge(a, on=["sector", "tech", "year"], how="inner")
-    use = use.assign(value=use.coef * use.act).groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
+    use = use.assign(value=use.coef * use.act)[["sector", "commodity", "year", "value"]]
+    if not actc.empty:
+        vf = d.vintage_flows[d.vintage_flows.commodity.isin(bought)]
+        c = vf.merge(actc.rename(columns={"technology": "tech", "value": "act"}),
+                     on=["sector", "tech", "cohort", "year"], how="inner")
+        use = pd.concat([use, c.assign(value=c.coef * c.act)[["sector", "commodity", "year", "value"]]],
+                        ignore_index=True)
+    use = use.groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
     if d.capture_sink is not None:
-        cap = per_tech.assign(value=per_tech.value * per_tech.captured).groupby(["sector", "year"], as_index=False)[
-            "value"].sum()
+        cap = per_tech.assign(value=per_tech.captured).groupby(["sector", "year"], as_index=False)["value"].sum()
         cap = cap[cap.value.abs() > TOL].assign(commodity=d.capture_sink)
         use = pd.concat([use, cap], ignore_index=True).groupby(["sector", "commodity", "year"], as_index=False)[
             "value"].sum()
