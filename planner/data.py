@@ -16,6 +16,11 @@ Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2)
 ``captured = capture_rate * (fossil + biogenic) + process_capture_rate * process``;
 ``scope1 = fossil - captured`` (negative
 with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
+
+Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at their GWP100 (the
+`gases:` of the commodity file): ``other_co2e = sum_g gwp[g] * other[g]`` over every gas, and
+``counted = scope1 + sum_{g in G} gwp[g] * other[g]`` over the gases G the scenario counts
+(`emissions.gases` besides CO2): `counted` is what the budget, caps and carbon price apply to.
 """
 
 from __future__ import annotations
@@ -81,7 +86,8 @@ class ModelData:
     growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
-    process, capture_rate, max_share, max_build, scope1, captured, scope2"""
+    process, capture_rate, max_share, max_build, scope1, captured, scope2, other_co2e, counted
+    (tCO2 or tCO2e per unit of activity; see the module docstring)"""
     flows: pd.DataFrame
     """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative)"""
     cohorts: pd.DataFrame
@@ -104,7 +110,11 @@ class ModelData:
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
+    """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity), gwp100"""
+    gwp: dict[str, float] = field(default_factory=dict)
+    """gas -> GWP100 (t CO2e per t) of every non-CO2 gas in the commodity file"""
+    counted_gases: list[str] = field(default_factory=lambda: ["CO2"])
+    """the gases the budget, caps and carbon price count (scenario `emissions.gases`)"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, quantity ('production|<product>' or 'emissions'), year (model year),
     data_year, published (model unit), unit, tolerance, sources"""
@@ -147,6 +157,19 @@ class ModelData:
         """Last calendar year the horizon covers."""
         last = self.years[-1]
         return last + self.length[last] - 1
+
+    def accounting(self) -> dict:
+        """What the run's budget, caps and carbon price count (run.json `emissions_accounting`), with
+        a one-line description for the summary and the report."""
+        others = [g for g in self.counted_gases if g != "CO2"]
+        gwp = {g: self.gwp[g] for g in others}
+        if others:
+            text = "CO2 + " + ", ".join(f"{g} (GWP100 {gwp[g]:g})" for g in others) + " as CO2e"
+        else:
+            emitted = sorted(set(self.other_emissions["gas"]))
+            text = "CO2 only" + (f" (reported, not counted: {', '.join(emitted)})" if emitted else "")
+        return {"gases": list(self.counted_gases), "gwp100": gwp, "unit": "MtCO2e" if others else "MtCO2",
+                "text": text}
 
     def budget_description(self) -> str:
         if self.budget_mt is None:
@@ -241,6 +264,12 @@ def build_data(inputs: RunInputs) -> ModelData:
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     tech_year = _emission_coefficients(tech_year, flows, commodity_year)
+    gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
+    other = (pd.concat(other_parts, ignore_index=True) if other_parts else
+             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
+    other["coef"] = other["coef"].astype(float)
+    other["gwp100"] = other["gas"].map(gwp).astype(float)
+    tech_year = _co2e_coefficients(tech_year, other, [g for g in sc.emissions.gases if g != "CO2"])
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -275,8 +304,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
-    data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
-                            pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
+    data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(sc.emissions.gases)
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
@@ -585,4 +613,17 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["scope1"] = ty["fossil"] - ty["captured"]
+    return ty
+
+
+def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str]) -> pd.DataFrame:
+    """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts),
+    tCO2e per unit of activity, to the tech-year table (module docstring)."""
+    o = other.assign(co2e=other["coef"] * other["gwp100"])
+    o["counted"] = o["co2e"].where(o["gas"].isin(counted), 0.0)
+    agg = o.groupby(["sector", "tech", "year"])[["co2e", "counted"]].sum()
+    ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
+    ty[["co2e", "counted"]] = ty[["co2e", "counted"]].astype(float).fillna(0.0)
+    ty["other_co2e"] = ty.pop("co2e")
+    ty["counted"] = ty["scope1"] + ty["counted"]
     return ty

@@ -2,15 +2,20 @@
 
 Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
 
+Counted emissions (what the budget, the caps and a carbon price apply to), MtCO2e:
+  CNT[s,y] = EM[s,y] + sum_k x[s,k,y] * ACT[s,k,y],  x = counted - scope1 of data.py, i.e. the
+             CO2e (GWP100) of the non-CO2 gases the scenario counts (`emissions.gases`); with
+             CO2 alone x = 0 and CNT = EM.
+
 Constraints:
   definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
                data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2)
-  budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B_b
+  budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (CNT[s,y] + [scope 2]) <= B_b
                (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
                sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
                negated, is the carbon price in present-value USD/tCO2; the price in year y is
                that divided by the discount factor df[y] (Hotelling path).
-  annual caps: EM[s,y] <= cap[s,y] for a sector, or sum_s EM[s,y] <= cap['all',y].
+  annual caps: CNT[s,y] <= cap[s,y] for a sector, or sum_s CNT[s,y] <= cap['all',y].
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
 budget (scenario `budget.soft.penalty`, USD/tCO2 in present value) has the same slack at its
@@ -43,6 +48,9 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         by_sector_year.setdefault((s, y), []).append(k)
     m.emissions_def = pyo.Constraint(sy, rule=lambda m, s, y: m.EM[s, y] == sum(
         e1[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e1[s, k, y] != 0))
+    extra = (d.tech_year["counted"] - d.tech_year["scope1"]).to_dict()
+    m.CNT = pyo.Expression(sy, rule=lambda m, s, y: m.EM[s, y] + sum(
+        extra[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if abs(extra[s, k, y]) > 1e-12))
 
     def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
         return sum(e2[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e2[s, k, y] != 0)
@@ -61,7 +69,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
         members = d.sectors if b == "all" else [b]
-        total = sum(d.length[y] * (m.EM[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
+        total = sum(d.length[y] * (m.CNT[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
                     for s in members for y in d.budget_years)
         if soft:
             total -= m.budget_slack[b]
@@ -75,7 +83,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.cap_slack[key] for key in caps)
 
     def cap_rule(m: pyo.ConcreteModel, who: str, y: int) -> object:
-        em = sum(m.EM[s, y] for s in d.sectors) if who == "all" else m.EM[who, y]
+        em = sum(m.CNT[s, y] for s in d.sectors) if who == "all" else m.CNT[who, y]
         if elastic:
             em -= m.cap_slack[who, y]
         return em <= d.caps[who, y]

@@ -80,21 +80,18 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["retired_capacity"] = (by_cohort.groupby(["sector", "technology", "year", "kind", "unit"], as_index=False)
                              ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
     t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
-    coefs = d.tech_year[["scope1", "captured", "scope2"]].reset_index()
+    coefs = d.tech_year[["scope1", "captured", "scope2", "other_co2e", "counted"]].reset_index()
     coefs = coefs.rename(columns={"tech": "technology"})
     per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
-    by_sy = per_tech.assign(captured=per_tech.value * per_tech.captured, scope2=per_tech.value * per_tech.scope2)
-    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[["captured", "scope2"]].sum()
-    emissions = em.merge(by_sy, on=["sector", "year"], how="left").fillna({"captured": 0.0, "scope2": 0.0})
-    emissions["unit"] = "MtCO2"
-    t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
+    t["emissions"] = _emissions(em, per_tech)
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
     t["other_emissions"] = _other_emissions(d, act)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
     t["commodity_use"] = _commodity_use(d, act, per_tech)
-    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
+    counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
+    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
     t["prices"] = _prices(d, sol, currency)
-    t["calibration"] = _calibration(d, t["production"], emissions)
+    t["calibration"] = _calibration(d, t["production"], t["emissions"])
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
     over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
@@ -189,6 +186,25 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
+EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "other_co2e", "counted"]
+
+
+def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """emissions.csv: per sector and year the scope-1 CO2 net of capture (`value`, the EM variable),
+    CO2 captured, scope 2, the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases) and the
+    emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the CO2e of
+    the gases the scenario counts)."""
+    act = per_tech.value
+    by_sy = per_tech.assign(captured=act * per_tech.captured, scope2=act * per_tech.scope2,
+                            other_co2e=act * per_tech.other_co2e, extra=act * (per_tech.counted - per_tech.scope1))
+    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[["captured", "scope2", "other_co2e", "extra"]].sum()
+    out = em.merge(by_sy, on=["sector", "year"], how="left")
+    out[["captured", "scope2", "other_co2e", "extra"]] = out[["captured", "scope2", "other_co2e", "extra"]].fillna(0.0)
+    out["counted"] = out["value"] + out.pop("extra")
+    out["unit"] = "MtCO2"
+    return out[EMISSION_COLUMNS]
+
+
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
     out = per_tech.assign(value=per_tech.value * per_tech.scope1, captured=per_tech.value * per_tech.captured,
                           scope2=per_tech.value * per_tech.scope2)
@@ -199,8 +215,9 @@ def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
 
 
 def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
-    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas."""
-    cols = ["sector", "technology", "gas", "year", "value", "unit"]
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas, with
+    their GWP100 and CO2e (Mt CO2e = gwp100 x value) and whether the scenario counts them."""
+    cols = ["sector", "technology", "gas", "year", "value", "unit", "gwp100", "co2e", "counted"]
     o = d.other_emissions.rename(columns={"tech": "technology"})
     if o.empty:
         return pd.DataFrame(columns=cols)
@@ -208,6 +225,8 @@ def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
     out = out.assign(value=out.coef * out.act)
     out = out[out.value.abs() > TOL].reset_index(drop=True)
     out["unit"] = "Mt " + out["gas"]
+    out["co2e"] = out["value"] * out["gwp100"]
+    out["counted"] = out["gas"].isin(d.counted_gases)
     return out[cols]
 
 
@@ -259,7 +278,8 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> p
 
 def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFrame, use: pd.DataFrame,
            em: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Undiscounted cost components per sector and year (million USD).
+    """Undiscounted cost components per sector and year (million USD); `em` holds the counted
+    emissions (sector, year, value) that a carbon price applies to.
 
     capex, retrofit_capex and salvage (negative) are paid in the build year; discounted with
     df[y] they, and the other components with weight[y], add up to the objective.
@@ -386,9 +406,10 @@ def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame
 def summary_numbers(d: ModelData, res: Results) -> dict:
     """Headline numbers of a run (printed, and stored in run.json)."""
     em = res["emissions"].groupby("year")["value"].sum()
+    counted = res["emissions"].groupby("year")["counted"].sum()
     prices = res["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
-    cumulative = sum(em.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
+    cumulative = sum(counted.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
     prod = res["production"]
     mix = {}
     for y in report_years(d, (2030, 2050)):
@@ -398,6 +419,7 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
         "objective": res.objective,
         "emissions": {str(y): float(em.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
+        "counted_gases": list(d.counted_gases),
         "budget": d.budget_mt,
         "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},

@@ -137,12 +137,15 @@ def cards(run: RunFolder, h: dict) -> list[dict]:
     first = years[0]
     out = []
     span = h["budget_years"]
+    gt, counted = h.get("counted_unit", "GtCO2"), h.get("counted", "CO2 only")
     if h["budget_gt"]:
         out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}", "value": f"{h['cumulative_emissions_gt']:,.1f} "
-                    "GtCO2", "note": f"{100 * h['budget_used']:.0f}% of the {h['budget_gt']:,.1f} GtCO2 budget"})
+                    f"{gt}", "note": f"{100 * h['budget_used']:.0f}% of the {h['budget_gt']:,.1f} {gt} budget; "
+                    f"counted: {counted}"})
     else:
         out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}",
-                    "value": f"{h['cumulative_emissions_gt']:,.1f} GtCO2", "note": "no carbon budget in this run"})
+                    "value": f"{h['cumulative_emissions_gt']:,.1f} {gt}",
+                    "note": f"no carbon budget in this run; counted: {counted}"})
     for y in years[1:]:
         ch = h["emissions_change"].get(y)
         out.append({"key": f"Emissions {y}", "value": f"{em[y]:,.0f} MtCO2",

@@ -226,6 +226,12 @@ def check_commodity_file(cf: CommodityFile, raw: Tracked, paths: ProjectPaths) -
                 out.append(raw.problem(("commodities", name, "sources", i), f"unknown source {ref!r}"))
         if com.kind != "purchased":
             out.append(raw.problem(("commodities", name, "kind"), "shared commodities are purchased"))
+    for name, gas in cf.gases.items():
+        for i, ref in enumerate(gas.sources):
+            if ref not in cf.sources:
+                out.append(raw.problem(("gases", name, "sources", i), f"unknown source {ref!r}"))
+        if name == "CO2":
+            out.append(raw.problem(("gases", name), "CO2 is the budget's own unit (GWP 1): list only other gases"))
     stores = [n for n, c in cf.commodities.items() if c.store_captured_co2]
     if len(stores) > 1:
         out.append(raw.problem(("commodities", stores[1], "store_captured_co2"),
@@ -333,6 +339,14 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                     hint = difflib.get_close_matches(com, sorted(known), n=1)
                     out.append(raw.problem((*base, key, com), f"unknown commodity {com!r}"
                                            + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        for gas in tech.other_emissions:
+            if gas not in commodities.gases:
+                known_gases = sorted(commodities.gases)
+                hint = difflib.get_close_matches(gas, known_gases, n=1)
+                out.append(raw.problem((*base, "other_emissions", gas), f"unknown gas {gas!r}: a gas needs a "
+                                       "GWP100 under 'gases:' of models/commodities.yaml"
+                                       + (f" (did you mean {hint[0]!r}?)" if hint else
+                                          f" (known: {', '.join(known_gases) or 'none'})")))
         for i, g in enumerate(tech.groups):
             if g not in sf.groups:
                 out.append(raw.problem((*base, "groups", i), f"unknown group {g!r}; declare it under 'groups'"))
@@ -497,6 +511,14 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                     out.append(raw.problem(("budget", "split"), f"'current_emissions' needs the published "
                                            f"emissions of every sector, and models/{s}.yaml has no "
                                            "calibration.emissions"))
+    for i, gas in enumerate(sc.emissions.gases):
+        if gas != "CO2" and gas not in commodities.gases:
+            out.append(raw.problem(("emissions", "gases", i), f"unknown gas {gas!r} (CO2, or a gas with a GWP100 "
+                                   f"under 'gases:' of models/commodities.yaml: "
+                                   f"{', '.join(sorted(commodities.gases)) or 'none'})"))
+    for i, ref in enumerate(sc.emissions.sources):
+        if ref not in sc.sources:
+            out.append(raw.problem(("emissions", "sources", i), f"unknown source {ref!r} (not in the scenario's sources)"))
     out.extend(_check_milestones(sc, raw, sectors, known_com, all_sectors))
     for name, pool in sc.pools.items():
         shipped = name in commodities.pools

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveInt, field_validator, model_validator
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator, model_validator
 
 from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
 
@@ -167,8 +167,10 @@ class Technology(Strict):
     and biogenic) that is captured; `process_capture_rate` the share of process CO2 captured
     on top (e.g. direct separation of calcination CO2). `other_emissions` are non-CO2 gases
     (e.g. methane slip) in the units of the CO2 coefficients: Mt of gas per unit of activity, i.e.
-    t/t for activity in Mt or kg/tkm for activity in Gtkm. They are reported in
-    `other_emissions.csv` (Mt of gas) but not counted against the CO2 budget.
+    t/t for activity in Mt or kg/tkm for activity in Gtkm; each gas must have a GWP100 under
+    `gases:` of models/commodities.yaml. They are reported in `other_emissions.csv` (Mt of gas and
+    Mt CO2e) and count against the budget as CO2e only for the gases the scenario names in
+    `emissions.gases`.
     """
 
     name: str
@@ -406,12 +408,25 @@ class Resource(Strict):
     notes: str = ""
 
 
+class Gas(Strict):
+    """A greenhouse gas other than CO2 that technologies may emit (`other_emissions`): its global
+    warming potential over 100 years, t CO2e per t of gas, with its source. A scenario counts it
+    under the budget as ``gwp100 x Mt of gas`` (Mt CO2e) when it names the gas in `emissions.gases`."""
+
+    name: str = ""
+    gwp100: PositiveFloat
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
 class CommodityFile(Strict):
     """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage,
-    and the pools (shared resources) that commodities of several sectors draw on."""
+    the pools (shared resources) that commodities of several sectors draw on, and the non-CO2
+    gases with their GWP100."""
 
     sources: dict[str, str] = Field(min_length=1)
     commodities: dict[str, Commodity]
     pools: dict[str, Pool] = {}
     resources: dict[str, Resource] = {}
+    gases: dict[str, Gas] = {}
     notes: str = ""

@@ -1,0 +1,120 @@
+"""Carbon accounting: non-CO2 gases as CO2e under the budget (scenario `emissions.gases`).
+
+Hand-solvable toys; the toy commodity file carries the AR6 GWP100 of methane (29.8).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from conftest import COMMODITIES, scenario, table, widget_sector
+
+from planner.errors import InputError
+from planner.schema.load import load_run
+
+GWP_CH4 = 29.8
+
+
+def with_gases(toy, **extra) -> None:
+    """The toy commodity file (methane at GWP100 29.8) with any extra commodities."""
+    data = copy.deepcopy(COMMODITIES)
+    assert data["gases"]["CH4"]["gwp100"] == GWP_CH4
+    data["commodities"].update(extra)
+    toy.write("models/commodities.yaml", data)
+
+
+# Both serve the 10 Mt demand from existing stock (nothing can be built); per t of widget:
+#   lng: 5 GJ coal = 10 USD and 0.5 tCO2, plus 0.01 t CH4 (slip) = 0.298 tCO2e
+#   oil: 7 GJ coal = 14 USD and 0.7 tCO2
+# Under a carbon price P counting CO2 only, lng costs 10 + 0.5 P < 14 + 0.7 P: always chosen.
+# Counting CH4 too, lng costs 10 + 0.798 P, cheaper only while 0.098 P < 4: P < 40.82 USD/t.
+SLIP = widget_sector(
+    lng={"inputs": {"coal": 5}, "other_emissions": {"CH4": 0.01}, "stock": [{"capacity": 10, "retire": 2041}],
+         "available_from": 2100},
+    oil={"inputs": {"coal": 7}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+)
+SWITCH = 4 / (0.5 + 0.01 * GWP_CH4 - 0.7)
+
+
+def made_by(out, tech: str, year: int = 2030) -> float:
+    return float(table(out, "production", technology=tech).get(year, 0.0))
+
+
+def test_methane_slip_decides_the_choice_only_when_counted(toy):
+    with_gases(toy)
+    toy.sector(SLIP)
+    assert SWITCH == pytest.approx(40.816, abs=1e-3)
+    toy.scenario(scenario(carbon_price=42))
+    assert made_by(toy.solve(), "lng") == pytest.approx(10)          # CO2 only: slip is not priced
+    toy.scenario(scenario(carbon_price=42, emissions={"gases": ["CO2", "CH4"]}))
+    out = toy.solve()
+    assert made_by(out, "oil") == pytest.approx(10)                  # 42 > 40.8: the slip tips it
+    toy.scenario(scenario(carbon_price=40, emissions={"gases": ["CO2", "CH4"]}))
+    assert made_by(toy.solve(), "lng") == pytest.approx(10)          # 40 < 40.8: lng still wins
+
+
+def test_priced_slip_costs_the_price_times_co2e(toy):
+    with_gases(toy)
+    toy.sector(SLIP).scenario(scenario(carbon_price=30))
+    co2 = toy.solve()
+    toy.scenario(scenario(carbon_price=30, emissions={"gases": ["CO2", "CH4"]}))
+    co2e = toy.solve()
+    # lng stays cheapest at 30 USD/t; counting CH4 adds 30 x 0.298 t x 10 Mt x 16 years
+    assert co2e.results.objective - co2.results.objective == pytest.approx(30 * 0.298 * 10 * 16)
+    carbon = co2e.results["costs"].query("component == 'carbon_price'").set_index("year")["value"]
+    assert carbon[2030] == pytest.approx(30 * 0.798 * 10)
+
+
+def test_binding_budget_equals_its_limit_in_co2e(toy):
+    with_gases(toy)
+    sector = widget_sector(
+        lng={"inputs": {"coal": 5}, "other_emissions": {"CH4": 0.01}, "stock": [{"capacity": 10, "retire": 2041}],
+             "available_from": 2100},
+        clean={"inputs": {"electricity": 5}, "capex": 100},
+    )
+    toy.sector(sector).scenario(scenario(budget={"unit": "MtCO2", "sectors": {"widgets": 60}},
+                                         emissions={"gases": ["CO2", "CH4"]}))
+    out = toy.solve()
+    em = out.results["emissions"].set_index("year")
+    assert em["counted"].sum() == pytest.approx(60, rel=1e-7)       # the budget, in MtCO2e, binds
+    lng = table(out, "production", technology="lng").reindex(em.index, fill_value=0.0)
+    assert em["value"].to_numpy() == pytest.approx(0.5 * lng.to_numpy(), abs=1e-9)           # CO2 alone
+    assert em["other_co2e"].to_numpy() == pytest.approx(0.298 * lng.to_numpy(), abs=1e-9)
+    assert lng.sum() == pytest.approx(60 / 0.798)                   # so fewer widgets from lng than on CO2
+    shares = out.results["budget_shares"].query("sector == 'total' and quantity == 'cumulative_emissions'")
+    assert shares["value"].iloc[0] == pytest.approx(60, rel=1e-7)
+    other = out.results["other_emissions"].query("year == 2025").iloc[0]
+    assert other["co2e"] == pytest.approx(GWP_CH4 * other["value"]) and bool(other["counted"])
+    assert out.headline["counted_gases"] == ["CO2", "CH4"]
+    assert out.headline["cumulative_emissions"] == pytest.approx(60, rel=1e-7)
+
+
+def test_uncounted_gas_is_reported_in_co2e_but_not_budgeted(toy):
+    with_gases(toy)
+    toy.sector(SLIP).scenario(scenario())
+    em = toy.solve().results["emissions"].set_index("year")
+    assert em.at[2030, "other_co2e"] == pytest.approx(10 * 0.298)
+    assert em.at[2030, "counted"] == pytest.approx(em.at[2030, "value"]) == pytest.approx(5.0)
+
+
+def test_unknown_gases_are_input_errors(toy):
+    with_gases(toy)
+    sector = copy.deepcopy(SLIP)
+    sector["technologies"]["lng"]["other_emissions"] = {"CH5": 0.01}
+    toy.sector(sector).scenario(scenario(emissions={"gases": ["CO2", "N2O"]}))
+    with pytest.raises(InputError) as info:
+        load_run(["widgets"], "toy", toy.paths)
+    problems = {p.path: p for p in info.value.problems}
+    assert "technologies.lng.other_emissions.CH5" in problems
+    assert problems["technologies.lng.other_emissions.CH5"].file.endswith("models/widgets.yaml")
+    assert "did you mean 'CH4'" in problems["technologies.lng.other_emissions.CH5"].message
+    toy.sector(SLIP)
+    with pytest.raises(InputError) as info:
+        load_run(["widgets"], "toy", toy.paths)
+    (p,) = info.value.problems
+    assert p.path == "emissions.gases.1" and "N2O" in p.message and p.file.endswith("scenarios/toy.yaml")
+    toy.scenario(scenario(emissions={"gases": ["CH4"]}))
+    with pytest.raises(InputError) as info:
+        load_run(["widgets"], "toy", toy.paths)
+    assert "must include CO2" in str(info.value)
