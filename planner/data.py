@@ -13,14 +13,20 @@ depreciation is linear, f = n / L.
 
 Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
 ``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
-``captured = capture_rate * (fossil + biogenic) + process_capture_rate * process``;
-``scope1 = fossil - captured`` (negative
-with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
+``pc = product_carbon`` (fossil carbon leaving in the output, 0 <= pc <= fossil);
+``captured = capture_rate * (fossil - pc + biogenic) + process_capture_rate * process``
+(capture acts on the CO2 formed at the site, not on carbon that leaves in the product);
+``site = fossil - pc - captured`` (negative with captured biogenic CO2);
+``scope1 = site + pc`` with `emissions.product_carbon: at_production`, else ``site``, and then
+``downstream = pc`` (released downstream, in the year the product is made), else 0; so
+``scope1 + downstream = fossil - captured`` under either switch: no carbon is lost or counted
+twice. ``scope2 = sum_c use[c] * scope2_factor[c]``.
 
 Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at their GWP100 (the
 `gases:` of the commodity file): ``other_co2e = sum_g gwp[g] * other[g]`` over every gas, and
-``counted = scope1 + sum_{g in G} gwp[g] * other[g]`` over the gases G the scenario counts
-(`emissions.gases` besides CO2): `counted` is what the budget, caps and carbon price apply to.
+``counted = scope1 + sum_{g in G} gwp[g] * other[g] + [downstream_in_budget] * downstream`` over
+the gases G the scenario counts (`emissions.gases` besides CO2): `counted` is what the budget,
+caps and carbon price apply to.
 """
 
 from __future__ import annotations
@@ -86,8 +92,8 @@ class ModelData:
     growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
-    process, capture_rate, max_share, max_build, scope1, captured, scope2, other_co2e, counted
-    (tCO2 or tCO2e per unit of activity; see the module docstring)"""
+    process, capture_rate, max_share, max_build, product_carbon, fossil, site, captured, downstream,
+    scope1, scope2, other_co2e, counted (tCO2 or tCO2e per unit of activity; module docstring)"""
     flows: pd.DataFrame
     """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative)"""
     cohorts: pd.DataFrame
@@ -115,9 +121,14 @@ class ModelData:
     """gas -> GWP100 (t CO2e per t) of every non-CO2 gas in the commodity file"""
     counted_gases: list[str] = field(default_factory=lambda: ["CO2"])
     """the gases the budget, caps and carbon price count (scenario `emissions.gases`)"""
+    product_carbon: str = "downstream"
+    """where carbon held in products counts: 'at_production' | 'downstream' (scenario `emissions`)"""
+    downstream_in_budget: bool = True
+    """whether carbon released downstream counts under the budget, caps and carbon price"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, quantity ('production|<product>' or 'emissions'), year (model year),
-    data_year, published (model unit), unit, tolerance, sources"""
+    data_year, published (model unit), unit, product_carbon (products whose carbon held in the
+    product the published emissions include, ';'-joined), tolerance, sources"""
     input_hash: str = ""
     notes: dict[str, str] = field(default_factory=dict)
     budget_mode: str | None = None
@@ -168,8 +179,16 @@ class ModelData:
         else:
             emitted = sorted(set(self.other_emissions["gas"]))
             text = "CO2 only" + (f" (reported, not counted: {', '.join(emitted)})" if emitted else "")
+        made = self.tech_year["product_carbon"].abs().gt(1e-12)
+        products = sorted({self.techs.at[(s, k), "output"] for s, k, _y in self.tech_year.index[made.to_numpy()]})
+        where = {"at_production": "counted where made (in the sector's emissions)",
+                 "downstream": "released downstream (own line, year made), "
+                               + ("counted under the budget" if self.downstream_in_budget else "not counted")}
+        if products:
+            text += f"; carbon held in products ({', '.join(products)}): {where[self.product_carbon]}"
         return {"gases": list(self.counted_gases), "gwp100": gwp, "unit": "MtCO2e" if others else "MtCO2",
-                "text": text}
+                "product_carbon": self.product_carbon, "downstream_in_budget": self.downstream_in_budget,
+                "products_with_carbon": products, "text": text}
 
     def budget_description(self) -> str:
         if self.budget_mt is None:
@@ -228,6 +247,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "process": interpolate(t.process_emissions, years),
                 "capture_rate": interpolate(t.capture_rate, years),
                 "process_capture_rate": interpolate(t.process_capture_rate, years),
+                "product_carbon": interpolate(t.product_carbon, years),
                 "max_share": interpolate(t.max_share, years),
                 "max_build": interpolate(t.build_limit.absolute if t.build_limit else None, years),
             })
@@ -263,13 +283,14 @@ def build_data(inputs: RunInputs) -> ModelData:
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
-    tech_year = _emission_coefficients(tech_year, flows, commodity_year)
+    acc = sc.emissions
+    tech_year = _emission_coefficients(tech_year, flows, commodity_year, acc.product_carbon, problems)
     gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
     other = (pd.concat(other_parts, ignore_index=True) if other_parts else
              pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     other["coef"] = other["coef"].astype(float)
     other["gwp100"] = other["gas"].map(gwp).astype(float)
-    tech_year = _co2e_coefficients(tech_year, other, [g for g in sc.emissions.gases if g != "CO2"])
+    tech_year = _co2e_coefficients(tech_year, other, [g for g in acc.gases if g != "CO2"], acc.downstream_in_budget)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -304,7 +325,8 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
-    data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(sc.emissions.gases)
+    data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(acc.gases)
+    data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
@@ -470,11 +492,12 @@ def _calibration(inputs: RunInputs) -> pd.DataFrame:
             rows.append({"sector": name, "quantity": quantity, "year": cal.year, "data_year": fig.year,
                          "published": fig.value * CALIBRATION_UNITS[fig.unit],
                          "unit": "MtCO2" if quantity == "emissions" else sf.commodities[quantity[11:]].unit,
+                         "product_carbon": ";".join(fig.product_carbon),
                          "tolerance": cal.tolerance,
                          "source_keys": ", ".join(fig.sources),
                          "sources": "; ".join(sf.sources.get(r, r) for r in fig.sources)})
     return pd.DataFrame(rows, columns=["sector", "quantity", "year", "data_year", "published", "unit",
-                                       "tolerance", "source_keys", "sources"])
+                                       "product_carbon", "tolerance", "source_keys", "sources"])
 
 
 def input_hash(inputs: RunInputs) -> str:
@@ -598,9 +621,10 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     return rows
 
 
-def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
-                           commodity_year: pd.DataFrame) -> pd.DataFrame:
-    """Add scope1, captured and scope2 (tCO2 per unit of activity) to the tech-year table."""
+def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodity_year: pd.DataFrame,
+                           product_carbon: str = "downstream", problems: list[Problem] | None = None) -> pd.DataFrame:
+    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to the
+    tech-year table (module docstring); a product_carbon above the fossil carbon fed is a problem."""
     f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
                     left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
     f["fossil"] = f["coef"] * f["emission_factor"]
@@ -610,20 +634,34 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
     ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
     ty["fossil"] += ty["process"]
-    gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
+    pc = ty["product_carbon"]
+    over = ty[pc > ty["fossil"].clip(lower=0.0) + 1e-9]
+    for (sector, tech), rows in over.groupby(["sector", "tech"], sort=False):
+        r = rows.iloc[0]
+        if problems is not None:
+            problems.append(Problem(f"models/{sector}.yaml", None, f"technologies.{tech}.product_carbon",
+                                    f"{r.product_carbon:g} tCO2 per unit in {r.year} exceeds the fossil carbon the "
+                                    f"technology is fed ({max(r.fossil, 0.0):g} tCO2 per unit): product carbon is "
+                                    "the fossil part of the carbon in the output"))
+    gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
-    ty["scope1"] = ty["fossil"] - ty["captured"]
+    ty["site"] = ty["fossil"] - pc - ty["captured"]
+    downstream = product_carbon == "downstream"
+    ty["downstream"] = pc if downstream else 0.0
+    ty["scope1"] = ty["site"] + (0.0 if downstream else pc)
     return ty
 
 
-def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str]) -> pd.DataFrame:
-    """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts),
-    tCO2e per unit of activity, to the tech-year table (module docstring)."""
+def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str],
+                       downstream_in_budget: bool = True) -> pd.DataFrame:
+    """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts
+    plus, if counted, the carbon released downstream), tCO2e per unit of activity, to the tech-year
+    table (module docstring)."""
     o = other.assign(co2e=other["coef"] * other["gwp100"])
     o["counted"] = o["co2e"].where(o["gas"].isin(counted), 0.0)
     agg = o.groupby(["sector", "tech", "year"])[["co2e", "counted"]].sum()
     ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
     ty[["co2e", "counted"]] = ty[["co2e", "counted"]].astype(float).fillna(0.0)
     ty["other_co2e"] = ty.pop("co2e")
-    ty["counted"] = ty["scope1"] + ty["counted"]
+    ty["counted"] = ty["scope1"] + ty["counted"] + (ty["downstream"] if downstream_in_budget else 0.0)
     return ty

@@ -118,3 +118,78 @@ def test_unknown_gases_are_input_errors(toy):
     with pytest.raises(InputError) as info:
         load_run(["widgets"], "toy", toy.paths)
     assert "must include CO2" in str(info.value)
+
+
+# ---------------------------------------------------------------- carbon held in products
+
+# 10 Mt of widgets from existing stock that must all run: per t, 20 GJ coal = 2.0 tCO2 fed, of
+# which 1.5 t leave in the widget (product_carbon). 'plain' releases the other 0.5 t at the site;
+# 'captured' captures 90% of the 0.5 t formed (0.45 t) and releases 0.05 t.
+#   site = 6 x 0.5 + 4 x 0.05 = 3.2, captured = 4 x 0.45 = 1.8, product carbon = 10 x 1.5 = 15,
+#   site + product carbon = 20 fed - 1.8 captured = 18.2 MtCO2 a year under either switch.
+HELD = widget_sector(
+    plain={"inputs": {"coal": 20}, "product_carbon": 1.5, "stock": [{"capacity": 6, "retire": 2041}],
+           "available_from": 2100},
+    captured={"inputs": {"coal": 20}, "product_carbon": 1.5, "capture_rate": 0.9,
+              "stock": [{"capacity": 4, "retire": 2041}], "available_from": 2100},
+)
+
+
+@pytest.mark.parametrize("switch, value, downstream, counted", [
+    ({"product_carbon": "at_production"}, 18.2, 0.0, 18.2),
+    ({"product_carbon": "downstream", "downstream_in_budget": True}, 3.2, 15.0, 18.2),
+    ({"product_carbon": "downstream", "downstream_in_budget": False}, 3.2, 15.0, 3.2),
+])
+def test_product_carbon_is_counted_once_where_the_switch_says(toy, switch, value, downstream, counted):
+    toy.sector(HELD).scenario(scenario(carbon_price=10, emissions=switch))
+    out = toy.solve()
+    em = out.results["emissions"].set_index("year")
+    assert em.at[2030, "value"] == pytest.approx(value)
+    assert em.at[2030, "downstream"] == pytest.approx(downstream)
+    assert em.at[2030, "counted"] == pytest.approx(counted)
+    assert em.at[2030, "captured"] == pytest.approx(1.8)          # capture acts on the CO2 formed only
+    assert em.at[2030, "value"] + em.at[2030, "downstream"] == pytest.approx(20 - 1.8)   # nothing lost
+    assert table(out, "commodity_use", commodity="co2_storage")[2030] == pytest.approx(1.8)
+    carbon = out.results["costs"].query("component == 'carbon_price'").set_index("year")["value"]
+    assert carbon[2030] == pytest.approx(10 * counted)           # the price applies to what is counted
+    by_tech = out.results["emissions_by_technology"].query("year == 2030").set_index("technology")
+    assert by_tech.at["plain", "product_carbon"] == pytest.approx(6 * 1.5)
+
+
+def test_counting_product_carbon_decides_the_route(toy):
+    # 'held' (40 USD/t of coal, 0.5 t at the site + 1.5 t in the product) against 'green' (60 USD/t
+    # of power, no carbon), both free to build. At 20 USD/t: counting the product carbon, held costs
+    # 40 + 20 x 2.0 = 80 > 60; not counting it, 40 + 20 x 0.5 = 50 < 60.
+    sector = widget_sector(held={"inputs": {"coal": 20}, "product_carbon": 1.5},
+                           green={"inputs": {"electricity": 6}})
+    toy.sector(sector).scenario(scenario(carbon_price=20, emissions={"downstream_in_budget": True}))
+    assert made_by(toy.solve(), "green") == pytest.approx(10)
+    toy.scenario(scenario(carbon_price=20, emissions={"product_carbon": "at_production"}))
+    assert made_by(toy.solve(), "green") == pytest.approx(10)
+    toy.scenario(scenario(carbon_price=20, emissions={"downstream_in_budget": False}))
+    assert made_by(toy.solve(), "held") == pytest.approx(10)
+
+
+def test_calibration_counts_the_product_carbon_the_published_figure_includes(toy):
+    sector = copy.deepcopy(HELD)
+    sector["calibration"] = {"year": 2025, "emissions": {"value": 18.2, "unit": "MtCO2", "year": 2025,
+                                                         "product_carbon": ["widget"], "sources": ["toy"]}}
+    toy.sector(sector)
+    for switch in ("at_production", "downstream"):
+        toy.scenario(scenario(emissions={"product_carbon": switch}))
+        cal = toy.solve().results["calibration"].set_index("quantity")
+        assert cal.at["emissions", "model"] == pytest.approx(18.2)     # site 3.2 + widget carbon 15
+    sector["calibration"]["emissions"]["product_carbon"] = []
+    toy.sector(sector).scenario(scenario(emissions={"product_carbon": "at_production"}))
+    cal = toy.solve().results["calibration"].set_index("quantity")
+    assert cal.at["emissions", "model"] == pytest.approx(3.2)          # the site alone
+
+
+def test_product_carbon_above_the_fossil_carbon_fed_is_an_input_error(toy):
+    sector = widget_sector(held={"inputs": {"coal": 20, "biomass": 10}, "product_carbon": 2.5})
+    toy.sector(sector).scenario(scenario())
+    with pytest.raises(InputError) as info:
+        toy.solve()
+    (p,) = info.value.problems
+    assert p.path == "technologies.held.product_carbon" and p.file.endswith("widgets.yaml")
+    assert "exceeds the fossil carbon" in p.message and "2.5" in p.message

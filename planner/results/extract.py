@@ -80,7 +80,8 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["retired_capacity"] = (by_cohort.groupby(["sector", "technology", "year", "kind", "unit"], as_index=False)
                              ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
     t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
-    coefs = d.tech_year[["scope1", "captured", "scope2", "other_co2e", "counted"]].reset_index()
+    coefs = d.tech_year[["scope1", "captured", "scope2", "other_co2e", "counted", "site", "product_carbon",
+                         "downstream"]].reset_index()
     coefs = coefs.rename(columns={"tech": "technology"})
     per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
     t["emissions"] = _emissions(em, per_tech)
@@ -91,7 +92,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
     t["prices"] = _prices(d, sol, currency)
-    t["calibration"] = _calibration(d, t["production"], t["emissions"])
+    t["calibration"] = _calibration(d, t["production"], per_tech)
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
     over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
@@ -186,30 +187,38 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
-EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "other_co2e", "counted"]
+EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "downstream", "other_co2e", "counted"]
 
 
 def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
-    """emissions.csv: per sector and year the scope-1 CO2 net of capture (`value`, the EM variable),
-    CO2 captured, scope 2, the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases) and the
-    emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the CO2e of
-    the gases the scenario counts)."""
+    """emissions.csv: per sector and year the scope-1 CO2 net of capture (`value`, the EM variable:
+    site emissions, plus the carbon held in products with `product_carbon: at_production`), CO2
+    captured, scope 2, the carbon held in products released downstream (`downstream`, with
+    `product_carbon: downstream`), the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases)
+    and the emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the
+    CO2e of the gases the scenario counts plus downstream if the scenario counts it)."""
     act = per_tech.value
+    cols = ["captured", "scope2", "downstream", "other_co2e", "extra"]
     by_sy = per_tech.assign(captured=act * per_tech.captured, scope2=act * per_tech.scope2,
-                            other_co2e=act * per_tech.other_co2e, extra=act * (per_tech.counted - per_tech.scope1))
-    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[["captured", "scope2", "other_co2e", "extra"]].sum()
+                            downstream=act * per_tech.downstream, other_co2e=act * per_tech.other_co2e,
+                            extra=act * (per_tech.counted - per_tech.scope1))
+    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[cols].sum()
     out = em.merge(by_sy, on=["sector", "year"], how="left")
-    out[["captured", "scope2", "other_co2e", "extra"]] = out[["captured", "scope2", "other_co2e", "extra"]].fillna(0.0)
+    out[cols] = out[cols].fillna(0.0)
     out["counted"] = out["value"] + out.pop("extra")
     out["unit"] = "MtCO2"
     return out[EMISSION_COLUMNS]
 
 
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
-    out = per_tech.assign(value=per_tech.value * per_tech.scope1, captured=per_tech.value * per_tech.captured,
-                          scope2=per_tech.value * per_tech.scope2)
-    out = out[(out.value.abs() > TOL) | (out.captured.abs() > TOL) | (out.scope2.abs() > TOL)]
-    out = out[["sector", "technology", "year", "value", "captured", "scope2"]].reset_index(drop=True)
+    """Per technology: scope 1 (`value`, as in emissions.csv), captured, scope 2, the carbon held
+    in its products (`product_carbon`, whatever the switch) and the part released downstream."""
+    a = per_tech.value
+    out = per_tech.assign(value=a * per_tech.scope1, captured=a * per_tech.captured, scope2=a * per_tech.scope2,
+                          product_carbon=a * per_tech.product_carbon, downstream=a * per_tech.downstream)
+    cols = ["value", "captured", "scope2", "product_carbon"]
+    out = out[(out[cols].abs() > TOL).any(axis=1)]
+    out = out[["sector", "technology", "year", *cols, "downstream"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
 
@@ -385,18 +394,27 @@ def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
-def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
-    """Model against published figures in the calibration year, with the relative deviation."""
+def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """Model against published figures in the calibration year, with the relative deviation.
+
+    Emissions compare the site's scope 1 net of capture plus the carbon held in the products the
+    published figure counts as emitted (calibration `product_carbon`), whatever the scenario's
+    switch: ``sum_k ACT[k] * (site[k] + pc[k] * [output of k listed])``."""
     cal = d.calibration.copy()
     if cal.empty:
         return cal.assign(model=[], deviation=[], within=[])
     outputs = d.techs["output"].to_dict()
     prod = production.assign(product=[outputs[(s, k)] for s, k in zip(production.sector, production.technology)])
     made = prod.groupby(["sector", "product", "year"])["value"].sum().to_dict()
-    em = emissions.set_index(["sector", "year"])["value"].to_dict()
+    pt = per_tech.assign(output=[outputs[(s, k)] for s, k in zip(per_tech.sector, per_tech.technology)])
     model = []
-    for s, q, y in zip(cal.sector, cal.quantity, cal.year):
-        model.append(em.get((s, y), 0.0) if q == "emissions" else made.get((s, q.split("|", 1)[1], y), 0.0))
+    for s, q, y, listed in zip(cal.sector, cal.quantity, cal.year, cal.product_carbon):
+        if q == "emissions":
+            mine = pt[(pt.sector == s) & (pt.year == y)]
+            pc = mine.product_carbon.where(mine.output.isin(listed.split(";") if listed else []), 0.0)
+            model.append(float((mine.value * (mine.site + pc)).sum()))
+        else:
+            model.append(made.get((s, q.split("|", 1)[1], y), 0.0))
     cal["model"] = model
     cal["deviation"] = cal["model"] / cal["published"] - 1
     cal["within"] = cal["deviation"].abs() <= cal["tolerance"]
@@ -407,6 +425,7 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
     """Headline numbers of a run (printed, and stored in run.json)."""
     em = res["emissions"].groupby("year")["value"].sum()
     counted = res["emissions"].groupby("year")["counted"].sum()
+    downstream = res["emissions"].groupby("year")["downstream"].sum()
     prices = res["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
     cumulative = sum(counted.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
@@ -418,8 +437,10 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
     return {
         "objective": res.objective,
         "emissions": {str(y): float(em.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
+        "emissions_counted": {str(y): float(counted.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
         "counted_gases": list(d.counted_gases),
+        "downstream_emissions": float(sum(downstream.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
         "budget": d.budget_mt,
         "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},

@@ -21,11 +21,15 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
     em = headline["emissions"]
     cp = headline["carbon_price"]
     t = Table(title="Emissions and carbon price", title_justify="left")
+    counted = headline.get("emissions_counted", em)
+    differ = any(abs(counted[y] - em[y]) > 1e-6 for y in em)
     t.add_column("year", justify="right")
     t.add_column("MtCO2/yr", justify="right")
+    if differ:
+        t.add_column("counted Mt/yr", justify="right")
     t.add_column(f"carbon price {currency}/tCO2", justify="right")
-    for y in em:
-        t.add_row(y, f"{round(em[y]):,}", f"{cp.get(y, 0.0):,.0f}")  # an int never prints as -0
+    for y in em:  # an int never prints as -0
+        t.add_row(y, f"{round(em[y]):,}", *([f"{round(counted[y]):,}"] if differ else []), f"{cp.get(y, 0.0):,.0f}")
     console.print(t)
     cum = headline["cumulative_emissions"] / 1000
     acc = d.accounting()
@@ -42,6 +46,12 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
                           f"{d.budget_penalty:,.0f} {currency}/tCO2 in present value, not counted as cost)")
     else:
         console.print(f"Cumulative emissions {d.years[0]}-{d.end_year}: {cum:.2f} {gt} (no budget)")
+    if abs(headline.get("downstream_emissions", 0.0)) > 1e-6:
+        first = d.budget_years[0] if d.budget_years else d.years[0]
+        note = ("included in the cumulative emissions above" if d.downstream_in_budget
+                else "reported, not counted under the budget")
+        console.print(f"Carbon held in products and released downstream {first}-{d.end_year}: "
+                      f"{headline['downstream_emissions'] / 1000:.2f} GtCO2 ({note}; emissions.csv `downstream`)")
     path = ", ".join(f"{v:,.0f} in {y}" for y, v in cp.items())
     if "all" in d.budget_rows:
         pv = res["prices"].query("name == 'carbon_price_pv'")["value"]

@@ -390,8 +390,15 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                 out.append(raw.problem(("calibration", "production", prod),
                                        f"{prod!r} is not a product or intermediate of this sector"))
             src(("calibration", "production", prod, "sources"), fig.sources)
+            if fig.product_carbon:
+                out.append(raw.problem(("calibration", "production", prod, "product_carbon"),
+                                       "'product_carbon' applies to the emissions figure only"))
         if sf.calibration.emissions:
             src(("calibration", "emissions", "sources"), sf.calibration.emissions.sources)
+            for i, prod in enumerate(sf.calibration.emissions.product_carbon):
+                if prod not in made:
+                    out.append(raw.problem(("calibration", "emissions", "product_carbon", i),
+                                           f"{prod!r} is not a product or intermediate of this sector"))
     return out
 
 

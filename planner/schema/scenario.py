@@ -196,9 +196,20 @@ class EmissionAccounting(Strict):
     models/commodities.yaml) counts as ``GWP100 x Mt of gas`` MtCO2e on top of the CO2, so the
     budget and caps become CO2e limits. Gases not named are reported (other_emissions.csv, the
     emissions.csv `other_co2e` column) but not limited or priced.
+
+    `product_carbon`: where fossil carbon held in products (technology `product_carbon`: methanol,
+    urea) is counted. `at_production`: in the producing sector's emissions (emissions.csv `value`)
+    in the year it is made. `downstream`: on its own line, emissions.csv `downstream` ('released
+    downstream'), in the year it is made (an assumption for short-lived products: urea releases
+    its CO2 within months of application, IPCC 2006 Guidelines Vol. 4 ch. 11.4.3; methanol is
+    burnt as fuel or in short-lived derivatives); the sector's `value` is then its site emissions.
+    `downstream_in_budget`: whether that line counts under the budget, caps and carbon price.
+    Either way every tonne is reported once: site + downstream = fossil carbon fed - captured.
     """
 
     gases: list[str] = ["CO2"]
+    product_carbon: Literal["at_production", "downstream"] = "downstream"
+    downstream_in_budget: bool = True
     sources: list[str] = []
     notes: str = ""
 

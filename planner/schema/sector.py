@@ -171,6 +171,13 @@ class Technology(Strict):
     `gases:` of models/commodities.yaml. They are reported in `other_emissions.csv` (Mt of gas and
     Mt CO2e) and count against the budget as CO2e only for the gases the scenario names in
     `emissions.gases`.
+
+    `product_carbon` (tCO2 per unit of activity, stoichiometric) is fossil carbon that leaves the
+    site in the technology's output instead of being released there (the carbon of methanol, the
+    CO2 bound in urea): it is part of the fossil CO2 fed (fuels, feedstocks, process) and at most
+    all of it; carbon from biogenic or non-fossil CO2 feedstock is not counted. It is released
+    where the product is used; the scenario's `emissions.product_carbon` says whether it counts
+    in the producing sector (`at_production`) or on its own line (`downstream`).
     """
 
     name: str
@@ -191,6 +198,7 @@ class Technology(Strict):
     process_emissions: Trajectory = 0.0
     capture_rate: Trajectory = 0.0
     process_capture_rate: Trajectory = 0.0
+    product_carbon: Trajectory = 0.0
     other_emissions: dict[str, Trajectory] = {}
     near_zero: bool = False
     groups: list[str] = []
@@ -218,7 +226,7 @@ class Technology(Strict):
             raise ValueError("must lie between 0 and 1")
         return v
 
-    @field_validator("capex", "fixed_om", "variable_om")
+    @field_validator("capex", "fixed_om", "variable_om", "product_carbon")
     @classmethod
     def _non_negative(cls, v: float | dict[int, float]) -> float | dict[int, float]:
         if trajectory_min(v) < 0:
@@ -315,11 +323,17 @@ CALIBRATION_UNITS = {"kt": 0.001, "Mt": 1.0, "Gt": 1000.0, "MtCO2": 1.0, "GtCO2"
 
 
 class CalibrationFigure(Strict):
-    """A published figure (for data year `year`) that the calibration year must reproduce."""
+    """A published figure (for data year `year`) that the calibration year must reproduce.
+
+    For emissions, `product_carbon` names the products whose carbon held in the product
+    (technology `product_carbon`, e.g. the CO2 of urea) the published figure counts as emitted at
+    the site; the model figure compared is the site's scope 1 net of capture plus that carbon,
+    whatever the scenario's `emissions.product_carbon` switch."""
 
     value: float
     unit: Literal[tuple(CALIBRATION_UNITS)]  # type: ignore[valid-type]
     year: int
+    product_carbon: list[str] = []
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
