@@ -105,16 +105,19 @@ class ModelData:
     demand: pd.Series
     """index (sector, commodity, year): demand in the product's unit per year"""
     commodities: pd.DataFrame
-    """index commodity: unit, cumulative_limit, store_captured_co2"""
+    """index commodity: unit, cumulative_limit, store_captured_co2, draw_on_capture"""
     commodity_year: pd.DataFrame
     """index (commodity, year): price, emission_factor, biogenic_factor, scope2_factor, limit"""
     capture_sink: str | None
+    """the commodity that stores captured CO2 not drawn (its price: transport and storage)"""
     budget_mt: float | None
     budget_years: list[int]
     budget_include_scope2: bool
     caps: dict[tuple[str, int], float]
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
+    capture_source: str | None = None
+    """the commodity that draws on the run's captured CO2 as a feedstock (formulation/capture.py)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity), gwp100"""
     gwp: dict[str, float] = field(default_factory=dict)
@@ -180,7 +183,10 @@ class ModelData:
             emitted = sorted(set(self.other_emissions["gas"]))
             text = "CO2 only" + (f" (reported, not counted: {', '.join(emitted)})" if emitted else "")
         made = self.tech_year["product_carbon"].abs().gt(1e-12)
-        products = sorted({self.techs.at[(s, k), "output"] for s, k, _y in self.tech_year.index[made.to_numpy()]})
+        kind = self.balances["kind"].to_dict()
+        outputs = {(s, self.techs.at[(s, k), "output"]) for s, k, _y in self.tech_year.index[made.to_numpy()]}
+        # carbon passed on in an intermediate (e.g. CO2 feedstock) ends up in the sector's products
+        products = sorted({p for s, p in outputs if kind.get((s, p)) == "product"}) or sorted({p for _s, p in outputs})
         where = {"at_production": "counted where made (in the sector's emissions)",
                  "downstream": "released downstream (own line, year made), "
                                + ("counted under the budget" if self.downstream_in_budget else "not counted")}
@@ -283,6 +289,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
+    source = next((c for c, row in commodities.iterrows() if row["draw_on_capture"]), None)
     acc = sc.emissions
     tech_year = _emission_coefficients(tech_year, flows, commodity_year, acc.product_carbon, problems)
     gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
@@ -325,6 +332,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
+    data.capture_source = source
     data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(acc.gases)
     data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
     data.calibration = _calibration(inputs)
@@ -530,10 +538,11 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
             return getattr(ov, key) if ov is not None and getattr(ov, key) is not None else getattr(d, key)
 
         rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": get("cumulative_limit"),
-                     "store_captured_co2": d.store_captured_co2})
+                     "store_captured_co2": d.store_captured_co2, "draw_on_capture": d.draw_on_capture})
         parts.append(pd.DataFrame({
             "commodity": com, "year": years, "price": interpolate(get("price"), years),
-            "emission_factor": interpolate(get("emission_factor"), years),
+            # a tonne of captured CO2 drawn is 1 tCO2 fed to its user (formulation/capture.py)
+            "emission_factor": 1.0 if d.draw_on_capture else interpolate(get("emission_factor"), years),
             "biogenic_factor": interpolate(get("biogenic_factor"), years),
             "scope2_factor": interpolate(get("scope2_factor"), years),
             "limit": interpolate(get("limit"), years),

@@ -193,3 +193,137 @@ def test_product_carbon_above_the_fossil_carbon_fed_is_an_input_error(toy):
     (p,) = info.value.problems
     assert p.path == "technologies.held.product_carbon" and p.file.endswith("widgets.yaml")
     assert "exceeds the fossil carbon" in p.message and "2.5" in p.message
+
+
+# ---------------------------------------------------------------- captured CO2 stored or used
+
+def capture_commodities(toy) -> None:
+    """Toy commodities plus captured CO2 drawn at 1 USD/t (transport) and air-captured CO2 at 100 USD/t
+    (no emission factor); storage costs 10 USD/t (conftest)."""
+    with_gases(toy, captured_co2={"unit": "MtCO2", "price": 1.0, "draw_on_capture": True, "sources": ["toy"]},
+               dac_co2={"unit": "MtCO2", "price": 100.0, "sources": ["toy"]})
+
+
+def fuel_sector(name: str = "widgets", fuel: float | None = 4.0, plant: bool = True) -> dict:
+    """`plant` makes 10 Mt of widgets from existing stock: 10 GJ coal = 1.0 tCO2/t, 90% captured
+    (9 Mt a year captured, 1 Mt released). `efuel` makes `fuel` units a year of an e-fuel burnt in
+    the sector, each taking 0.5 t of CO2 feedstock (`co2`): drawn from capture or bought from air."""
+    tech = {"lifetime": 20, "sources": ["toy"]}
+    techs, commodities, demand = {}, {}, {}
+    if fuel is not None:
+        techs = {
+            "efuel": {**tech, "name": "E-fuel", "output": f"{name}_fuel", "inputs": {f"{name}_co2": 0.5}},
+            "co2_captured": {**tech, "name": "Captured CO2", "output": f"{name}_co2",
+                             "inputs": {"captured_co2": 1.0}},
+            "co2_air": {**tech, "name": "Air-captured CO2", "output": f"{name}_co2", "inputs": {"dac_co2": 1.0}},
+        }
+        commodities = {f"{name}_fuel": {"kind": "product", "unit": "PJ"},
+                       f"{name}_co2": {"kind": "intermediate", "unit": "MtCO2"}}
+        demand = {f"{name}_fuel": {"default": "flat", "variants": {"flat": {"values": fuel, "sources": ["toy"]}}}}
+    if plant:
+        techs["plant"] = {**tech, "name": "Plant", "output": "widget", "inputs": {"coal": 10}, "capture_rate": 0.9,
+                          "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100}
+        commodities["widget"] = {"kind": "product", "unit": "Mt"}
+        demand["widget"] = {"default": "flat", "variants": {"flat": {"values": 10.0, "sources": ["toy"]}}}
+    return {"sector": name, "name": name.title(), "unit": "Mt", "sources": {"toy": "hand-made toy data"},
+            "commodities": commodities, "demand": demand, "technologies": techs}
+
+
+def balance(out, year: int = 2030):
+    return out.results["captured_co2"].query("sector == 'total' and year == @year").iloc[0]
+
+
+def test_captured_co2_is_stored_or_used_and_used_co2_counts_where_it_burns(toy):
+    # Drawing a tonne costs 1 USD and spares 10 USD of storage; air capture costs 100: the 2 Mt of
+    # CO2 the 4 units of e-fuel need are drawn. Emissions: the plant's 1 Mt plus the 2 Mt drawn,
+    # released when the e-fuel burns = 3 Mt = 10 Mt fossil CO2 fed - 7 Mt stored.
+    capture_commodities(toy)
+    toy.sector(fuel_sector()).scenario(scenario())
+    out = toy.solve()
+    b = balance(out)
+    assert (b.captured, b.used, b.stored) == pytest.approx((9.0, 2.0, 7.0))
+    assert b.stored + b.used == pytest.approx(b.captured)
+    assert table(out, "commodity_use", commodity="co2_storage")[2030] == pytest.approx(7.0)
+    assert table(out, "commodity_use", commodity="captured_co2")[2030] == pytest.approx(2.0)
+    em = out.results["emissions"].set_index("year")
+    assert em.at[2030, "value"] == pytest.approx(1.0 + 2.0)
+    assert em.at[2030, "captured"] == pytest.approx(9.0)       # the capture itself is unchanged
+    assert (out.results["prices"].query("name == 'scarcity|captured_co2'")["value"] == 0).all()
+
+
+def test_priced_carbon_makes_air_capture_win_over_drawn_fossil_co2(toy):
+    # At a carbon price P a drawn tonne costs 1 - 10 + P against 100 from air: drawn while P < 109.
+    capture_commodities(toy)
+    toy.sector(fuel_sector())
+    toy.scenario(scenario(carbon_price=108))
+    assert balance(toy.solve()).used == pytest.approx(2.0)
+    toy.scenario(scenario(carbon_price=110))
+    out = toy.solve()
+    b = balance(out)
+    assert (b.captured, b.used, b.stored) == pytest.approx((9.0, 0.0, 9.0))
+    assert out.results["emissions"].set_index("year").at[2030, "value"] == pytest.approx(1.0)  # air CO2: neutral
+
+
+def test_drawing_all_that_is_captured_binds_the_balance_at_its_price(toy):
+    # 30 units of e-fuel need 15 Mt of CO2, 9 Mt are captured: all 9 are drawn, 6 come from air.
+    # The balance's price: one more tonne drawable would save 100 (air) - 1 (transport) + 10 (its
+    # storage, as storage = captured - drawn) = 109 USD/t.
+    capture_commodities(toy)
+    toy.sector(fuel_sector(fuel=30.0)).scenario(scenario())
+    out = toy.solve()
+    b = balance(out)
+    assert (b.captured, b.used, b.stored) == pytest.approx((9.0, 9.0, 0.0), abs=1e-9)
+    assert table(out, "production", technology="co2_air")[2030] == pytest.approx(6.0)
+    price = out.results["prices"].query("name == 'scarcity|captured_co2'").set_index("year")["value"]
+    assert price[2030] == pytest.approx(109)
+
+
+@pytest.mark.parametrize("solver", [{"decompose": False}, {"decompose": True, "jobs": 1, "gap": 1e-7}])
+def test_a_sector_draws_the_co2_another_captures(toy, solver):
+    # widgets captures 9 Mt and needs none; gadgets makes 4 units of e-fuel (2 Mt of CO2) and
+    # captures none. Joint or decomposed, gadgets draws 2 Mt from widgets' capture and counts them;
+    # widgets stores the rest (7 Mt), its share of the run's storage.
+    capture_commodities(toy)
+    toy.sector(fuel_sector(fuel=None)).sector(fuel_sector("gadgets", plant=False))
+    toy.scenario(scenario(solver=solver))
+    out = toy.solve(["widgets", "gadgets"])
+    cap = out.results["captured_co2"].query("year == 2030").set_index("sector")
+    assert cap.at["widgets", "captured"] == pytest.approx(9.0)
+    assert cap.at["gadgets", "used"] == pytest.approx(2.0, abs=1e-6)
+    assert cap.at["total", "stored"] == pytest.approx(7.0, abs=1e-6)
+    assert cap.at["widgets", "stored"] == pytest.approx(7.0, abs=1e-6)
+    em = out.results["emissions"].query("year == 2030").set_index("sector")["value"]
+    assert em["gadgets"] == pytest.approx(2.0, abs=1e-6) and em["widgets"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_product_made_from_captured_co2_carries_it_downstream(toy):
+    # The e-fuel leaves the sector (product carbon 1 t per t drawn): the 2 Mt drawn are released
+    # downstream, not at the site, and count under the budget only when the scenario says so.
+    capture_commodities(toy)
+    sector = fuel_sector()
+    sector["technologies"]["co2_captured"]["product_carbon"] = 1.0
+    toy.sector(sector)
+    for in_budget, counted in ((True, 3.0), (False, 1.0)):
+        toy.scenario(scenario(emissions={"downstream_in_budget": in_budget}))
+        em = toy.solve().results["emissions"].set_index("year")
+        assert (em.at[2030, "value"], em.at[2030, "downstream"]) == pytest.approx((1.0, 2.0))
+        assert em.at[2030, "counted"] == pytest.approx(counted)
+
+
+def test_capture_flags_are_checked(toy):
+    capture_commodities(toy)
+    data = copy.deepcopy(COMMODITIES)
+    data["commodities"]["captured_co2"] = {"unit": "MtCO2", "price": 1.0, "draw_on_capture": True,
+                                           "emission_factor": 1.0, "sources": ["toy"]}
+    toy.write("models/commodities.yaml", data)
+    toy.sector(fuel_sector()).scenario(scenario())
+    with pytest.raises(InputError) as info:
+        load_run(["widgets"], "toy", toy.paths)
+    (p,) = info.value.problems
+    assert p.path == "commodities.captured_co2" and "no emission factors" in p.message
+    data["commodities"]["captured_co2"].pop("emission_factor")
+    data["commodities"]["co2_storage"]["store_captured_co2"] = False
+    toy.write("models/commodities.yaml", data)
+    with pytest.raises(InputError) as info:
+        load_run(["widgets"], "toy", toy.paths)
+    assert "needs a commodity with store_captured_co2" in str(info.value)

@@ -89,6 +89,8 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["other_emissions"] = _other_emissions(d, act)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
     t["commodity_use"] = _commodity_use(d, act, per_tech)
+    if d.capture_sink is not None:
+        t["captured_co2"] = _captured_co2(d, per_tech, t["commodity_use"])
     counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
     t["prices"] = _prices(d, sol, currency)
@@ -268,21 +270,45 @@ def _group_shares(d: ModelData, production: pd.DataFrame, new_capacity: pd.DataF
 
 
 def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
-    """Purchased commodities (and captured CO2 sent to storage) per sector and year."""
+    """Purchased commodities (and captured CO2 sent to storage) per sector and year.
+
+    Captured CO2 drawn as a feedstock is taken from every capturing sector in proportion to what
+    it captures, so a sector stores ``captured[s,y] * (1 - U[y] / C[y])`` (U drawn and C captured
+    by the run): never negative, and the sectors' storage adds up to the run's."""
     cols = ["sector", "commodity", "year", "value", "unit"]
     f = d.flows[d.flows.commodity.isin(d.commodities.index)]
     a = act.rename(columns={"technology": "tech", "value": "act"})
     use = f.merge(a, on=["sector", "tech", "year"], how="inner")
     use = use.assign(value=use.coef * use.act).groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
     if d.capture_sink is not None:
-        cap = per_tech.assign(value=per_tech.value * per_tech.captured).groupby(["sector", "year"], as_index=False)[
-            "value"].sum()
-        cap = cap[cap.value.abs() > TOL].assign(commodity=d.capture_sink)
+        bal = _captured_co2(d, per_tech, use)
+        cap = bal[(bal.sector != "total") & (bal.stored.abs() > TOL)]
+        cap = cap.assign(commodity=d.capture_sink, value=cap.stored)[["sector", "commodity", "year", "value"]]
         use = pd.concat([use, cap], ignore_index=True).groupby(["sector", "commodity", "year"], as_index=False)[
             "value"].sum()
     use = use[use.value.abs() > TOL].reset_index(drop=True)
     use["unit"] = use["commodity"].map(d.commodities["unit"])
     return use[cols]
+
+
+def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:
+    """captured_co2.csv: per sector (and `total`) and year, CO2 captured, drawn as a feedstock
+    (`used`: the sector's purchases of the commodity that draws on capture) and stored (MtCO2);
+    stored + used = captured in the total (formulation/capture.py)."""
+    cols = ["sector", "year", "captured", "used", "stored", "unit"]
+    cap = per_tech.assign(captured=per_tech.value * per_tech.captured).groupby(["sector", "year"])["captured"].sum()
+    drawn = use[use.commodity == d.capture_source].groupby(["sector", "year"])["value"].sum()
+    out = pd.concat([cap, drawn.rename("used")], axis=1).fillna(0.0).reset_index()
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    total = out.groupby("year")[["captured", "used"]].sum()
+    ratio = (1 - total.used / total.captured.where(total.captured > TOL)).fillna(0.0)
+    out["stored"] = out.captured * out.year.map(ratio)
+    tot = total.assign(stored=total.captured - total.used).reset_index().assign(sector="total")
+    out = pd.concat([out, tot], ignore_index=True)
+    out = out[(out[["captured", "used"]].abs() > TOL).any(axis=1)].reset_index(drop=True)
+    out["unit"] = "MtCO2"
+    return out[cols]
 
 
 def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFrame, use: pd.DataFrame,
@@ -353,6 +379,8 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         rows.append((f"scarcity|{c}", y, -v / d.weight[y], cost_unit(cunits[c], currency)))
     for (p, y), v in sol.duals.get("pool_limit", {}).items():
         rows.append((f"scarcity|{p}", y, -v / d.weight[y], cost_unit(punits[p], currency)))
+    for y, v in sol.duals.get("captured_co2_balance", {}).items():
+        rows.append((f"scarcity|{d.capture_source}", y, -v / d.weight[y], cost_unit(cunits[d.capture_source], currency)))
     for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
         rows.append((f"scarcity_cumulative|{c}", start, -v, cost_unit(cunits[c], currency) + " (present value)"))
     for p, v in sol.duals.get("pool_cumulative_limit", {}).items():

@@ -39,7 +39,10 @@ CAPTIONS = {
     "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
 }
 FILES = {
-    "emissions.csv": "emissions per sector and year (MtCO2; captured and scope 2 beside)",
+    "emissions.csv": "emissions per sector and year (MtCO2; captured, scope 2, carbon released downstream from "
+                     "products, other gases in CO2e and what the budget counts beside)",
+    "captured_co2.csv / other_emissions.csv": "captured CO2 stored or used as a feedstock; non-CO2 gases "
+                                               "(Mt and CO2e at GWP100)",
     "production.csv / capacity.csv / new_capacity.csv / retired_capacity.csv": "the pathway per technology",
     "lcop.csv": "levelized cost of product per technology and year, by component",
     "green_premium.csv": "each technology against its output's incumbent: premium and abatement cost",

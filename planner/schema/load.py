@@ -236,6 +236,14 @@ def check_commodity_file(cf: CommodityFile, raw: Tracked, paths: ProjectPaths) -
     if len(stores) > 1:
         out.append(raw.problem(("commodities", stores[1], "store_captured_co2"),
                                f"only one commodity may store captured CO2 (also {stores[0]!r})"))
+    draws = [n for n, c in cf.commodities.items() if c.draw_on_capture]
+    if len(draws) > 1:
+        out.append(raw.problem(("commodities", draws[1], "draw_on_capture"),
+                               f"only one commodity may draw on captured CO2 (also {draws[0]!r})"))
+    if draws and not stores:
+        out.append(raw.problem(("commodities", draws[0], "draw_on_capture"),
+                               "drawing on captured CO2 needs a commodity with store_captured_co2: true "
+                               "(captured CO2 not drawn is stored)"))
     return out
 
 
@@ -307,6 +315,10 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
 
     for name, com in sf.commodities.items():
         src(("commodities", name, "sources"), com.sources)
+        for flag in ("store_captured_co2", "draw_on_capture"):
+            if getattr(com, flag):
+                out.append(raw.problem(("commodities", name, flag), f"{flag} belongs to a commodity of "
+                                       "models/commodities.yaml (one shared store and source of captured CO2)"))
     for name in products:
         if name not in sf.demand:
             out.append(raw.problem(("commodities", name), f"product {name!r} has no demand"))
@@ -492,6 +504,12 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
             if variant not in variants:
                 out.append(raw.problem(("demand", sector), f"unknown demand variant {variant!r} "
                                        f"(the {sector} file has {', '.join(sorted(variants))})"))
+    drawn = {n for n, c in commodities.commodities.items() if c.draw_on_capture}
+    for name, ov in sc.commodities.items():
+        if name in drawn and any(getattr(ov, f) is not None for f in ("emission_factor", "biogenic_factor",
+                                                                        "scope2_factor")):
+            out.append(raw.problem(("commodities", name), "a commodity that draws on capture has no emission "
+                                   "factors: each tonne drawn counts as 1 tCO2 fed to its user"))
     for name in sc.commodities:
         if name not in known_com and not _defined_in_other_sector(name, all_sectors - set(sectors), paths):
             hint = difflib.get_close_matches(name, sorted(known_com), n=1)

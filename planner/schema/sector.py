@@ -271,7 +271,12 @@ class Commodity(Strict):
     or t/t); `biogenic_factor` is biogenic CO2 released (not counted, but capturable, so that
     capture makes it negative); `scope2_factor` is CO2 emitted upstream (reported, and counted
     in a budget only when the scenario says so). One commodity may `store_captured_co2`: it
-    receives all captured CO2 (Mt) and its price is the transport and storage cost.
+    receives the captured CO2 (Mt) that is not used, and its price is the transport and storage
+    cost. One commodity may `draw_on_capture` (shared file only): technologies that take it as an
+    input use CO2 captured in the run instead of storing it (at most what is captured each year;
+    planner/formulation/capture.py). The engine counts each tonne drawn as 1 tCO2 of fossil CO2
+    fed to the user, so it gives no emission factors of its own; its price is the cost of getting
+    the CO2 to the user.
     """
 
     name: str = ""
@@ -284,8 +289,19 @@ class Commodity(Strict):
     limit: Trajectory | None = None
     cumulative_limit: NonNegativeFloat | None = None
     store_captured_co2: bool = False
+    draw_on_capture: bool = False
     sources: list[str] = []
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _capture_flags(self) -> Commodity:
+        if self.draw_on_capture and self.store_captured_co2:
+            raise ValueError("a commodity either stores captured CO2 or draws on it, not both")
+        if self.draw_on_capture and any(f != 0.0 for f in (self.emission_factor, self.biogenic_factor,
+                                                            self.scope2_factor)):
+            raise ValueError("a commodity that draws on capture has no emission factors: each tonne drawn "
+                             "counts as 1 tCO2 fed to its user")
+        return self
 
     @model_validator(mode="after")
     def _purchased_has_price(self) -> Commodity:
