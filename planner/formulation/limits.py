@@ -29,7 +29,7 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.capture import add_captured, add_capture_balance
+from planner.formulation.capture import add_capture_balance, add_captured
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use

@@ -8,6 +8,9 @@ value in the start year). Prices are recovered from duals (see solve.py for the 
   present-value budget price carried to year y (a Hotelling path), in USD/tCO2;
 - marginal cost of product p: ``dual_balance[p,y] / weight[y]`` (USD per unit of product);
 - scarcity price of a commodity limit: ``-dual / weight[y]`` (USD per GJ or per t);
+- `scarcity|<captured CO2 commodity>`: the captured-CO2 balance's price, ``-dual / weight[y]``
+  (USD/tCO2): zero while captured CO2 is left to store; when users draw all that is captured, a
+  tonne more captured is worth this price less the storage price to the run (formulation/capture.py);
 - annual cap price: ``-dual / weight[y]`` (USD/tCO2).
 
 Retirements: a cohort's capacity that falls between two model years (net of retrofits out of
@@ -379,8 +382,9 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         rows.append((f"scarcity|{c}", y, -v / d.weight[y], cost_unit(cunits[c], currency)))
     for (p, y), v in sol.duals.get("pool_limit", {}).items():
         rows.append((f"scarcity|{p}", y, -v / d.weight[y], cost_unit(punits[p], currency)))
+    src = d.capture_source
     for y, v in sol.duals.get("captured_co2_balance", {}).items():
-        rows.append((f"scarcity|{d.capture_source}", y, -v / d.weight[y], cost_unit(cunits[d.capture_source], currency)))
+        rows.append((f"scarcity|{src}", y, -v / d.weight[y], cost_unit(cunits[src], currency)))
     for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
         rows.append((f"scarcity_cumulative|{c}", start, -v, cost_unit(cunits[c], currency) + " (present value)"))
     for p, v in sol.duals.get("pool_cumulative_limit", {}).items():

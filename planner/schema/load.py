@@ -543,7 +543,8 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                                    f"{', '.join(sorted(commodities.gases)) or 'none'})"))
     for i, ref in enumerate(sc.emissions.sources):
         if ref not in sc.sources:
-            out.append(raw.problem(("emissions", "sources", i), f"unknown source {ref!r} (not in the scenario's sources)"))
+            out.append(raw.problem(("emissions", "sources", i),
+                                   f"unknown source {ref!r} (not in the scenario's sources)"))
     out.extend(_check_milestones(sc, raw, sectors, known_com, all_sectors))
     for name, pool in sc.pools.items():
         shipped = name in commodities.pools
