@@ -27,6 +27,18 @@ Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at thei
 ``counted = scope1 + sum_{g in G} gwp[g] * other[g] + [downstream_in_budget] * downstream`` over
 the gases G the scenario counts (`emissions.gases` besides CO2): `counted` is what the budget,
 caps and carbon price apply to.
+
+Vintages. A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
+``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
+`vintage` of an existing one (default: the year before the first model year) and, for capacity
+retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
+the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
+inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
+(`vintage_other`). Its emission factors follow per cohort (`vintage_year`: every column above,
+product_carbon to counted) with the formulas above, the commodities' factors, process CO2,
+product carbon and capture rates of the operating year y (`_accounting`, the same function for
+both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
+the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
 """
 
 from __future__ import annotations
@@ -42,7 +54,12 @@ import pandas as pd
 from planner.errors import InputError, Problem
 from planner.schema.common import interpolate
 from planner.schema.load import RunInputs
+from planner.schema.scenario import EmissionAccounting
 from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
+
+ACCOUNTING = ["product_carbon", "fossil", "site", "captured", "downstream", "scope1", "scope2", "other_co2e",
+              "counted"]
+"""the emission accounting columns of tech_year and vintage_year (module docstring)"""
 
 
 def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: float) -> np.ndarray:
@@ -89,15 +106,18 @@ class ModelData:
     units: dict[str, str]
     techs: pd.DataFrame
     """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
-    growth, seed, plant_size, plant_unit (what plant_size counts), groups"""
+    growth, seed, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
     process, capture_rate, max_share, max_build, product_carbon, fossil, site, captured, downstream,
     scope1, scope2, other_co2e, counted (tCO2 or tCO2e per unit of activity; module docstring)"""
     flows: pd.DataFrame
-    """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative)"""
+    """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative),
+    by_vintage (an input of a technology with vintage inputs, for a unit built in `year`: the LP
+    uses `vintage_flows` instead)"""
     cohorts: pd.DataFrame
-    """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit"""
+    """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit, vintage (the build
+    year whose inputs the cohort has), entry (index of its stock entry, -1 for none)"""
     retrofit_moves: pd.DataFrame
     """columns sector, retrofit, from_tech, to_tech, cohort, target_cohort, year, capex, capex_counted"""
     balances: pd.DataFrame
@@ -118,6 +138,23 @@ class ModelData:
     groups: dict[str, dict[str, list[str]]]
     capture_source: str | None = None
     """the commodity that draws on the run's captured CO2 as a feedstock (formulation/capture.py)"""
+    vintage_flows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "commodity", "year", "coef"]))
+    """inputs per unit of activity of each cohort of a technology with vintage inputs, in each year
+    it is in service (module docstring)"""
+    vintage_year: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=["sector", "tech", "cohort", "year"])))
+    """index (sector, tech, cohort, year): the accounting columns of tech_year (product_carbon, fossil,
+    site, captured, downstream, scope1, scope2, other_co2e, counted; tCO2 or tCO2e per unit) of those
+    cohorts"""
+    vintage_other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "gas", "year", "coef", "gwp100"]))
+    """non-CO2 gases per unit of activity of those cohorts, with their GWP100 (counted as other_emissions)"""
+    vintage_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["sector", "tech", "cohort", "year", "group"]))
+    """each cohort-year of those technologies -> its group: the first of the cohorts of the
+    technology in service that year with the same coefficients (inputs and other_emissions); the LP
+    has one activity per group (_vintage_groups)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity), gwp100"""
     gwp: dict[str, float] = field(default_factory=dict)
@@ -180,7 +217,7 @@ class ModelData:
         if others:
             text = "CO2 + " + ", ".join(f"{g} (GWP100 {gwp[g]:g})" for g in others) + " as CO2e"
         else:
-            emitted = sorted(set(self.other_emissions["gas"]))
+            emitted = sorted(set(self.other_emissions["gas"]) | set(self.vintage_other["gas"]))
             text = "CO2 only" + (f" (reported, not counted: {', '.join(emitted)})" if emitted else "")
         made = self.tech_year["product_carbon"].abs().gt(1e-12)
         kind = self.balances["kind"].to_dict()
@@ -218,6 +255,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
     tech_rows, ty_parts, flow_parts, cohort_rows, retro_rows = [], [], [], [], []
     other_parts: list[pd.DataFrame] = []
+    vintage_techs: dict[tuple[str, str], object] = {}
     balance_rows, demand_parts, groups, units = [], [], {}, {}
     for name, sf in inputs.sectors.items():
         units[name] = sf.unit
@@ -242,7 +280,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
-                "free_capacity": free,
+                "free_capacity": free, "vintage_inputs": t.vintage_inputs,
             })
             ty = pd.DataFrame({
                 "sector": name, "tech": key, "year": years,
@@ -260,8 +298,10 @@ def build_data(inputs: RunInputs) -> ModelData:
             n = end_year + 1 - np.array(years)
             ty["capex_counted"] = ty["capex"] * annuity_fraction(n, t.lifetime, r)
             ty_parts.append(ty)
-            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years))
-            for gas, traj in t.other_emissions.items():
+            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years, t.vintage_inputs))
+            if t.vintage_inputs:
+                vintage_techs[(name, key)] = t
+            for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
             cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
@@ -269,7 +309,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.concat(flow_parts, ignore_index=True)
     cohorts = pd.DataFrame(cohort_rows, columns=["sector", "tech", "cohort", "start", "end", "initial",
-                                                 "kind", "origin", "retrofit"])
+                                                 "kind", "origin", "retrofit", "vintage", "entry"])
     for name, sf in inputs.sectors.items():
         retro_rows.extend(_retrofits(name, sf, cohorts, years, end_year, r))
     retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
@@ -279,11 +319,12 @@ def build_data(inputs: RunInputs) -> ModelData:
             tech=("to_tech", "first"), start=("year", "min"), from_tech=("from_tech", "first"),
             source=("cohort", "first"), retrofit=("retrofit", "first"))
         meta = cohorts.set_index(["sector", "tech", "cohort"])
-        orig = meta.loc[list(zip(targets.sector, targets.from_tech, targets.source)), ["end", "origin"]]
+        orig = meta.loc[list(zip(targets.sector, targets.from_tech, targets.source)), ["end", "origin", "vintage"]]
         added = pd.DataFrame({
             "sector": targets.sector, "tech": targets.tech, "cohort": targets.target_cohort,
             "start": targets.start, "end": orig["end"].to_numpy(), "initial": np.nan, "kind": "retrofit",
             "origin": orig["origin"].to_numpy(), "retrofit": targets.retrofit,
+            "vintage": orig["vintage"].to_numpy(), "entry": -1,
         })
         cohorts = pd.concat([cohorts, added], ignore_index=True)
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
@@ -291,13 +332,17 @@ def build_data(inputs: RunInputs) -> ModelData:
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     source = next((c for c, row in commodities.iterrows() if row["draw_on_capture"]), None)
     acc = sc.emissions
-    tech_year = _emission_coefficients(tech_year, flows, commodity_year, acc.product_carbon, problems)
     gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
     other = (pd.concat(other_parts, ignore_index=True) if other_parts else
              pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     other["coef"] = other["coef"].astype(float)
     other["gwp100"] = other["gas"].map(gwp).astype(float)
-    tech_year = _co2e_coefficients(tech_year, other, [g for g in acc.gases if g != "CO2"], acc.downstream_in_budget)
+    tech_year = _accounting(tech_year, flows, other, commodity_year, acc, problems=problems)
+    vintage_flows, vintage_other = _vintage_flows(vintage_techs, cohorts, years)
+    vintage_other["coef"] = vintage_other["coef"].astype(float)
+    vintage_other["gwp100"] = vintage_other["gas"].map(gwp).astype(float)
+    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, vintage_other, cohorts, tech_year,
+                                      commodity_year, acc, problems)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -335,6 +380,8 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.capture_source = source
     data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(acc.gases)
     data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
+    data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
+    data.vintage_groups = _vintage_groups(vintage_year, vintage_flows, vintage_other)
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
@@ -474,6 +521,8 @@ def restrict(d: ModelData, sector: str) -> ModelData:
     return replace(
         d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
         flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
+        vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year), vintage_other=mine(d.vintage_other),
+        vintage_groups=mine(d.vintage_groups),
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
@@ -552,17 +601,63 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
     return commodities, commodity_year
 
 
-def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int]) -> pd.DataFrame:
-    parts = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
-    for com, traj in inputs.items():
-        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)}))
+def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int],
+           by_vintage: bool = False) -> pd.DataFrame:
+    """Use per unit of activity in each year (outputs negative); with `by_vintage` the inputs are
+    kept apart from the outputs and flagged (the LP takes them per cohort from `vintage_flows`)."""
+    made = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
     for com, traj in outputs.items():
-        parts.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
+        made.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
+    used = [pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)})
+            for com, traj in inputs.items()]
+    groups = [made, used] if by_vintage else [made + used]
+    frames = []
+    for i, parts in enumerate(groups):
+        if not parts:
+            continue
+        out = pd.concat(parts, ignore_index=True)
+        out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
+        out["by_vintage"] = by_vintage and i == 1
+        frames.append(out)
+    out = pd.concat(frames, ignore_index=True)
     out.insert(0, "tech", tech)
     out.insert(0, "sector", sector)
     return out[out["coef"] != 0]
+
+
+def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
+                   years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Inputs and non-CO2 gases per unit of activity of every cohort of a technology with vintage
+    inputs, per year in service: the technology's read at the cohort's vintage, or its stock entry's
+    own read at the operating year; times the technology's operating factor of that year."""
+    cols = ["sector", "tech", "cohort", "commodity", "year", "coef"]
+    parts: dict[str, list[pd.DataFrame]] = {"inputs": [], "other_emissions": []}
+    for (s, k, c), start, end, vintage, entry in zip(cohorts.index, cohorts.start, cohorts.end, cohorts.vintage,
+                                                     cohorts.entry):
+        t = techs.get((s, k))
+        if t is None:
+            continue
+        served = [y for y in years if start <= y < end]
+        if not served:
+            continue
+        factor = interpolate(t.operating_factor, served, 1.0)  # type: ignore[attr-defined]
+        stock = t.stock[int(entry)] if entry >= 0 else None  # type: ignore[attr-defined]
+        for key, out in parts.items():
+            own = getattr(stock, key) if stock is not None else None
+            spec = own if own is not None else getattr(t, key)
+            for com, traj in spec.items():
+                coef = interpolate(traj, served) if own is not None else np.full(
+                    len(served), float(interpolate(traj, [int(vintage)])[0]))
+                out.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
+                                         "coef": coef * factor}))
+
+    def table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame(columns=[*cols[:3], name, *cols[4:]])
+        out = pd.concat(frames, ignore_index=True)
+        return out[out.coef != 0].reset_index(drop=True)[cols].rename(columns={"commodity": name})
+
+    return table(parts["inputs"], "commodity"), table(parts["other_emissions"], "gas")
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
@@ -574,21 +669,29 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
     year to what its output needs; its additions are the year's increase of that cohort (in the first
     year, over the stock given, held in `initial`)."""
     rows: dict[str, dict] = {}
-    for c in t.stock:
+    kinds: dict[int, tuple] = {}
+    """retirement year -> the coefficient spec (vintage, entry) that has the plain label"""
+    for i, c in enumerate(t.stock):
         if c.retire is not None:
             split = {c.retire: c.capacity}
         else:
             a, b = c.retire_between
             split = {y: c.capacity / (b - a + 1) for y in range(a, b + 1)}
+        # With vintage inputs an entry that states its own coefficients is a cohort of its own.
+        vintage = c.vintage if c.vintage is not None else start - 1
+        entry = i if c.inputs is not None or c.other_emissions is not None else -1
+        spec = (vintage, entry) if t.vintage_inputs else None
         for retire, cap in split.items():
             if retire <= start:  # checked with its line by schema.load.check_stock
                 continue
-            label = f"stock-{retire}"
+            plain = kinds.setdefault(retire, spec)
+            label = f"stock-{retire}" if plain == spec else f"stock-{retire}-{i + 1}"
             if label in rows:
                 rows[label]["initial"] += cap
             else:
                 rows[label] = {"sector": sector, "tech": tech, "cohort": label, "start": start, "end": retire,
-                               "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": ""}
+                               "initial": cap, "kind": "existing", "origin": start - 1, "retrofit": "",
+                               "vintage": vintage, "entry": entry}
     first = t.available_from or -10**6
     last = t.last_build or 10**6
     if free:  # the stock given is the capacity of the first year the free cohort may fall short of
@@ -596,12 +699,14 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
         built = [y for y in years if first <= y <= last or (stock > 0 and y == start)]
         if built:
             return [{"sector": sector, "tech": tech, "cohort": "free", "start": built[0], "end": end_year + 1,
-                     "initial": stock, "kind": "free", "origin": built[0], "retrofit": ""}]
+                     "initial": stock, "kind": "free", "origin": built[0], "retrofit": "", "vintage": built[0],
+                     "entry": -1}]
         return []
     for y in years:
         if first <= y <= last:
             rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,
-                            "initial": np.nan, "kind": "new", "origin": y, "retrofit": ""}
+                            "initial": np.nan, "kind": "new", "origin": y, "retrofit": "", "vintage": y,
+                            "entry": -1}
     return list(rows.values())
 
 
@@ -612,13 +717,14 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     if not sf.retrofits:
         return rows
     mine = cohorts[cohorts.sector == sector]
-    by_tech: dict[str, list[tuple[str, int, int]]] = {}
-    for k, c, start, end in zip(mine.tech, mine.cohort, mine.start, mine.end):
-        by_tech.setdefault(k, []).append((c, int(start), int(end)))
+    by_tech: dict[str, list[tuple[str, int, int, bool]]] = {}
+    for k, c, start, end, origin in zip(mine.tech, mine.cohort, mine.start, mine.end, mine.origin):
+        by_tech.setdefault(k, []).append((c, int(start), int(end), origin < years[0]))
     for rname, r in sf.retrofits.items():
         first = r.available_from or -10**6
         capex = dict(zip(years, interpolate(r.capex, years)))
-        src = by_tech.get(r.from_, [])
+        src = [(c, a, b) for c, a, b, old in by_tech.get(r.from_, [])
+               if r.cohorts == "all" or old == (r.cohorts == "existing")]
         for cohort, start, end in src:
             for y in years:
                 if start < y < end and y >= first:
@@ -630,26 +736,40 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     return rows
 
 
+def _accounting(table: pd.DataFrame, flows: pd.DataFrame, other: pd.DataFrame, commodity_year: pd.DataFrame,
+                acc: EmissionAccounting, keys: tuple[str, ...] = ("sector", "tech", "year"),
+                problems: list[Problem] | None = None) -> pd.DataFrame:
+    """Add the accounting columns (ACCOUNTING, tCO2 or tCO2e per unit of activity; module docstring)
+    to a table keyed by `keys`, (sector, tech, year) or (sector, tech, cohort, year), that holds
+    process, capture_rate, process_capture_rate and product_carbon, from its input `flows` and
+    non-CO2 gases `other` (columns coef and gwp100) keyed alike; the scenario's `emissions` says
+    where product carbon counts and which gases count."""
+    out = _emission_coefficients(table, flows, commodity_year, acc.product_carbon, problems, keys)
+    return _co2e_coefficients(out, other, [g for g in acc.gases if g != "CO2"], acc.downstream_in_budget, keys)
+
+
 def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodity_year: pd.DataFrame,
-                           product_carbon: str = "downstream", problems: list[Problem] | None = None) -> pd.DataFrame:
-    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to the
-    tech-year table (module docstring); a product_carbon above the fossil carbon fed is a problem."""
+                           product_carbon: str = "downstream", problems: list[Problem] | None = None,
+                           keys: tuple[str, ...] = ("sector", "tech", "year")) -> pd.DataFrame:
+    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to a
+    table keyed by `keys` (module docstring); a product_carbon above the fossil carbon fed is a problem."""
     f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
                     left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
     f["fossil"] = f["coef"] * f["emission_factor"]
     f["bio"] = f["coef"] * f["biogenic_factor"]
     f["scope2"] = f["coef"] * f["scope2_factor"]
-    agg = f.groupby(["sector", "tech", "year"])[["fossil", "bio", "scope2"]].sum()
-    ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
+    agg = f.groupby(list(keys))[["fossil", "bio", "scope2"]].sum()
+    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
     ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
     ty["fossil"] += ty["process"]
     pc = ty["product_carbon"]
     over = ty[pc > ty["fossil"].clip(lower=0.0) + 1e-9]
     for (sector, tech), rows in over.groupby(["sector", "tech"], sort=False):
         r = rows.iloc[0]
+        when = f"cohort {r.cohort} in {r.year}" if "cohort" in keys else f"{r.year}"
         if problems is not None:
             problems.append(Problem(f"models/{sector}.yaml", None, f"technologies.{tech}.product_carbon",
-                                    f"{r.product_carbon:g} tCO2 per unit in {r.year} exceeds the fossil carbon the "
+                                    f"{r.product_carbon:g} tCO2 per unit in {when} exceeds the fossil carbon the "
                                     f"technology is fed ({max(r.fossil, 0.0):g} tCO2 per unit): product carbon is "
                                     "the fossil part of the carbon in the output"))
     gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
@@ -662,15 +782,63 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodi
 
 
 def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str],
-                       downstream_in_budget: bool = True) -> pd.DataFrame:
+                       downstream_in_budget: bool = True, keys: tuple[str, ...] = ("sector", "tech", "year")
+                       ) -> pd.DataFrame:
     """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts
-    plus, if counted, the carbon released downstream), tCO2e per unit of activity, to the tech-year
-    table (module docstring)."""
-    o = other.assign(co2e=other["coef"] * other["gwp100"])
+    plus, if counted, the carbon released downstream), tCO2e per unit of activity, to a table keyed
+    by `keys` (module docstring)."""
+    o = other.assign(co2e=other["coef"].astype(float) * other["gwp100"].astype(float))
     o["counted"] = o["co2e"].where(o["gas"].isin(counted), 0.0)
-    agg = o.groupby(["sector", "tech", "year"])[["co2e", "counted"]].sum()
-    ty = tech_year.merge(agg, left_on=["sector", "tech", "year"], right_index=True, how="left")
+    agg = o.groupby(list(keys))[["co2e", "counted"]].sum()
+    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
     ty[["co2e", "counted"]] = ty[["co2e", "counted"]].astype(float).fillna(0.0)
     ty["other_co2e"] = ty.pop("co2e")
     ty["counted"] = ty["scope1"] + ty["counted"] + (ty["downstream"] if downstream_in_budget else 0.0)
     return ty
+
+
+def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
+                    vintage_other: pd.DataFrame) -> pd.DataFrame:
+    """Cohorts of a technology that run with the same coefficients in a year form one group.
+
+    Their activity can be pooled without loss: with ACTG[g,y] <= u * sum_{c in g} CAP[c,y] (and the
+    floor ACTG[g,y] >= f * sum_{c in g} CAP[c,y]) the split ACTC[c,y] = ACTG[g,y] * CAP[c,y] /
+    sum_{c' in g} CAP[c',y] meets every cohort's own capacity and floor, at the same cost and
+    emissions. So the LP has one activity per group (e.g. all stock of a kiln type, all new kilns of
+    constant inputs), and results split it back over the cohorts in proportion to their capacity.
+    """
+    keys = ["sector", "tech", "cohort", "year"]
+    cols = [*keys, "group"]
+    if vintage_year.empty:
+        return pd.DataFrame(columns=cols)
+    base = vintage_year.reset_index()[keys]
+    base["order"] = np.arange(len(base))
+    sig = pd.Series("", index=pd.MultiIndex.from_frame(base[keys]))
+    for table, name in ((vintage_flows, "commodity"), (vintage_other, "gas")):
+        if table.empty:
+            continue
+        tok = table[name].astype(str) + "=" + table.coef.map(lambda v: f"{v:.12g}") + ";"
+        part = tok.groupby([table[k] for k in keys]).agg(lambda x: "".join(sorted(x)))
+        sig = sig.add(part.reindex(sig.index).fillna(""), fill_value="")
+    base["sig"] = sig.to_numpy()
+    ordered = base.sort_values("order")
+    base["group"] = ordered.groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
+    return base[cols].reset_index(drop=True)
+
+
+def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, vintage_other: pd.DataFrame,
+                       cohorts: pd.DataFrame, tech_year: pd.DataFrame, commodity_year: pd.DataFrame,
+                       acc: EmissionAccounting, problems: list[Problem] | None = None) -> pd.DataFrame:
+    """The accounting columns (ACCOUNTING) per (sector, tech, cohort, year) of the cohorts of
+    technologies with vintage inputs: their own inputs and non-CO2 gases, with the process CO2,
+    product carbon and capture rates of the operating year."""
+    keys = ["sector", "tech", "cohort", "year"]
+    rows = [(s, k, c, y) for (s, k, c), start, end in zip(cohorts.index, cohorts.start, cohorts.end)
+            if (s, k) in vintage for y in tech_year.year.unique() if start <= y < end]
+    if not rows:
+        return pd.DataFrame(columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=keys))
+    base = pd.DataFrame(rows, columns=keys).merge(
+        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate", "product_carbon"]],
+        on=["sector", "tech", "year"])
+    out = _accounting(base, vintage_flows, vintage_other, commodity_year, acc, tuple(keys), problems)
+    return out.set_index(keys)[ACCOUNTING]

@@ -18,7 +18,8 @@ from planner.solve import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                  "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
-                 "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor", "service_life")
+                 "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor",
+                 "cohort_utilisation_floor", "service_life")
 
 
 def _years(ys: list[int]) -> str:
@@ -71,6 +72,8 @@ def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
         return f"the minimum service life of {idx[0]} {idx[1]} built in {idx[2].split(':')[-1]}", idx[3]
     if name == "utilisation_floor":
         return f"the minimum utilisation of {idx[0]} {idx[1]}", idx[2]
+    if name == "cohort_utilisation_floor":
+        return f"the minimum utilisation of {idx[0]} {idx[1]} (cohort {idx[2]})", idx[3]
     if name == "balance":
         return f"demand for {idx[1]} ({idx[0]})", idx[2]
     return "", None

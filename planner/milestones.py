@@ -1,6 +1,7 @@
 """Milestones as linear rows: each metric of a scenario's milestone, in a year, written over the LP's
 variables (plain Python: the formulation turns the rows into constraints, the results evaluate
 them with the solution). Variables: ACT[s,k,y] activity (= output of the technology's product),
+ACTC[s,k,c,y] activity by cohort (technologies with vintage inputs),
 CAP[s,k,c,y] capacity by cohort (new capacity built in y is cohort str(y)), EM[s,y] emissions,
 USE[c,y] purchases of all sectors.
 
@@ -12,6 +13,8 @@ For a milestone (sector s, year y) the metric is N / D with a numerator N and a 
   sales_share     N = sum_{k in group} NEW        D = the same over new capacity               fraction
   input_share     N = sum_{k in T, c in C} a[k,c] ACT   D = sum over the inputs of T with the unit
                       of C (T = `of` or every technology of the sector)                        fraction
+                  (a technology with vintage inputs counts per cohort: a[k,v,c] ACTC[k,v], v its cohorts;
+                  likewise in commodity_use)
   capacity        N = sum_{k in group} CAP                                       D = 1        unit/yr
   production      N = sum_{k in group} ACT                                       D = 1        unit/yr
   commodity_use   N = sum_{k, c in C} a[k,c] ACT (sector) or sum_c USE[c,y] (all)  D = 1      commodity unit
@@ -74,10 +77,7 @@ def milestone_rows(d: ModelData, ix: ModelIndex | None = None) -> list[Milestone
     if not d.milestones:
         return []
     ix = ix or build_index(d)
-    inputs: dict[tuple[str, str, int], list[tuple[str, float]]] = {}
-    for s, k, c, y, a in zip(d.flows.sector, d.flows.tech, d.flows.commodity, d.flows.year, d.flows.coef):
-        if a > 0:
-            inputs.setdefault((s, k, int(y)), []).append((c, float(a)))
+    inputs = input_terms(d, ix)
     units = {**d.commodities["unit"].to_dict(), **{c: u for (_s, c), u in d.balances["unit"].items()}}
     outputs = d.techs["output"].to_dict()
     rows = []
@@ -94,6 +94,22 @@ def milestone_rows(d: ModelData, ix: ModelIndex | None = None) -> list[Milestone
                 _bound(row, m, y, d, ix, inputs, units, outputs)
                 rows.append(row)
     return rows
+
+
+def input_terms(d: ModelData, ix: ModelIndex) -> dict[tuple[str, str, int], list[tuple[str, Term, float]]]:
+    """(s, k, y) -> (commodity, term, a): the inputs of technology k in year y as terms of the LP,
+    a * ACT[s,k,y], or a * ACTC[s,k,c,y] per cohort c for a technology with vintage inputs."""
+    out: dict[tuple[str, str, int], list[tuple[str, Term, float]]] = {}
+    f = d.flows
+    by_vintage = f["by_vintage"] if "by_vintage" in f.columns else [False] * len(f)
+    for s, k, c, y, a, vin in zip(f.sector, f.tech, f.commodity, f.year, f.coef, by_vintage):
+        if a > 0 and not vin:
+            out.setdefault((s, k, int(y)), []).append((c, ("ACT", (s, k, int(y))), float(a)))
+    for (s, k, co, y), coefs in ix.cohort_coef.items():
+        for c, a in coefs.items():
+            if a > 0:
+                out.setdefault((s, k, y), []).append((c, ("ACTC", (s, k, co, y)), float(a)))
+    return out
 
 
 def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inputs: dict, units: dict,
@@ -164,11 +180,11 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         for ss, k in techs:
             if of is not None and k not in of:
                 continue
-            for c, a in inputs.get((ss, k, y), []):
+            for c, term, a in inputs.get((ss, k, y), []):
                 if c in wanted:
-                    _add(row.num, ("ACT", (ss, k, y)), a)
+                    _add(row.num, term, a)
                 if units.get(c) in measure:
-                    _add(row.den, ("ACT", (ss, k, y)), a)
+                    _add(row.den, term, a)
         row.unit = UNITS[metric]
         row.num_unit = "/".join(sorted(u for u in measure if u))
     elif metric == "commodity_use":
@@ -178,9 +194,9 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                 _add(row.num, ("USE", (c, y)), 1.0)
         else:
             for ss, k in techs:
-                for c, a in inputs.get((ss, k, y), []):
+                for c, term, a in inputs.get((ss, k, y), []):
                     if c in wanted:
-                        _add(row.num, ("ACT", (ss, k, y)), a)
+                        _add(row.num, term, a)
         row.den_const = 1.0
         row.unit = UNITS[metric].format(unit=units.get(next(iter(wanted)), ""))
         row.num_unit = row.unit

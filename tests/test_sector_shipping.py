@@ -58,6 +58,6 @@ def test_carbon_price_brings_zero_emission_fuels(priced):
 def test_methane_slip_is_reported_for_lng_ships(base):
     other = base.results["other_emissions"]
     ch4_2025 = other[(other.gas == "CH4") & (other.year == 2025)]
-    assert set(ch4_2025.technology) == {"lng_dual_fuel_fleet"}
+    assert set(ch4_2025.technology) == {"lng_dual_fuel"}
     # 697 PJ of LNG x 3% slip / 48 GJ/t = 0.44 Mt CH4
     assert ch4_2025.value.sum() == pytest.approx(0.436, rel=0.02)

@@ -30,7 +30,7 @@ def test_2025_is_met_by_the_existing_fleet(base):
     new = base.results["new_capacity"]
     assert new[new.year == 2025].empty
     prod = base.results["production"].query("year == 2025").set_index("technology")["value"]
-    assert prod["diesel_fleet"] / prod.sum() == pytest.approx(0.967, abs=0.001)
+    assert prod["diesel"] / prod.sum() == pytest.approx(0.967, abs=0.001)
 
 
 def test_carbon_price_decarbonises_with_zero_emission_sales(base, priced):

@@ -5,6 +5,8 @@ fossil, process and biogenic CO2 formed at its site). The run's captured CO2 in 
 
   C[y] = sum_{s,k} cap[s,k,y] * ACT[s,k,y]                                  (MtCO2)
 
+(per cohort, cap[s,k,c,y] * ACTC[s,k,c,y], for a technology with vintage inputs)
+
 It is either stored or drawn by technologies that take the commodity that draws on capture (the
 source src, commodity `draw_on_capture`, e.g. `captured_co2`, MtCO2; USE[src,y] is what they take):
 
@@ -39,17 +41,17 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from planner.data import ModelData
+from planner.formulation.emissions import activity_terms
 from planner.formulation.index import ModelIndex
 
 
 def add_captured(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
-    """CAPTURED[y] = C[y]: the CO2 captured in year y by all the run's technologies (MtCO2)."""
-    cap = d.tech_year["captured"].to_dict()
-    terms: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
-    for s, k, y in ix.act:
-        if cap[s, k, y] > 0:
-            terms[y].append((s, k, cap[s, k, y]))
-    m.CAPTURED = pyo.Expression(d.years, rule=lambda m, y: sum(c * m.ACT[s, k, y] for s, k, c in terms[y]))
+    """CAPTURED[y] = C[y]: the CO2 captured in year y by all the run's technologies (MtCO2); per
+    cohort, sum_c cap[s,k,c,y] * ACTC[s,k,c,y], for a technology with vintage inputs."""
+    terms: dict[int, list[tuple[float, object]]] = defaultdict(list)
+    for (_s, y), found in activity_terms(m, d, ix, "captured").items():
+        terms[y].extend(found)
+    m.CAPTURED = pyo.Expression(d.years, rule=lambda m, y: sum(c * x for c, x in terms[y]))
     m.capture_years = set(terms)
 
 

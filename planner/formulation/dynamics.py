@@ -7,7 +7,11 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
 
   utilisation floor:  ACT[s,k,y] >= min_utilisation[s,k,y] * CAPTOT[k,y]
                       (a plant that runs today keeps running unless it is retired; a technology
-                      whose capacity costs nothing runs at its utilisation exactly)
+                      whose capacity costs nothing runs at its utilisation exactly); for a
+                      technology with vintage inputs per cohort group, ACTC[s,k,g,y] >=
+                      min_utilisation[s,k,y] * sum_{c in g} CAP[s,k,c,y] (which holds for every
+                      cohort once the group's output is split by capacity), so old plants are not
+                      idled behind new ones
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
                       (for the first model year: the members' existing stock)
@@ -47,7 +51,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.index import ModelIndex
-from planner.formulation.stock import capacity_in_use, carried, new_capacity, total_capacity
+from planner.formulation.stock import capacity_in_use, carried, group_capacity, new_capacity, total_capacity
 
 
 def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
@@ -57,8 +61,13 @@ def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -
     free = d.techs["free_capacity"].to_dict()
     rows = [key for key in ix.act if not math.isnan(floor[key]) and floor[key] > 0
             and (d.dynamics_limits or free[key[:2]])]
-    m.utilisation_floor = pyo.Constraint(rows, rule=lambda m, s, k, y: m.ACT[s, k, y]
+    whole = [key for key in rows if key[:2] not in ix.vintage]
+    floored = set(rows)
+    by_cohort = [key for key in ix.actc if (key[0], key[1], key[3]) in floored]
+    m.utilisation_floor = pyo.Constraint(whole, rule=lambda m, s, k, y: m.ACT[s, k, y]
                                          >= floor[s, k, y] * total_capacity(m, ix, s, k, y))
+    m.cohort_utilisation_floor = pyo.Constraint(by_cohort, rule=lambda m, s, k, g, y: m.ACTC[s, k, g, y]
+                                                >= floor[s, k, y] * group_capacity(m, ix, s, k, g, y))
 
 
 def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

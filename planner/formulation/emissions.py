@@ -4,12 +4,16 @@ Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
 
 Counted emissions (what the budget, the caps and a carbon price apply to), MtCO2e:
   CNT[s,y] = EM[s,y] + sum_k x[s,k,y] * ACT[s,k,y],  x = counted - scope1 of data.py, i.e. the
-             CO2e (GWP100) of the non-CO2 gases the scenario counts (`emissions.gases`); with
-             CO2 alone x = 0 and CNT = EM.
+             CO2e (GWP100) of the non-CO2 gases the scenario counts (`emissions.gases`) plus the
+             carbon released downstream if the budget counts it; per cohort, x[s,k,c,y] *
+             ACTC[s,k,c,y], for a technology with vintage inputs. With CO2 alone and no product
+             carbon x = 0 and CNT = EM.
 
 Constraints:
   definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
-               data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2)
+               data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2); a technology with
+               vintage inputs counts per cohort, sum_c e1[s,k,c,y] * ACTC[s,k,c,y] (scope 2 and
+               the counted terms alike)
   budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (CNT[s,y] + [scope 2]) <= B_b
                (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
                sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
@@ -25,6 +29,7 @@ capped at the penalty.
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from planner.data import ModelData
@@ -41,19 +46,15 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     """Emission variables and their definition rows; the budget and caps."""
     sy = [(s, y) for s in d.sectors for y in d.years]
     m.EM = pyo.Var(sy, within=pyo.Reals)
-    e1 = d.tech_year["scope1"].to_dict()
-    e2 = d.tech_year["scope2"].to_dict()
-    by_sector_year: dict[tuple[str, int], list[str]] = {}
-    for s, k, y in ix.act:
-        by_sector_year.setdefault((s, y), []).append(k)
+    e1 = activity_terms(m, d, ix, "scope1")
+    e2 = activity_terms(m, d, ix, "scope2")
     m.emissions_def = pyo.Constraint(sy, rule=lambda m, s, y: m.EM[s, y] == sum(
-        e1[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e1[s, k, y] != 0))
-    extra = (d.tech_year["counted"] - d.tech_year["scope1"]).to_dict()
-    m.CNT = pyo.Expression(sy, rule=lambda m, s, y: m.EM[s, y] + sum(
-        extra[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if abs(extra[s, k, y]) > 1e-12))
+        f * x for f, x in e1.get((s, y), ())))
+    extra = activity_terms(m, d, ix, "counted", less="scope1")
+    m.CNT = pyo.Expression(sy, rule=lambda m, s, y: m.EM[s, y] + sum(f * x for f, x in extra.get((s, y), ())))
 
     def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
-        return sum(e2[s, k, y] * m.ACT[s, k, y] for k in by_sector_year.get((s, y), ()) if e2[s, k, y] != 0)
+        return sum(f * x for f, x in e2.get((s, y), ()))
 
     m.elastic_terms = pyo.Expression(expr=0)
     budgets = list(d.budget_rows)
@@ -89,3 +90,23 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         return em <= d.caps[who, y]
 
     m.annual_cap = pyo.Constraint(caps, rule=cap_rule)
+
+
+def activity_terms(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, column: str, less: str | None = None
+                   ) -> dict[tuple[str, int], list[tuple[float, object]]]:
+    """(s, y) -> the nonzero terms f * x of a per-unit emission factor (a column of data.ACCOUNTING,
+    e.g. `scope1`, `captured`, `scope2`, `counted`; with `less`, that column minus another):
+    f[s,k,y] * ACT[s,k,y], and f[s,k,c,y] * ACTC[s,k,c,y] for vintage technologies."""
+    def factor(table: pd.DataFrame) -> dict:
+        return (table[column] - table[less] if less else table[column]).to_dict()
+
+    per_tech, per_cohort = factor(d.tech_year), factor(d.vintage_year)
+    tol = 1e-12 if less else 0.0  # a difference of equal columns may leave rounding noise
+    out: dict[tuple[str, int], list[tuple[float, object]]] = {}
+    for s, k, y in ix.act:
+        if (s, k) not in ix.vintage and abs(per_tech[s, k, y]) > tol:
+            out.setdefault((s, y), []).append((per_tech[s, k, y], m.ACT[s, k, y]))
+    for key in ix.actc:
+        if abs(per_cohort[key]) > tol:
+            out.setdefault((key[0], key[3]), []).append((per_cohort[key], m.ACTC[key]))
+    return out

@@ -3,6 +3,11 @@
 Names used throughout the formulation: s sector, k technology, c cohort (a vintage: existing
 stock by retirement year, a build year, or retrofitted capacity that keeps its vintage), y model
 year, r retrofit, p product or intermediate, m purchased commodity.
+
+A technology with vintage inputs (data.vintage_flows) also has activity by cohort group,
+ACTC[s,k,g,y]: g pools the cohorts that run with the same coefficients in y (data.vintage_groups,
+named after its first cohort). Its inputs enter balances and purchases per group (`cohort_makers`,
+`cohort_users`), every other flow per technology (`makers`, `users`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,20 @@ class ModelIndex:
     makers: dict[tuple[str, str, int], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
     users: dict[tuple[str, int], list[tuple[str, str, float]]] = field(default_factory=lambda: defaultdict(list))
     same_output: dict[SKY, list[str]] = field(default_factory=dict)
+    vintage: set[SK] = field(default_factory=set)
+    """technologies whose inputs follow the vintage: they have activity by cohort"""
+    actc: list[SKCY] = field(default_factory=list)
+    """(s, k, g, y) of ACTC: every cohort group in service of a technology in `vintage`"""
+    members: dict[SKCY, list[str]] = field(default_factory=dict)
+    """(s, k, g, y) -> the cohorts of group g in service in y"""
+    cohort_coef: dict[SKCY, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    """inputs per unit of a cohort group's activity (vintage technologies)"""
+    cohort_makers: dict[tuple[str, str, int], list[tuple[str, str, float]]] = field(
+        default_factory=lambda: defaultdict(list))
+    """(s, p, y) -> (k, g, -a): cohort groups that use the sector's own commodity p as a vintage input"""
+    cohort_users: dict[tuple[str, int], list[tuple[str, str, str, float]]] = field(
+        default_factory=lambda: defaultdict(list))
+    """(m, y) -> (s, k, g, a): cohort groups that buy m as a vintage input"""
 
 
 def build_index(d: ModelData) -> ModelIndex:
@@ -82,16 +101,36 @@ def build_index(d: ModelData) -> ModelIndex:
     purchased = set(d.commodities.index)
     balanced = set(d.balances.index)
     f = d.flows
-    for s, k, com, y, a in zip(f.sector, f.tech, f.commodity, f.year, f.coef):
+    by_vintage = f["by_vintage"] if "by_vintage" in f.columns else [False] * len(f)
+    for s, k, com, y, a, vin in zip(f.sector, f.tech, f.commodity, f.year, f.coef, by_vintage):
         y = int(y)
         key = (s, k, y)
-        if key not in active:
+        if key not in active or vin:
             continue
         ix.coef[key][com] = a
         if (s, com) in balanced:
             ix.makers[(s, com, y)].append((k, -a))
         elif com in purchased:
             ix.users[(com, y)].append((s, k, a))
+    vf = d.vintage_flows
+    flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
+    ix.vintage = {key for key, v in flag.items() if v}
+    vg = d.vintage_groups
+    in_service = {key for key in ix.cap if key[:2] in ix.vintage}
+    for s, k, c, y, g in zip(vg.sector, vg.tech, vg.cohort, vg.year, vg.group):
+        if (s, k, c, int(y)) in in_service:
+            ix.members.setdefault((s, k, g, int(y)), []).append(c)
+    ix.actc = list(ix.members)
+    groups = set(ix.actc)
+    for s, k, c, com, y, a in zip(vf.sector, vf.tech, vf.cohort, vf.commodity, vf.year, vf.coef):
+        key4 = (s, k, c, int(y))
+        if key4 not in groups:  # the group's own cohort carries the group's coefficients
+            continue
+        ix.cohort_coef[key4][com] = a
+        if (s, com) in balanced:
+            ix.cohort_makers[(s, com, int(y))].append((k, c, -a))
+        elif com in purchased:
+            ix.cohort_users[(com, int(y))].append((s, k, c, a))
     by_output: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     outputs = d.techs["output"].to_dict()
     for s, k, y in ix.act:

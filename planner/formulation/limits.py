@@ -9,6 +9,8 @@ that stores it (formulation/capture.py).
 
 Constraints:
   purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]
+                 with a technology k of vintage inputs taken per cohort:
+                 sum_c a[s,k,c,m,y] * ACTC[s,k,c,y]
                  (the store: + CAPTURED[y] - USE[src,y], captured less drawn)
   annual limit:  USE[m,y] <= limit[m,y]              (dual: scarcity price, PV per unit)
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
@@ -40,7 +42,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
     pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
     add_captured(m, d, ix)
     sink, src = d.capture_sink, d.capture_source
-    used = sorted({c for (c, _y) in ix.users})
+    used = sorted({c for (c, _y) in ix.users} | {c for (c, _y) in ix.cohort_users})
     drawn = src is not None and src in used
     if sink is not None and (m.capture_years or drawn):
         used = sorted(set(used) | {sink})
@@ -49,6 +51,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
 
     def use_rule(m: pyo.ConcreteModel, c: str, y: int) -> object:
         expr = sum(a * m.ACT[s, k, y] for s, k, a in ix.users.get((c, y), ()))
+        expr += sum(a * m.ACTC[s, k, co, y] for s, k, co, a in ix.cohort_users.get((c, y), ()))
         if c == sink:
             expr += m.CAPTURED[y] - (m.USE[src, y] if drawn else 0)
         return m.USE[c, y] == expr

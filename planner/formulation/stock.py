@@ -74,6 +74,11 @@ def total_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int)
     return sum(m.CAP[s, k, c, y] for c in ix.cohorts_in_service.get((s, k, y), ()))
 
 
+def group_capacity(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, g: str, y: int) -> object:
+    """Capacity in service in year y of the cohorts of group g (technologies with vintage inputs)."""
+    return sum(m.CAP[s, k, c, y] for c in ix.members[(s, k, g, y)])
+
+
 def additions(m: pyo.ConcreteModel, ix: ModelIndex, s: str, k: str, y: int) -> object:
     """Capacity added to technology k in year y: new build plus retrofits into k; for free capacity
     the increase of its 'free' cohort over the year before."""

@@ -13,6 +13,11 @@ value in the start year). Prices are recovered from duals (see solve.py for the 
   tonne more captured is worth this price less the storage price to the run (formulation/capture.py);
 - annual cap price: ``-dual / weight[y]`` (USD/tCO2).
 
+Technologies with vintage inputs: the LP's activity of a group of cohorts with the same coefficients
+is split over its cohorts by capacity, ``ACTC[c,y] = ACTG[g,y] * CAP[c,y] / sum_{c' in g} CAP[c',y]``
+(`activity_by_cohort`); their commodity use, scope 1, captured and scope 2 CO2 are summed over the
+cohorts, ``sum_c coef[k,c,y] * ACTC[k,c,y]``.
+
 Retirements: a cohort's capacity that falls between two model years (net of retrofits out of
 and into it) is early retirement; the capacity left when its end year arrives is end of life.
 """
@@ -68,6 +73,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     act = _frame(sol.values.get("ACT", {}), ["sector", "technology", "year"])
     retro = _frame(sol.values.get("RETRO", {}), ["sector", "retrofit", "cohort", "year"])
     em = _frame(sol.values.get("EM", {}), ["sector", "year"])
+    actc = _cohort_activity(d, _frame(sol.values.get("ACTC", {}), ["sector", "technology", "group", "year"]), cap)
 
     t: dict[str, pd.DataFrame] = {}
     t["production"] = _production(d, act)
@@ -83,17 +89,17 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["retired_capacity"] = (by_cohort.groupby(["sector", "technology", "year", "kind", "unit"], as_index=False)
                              ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
     t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
-    coefs = d.tech_year[["scope1", "captured", "scope2", "other_co2e", "counted", "site", "product_carbon",
-                         "downstream"]].reset_index()
-    coefs = coefs.rename(columns={"tech": "technology"})
-    per_tech = act.merge(coefs, on=["sector", "technology", "year"], how="left")
+    per_tech = _emission_amounts(d, act, actc)
     t["emissions"] = _emissions(em, per_tech)
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
-    t["other_emissions"] = _other_emissions(d, act)
+    t["other_emissions"] = _other_emissions(d, act, actc)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
-    t["commodity_use"] = _commodity_use(d, act, per_tech)
+    t["commodity_use"] = _commodity_use(d, act, actc, per_tech)
     if d.capture_sink is not None:
         t["captured_co2"] = _captured_co2(d, per_tech, t["commodity_use"])
+    by_cohort_act = actc[actc.value > TOL].reset_index(drop=True)
+    by_cohort_act["unit"] = [unit[(s, k)] for s, k in zip(by_cohort_act.sector, by_cohort_act.technology)]
+    t["activity_by_cohort"] = by_cohort_act[["sector", "technology", "cohort", "year", "value", "unit"]]
     counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
     t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
     t["prices"] = _prices(d, sol, currency)
@@ -193,6 +199,56 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
 
 
 EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "downstream", "other_co2e", "counted"]
+AMOUNTS = ["value", "captured", "scope2", "site", "product_carbon", "downstream", "other_co2e", "counted"]
+"""emission amounts per technology and year (MtCO2 or MtCO2e), `value` being scope 1"""
+
+
+def _cohort_activity(d: ModelData, by_group: pd.DataFrame, cap: pd.DataFrame) -> pd.DataFrame:
+    """Output of each cohort of a technology with vintage inputs: its group's output shared in
+    proportion to capacity (equally where the group has none)."""
+    cols = ["sector", "technology", "cohort", "year", "value"]
+    if by_group.empty:
+        return pd.DataFrame(columns=cols)
+    g = d.vintage_groups.rename(columns={"tech": "technology"})
+    x = g.merge(by_group.rename(columns={"value": "group_act"}), on=["sector", "technology", "group", "year"])
+    x = x.merge(cap, on=["sector", "technology", "cohort", "year"], how="left").fillna({"value": 0.0})
+    keys = ["sector", "technology", "group", "year"]
+    total = x.groupby(keys)["value"].transform("sum")
+    count = x.groupby(keys)["value"].transform("size")
+    share = (x.value / total.where(total > TOL)).fillna(1.0 / count)
+    return x.assign(value=x.group_act * share)[cols].reset_index(drop=True)
+
+
+def vintage_techs(d: ModelData) -> set[tuple[str, str]]:
+    """(sector, technology) pairs whose inputs follow the vintage (their activity is by cohort)."""
+    flag = d.techs["vintage_inputs"] if "vintage_inputs" in d.techs.columns else {}
+    return {key for key, v in flag.items() if v}
+
+
+def _emission_amounts(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """Per (sector, technology, year) the amounts of AMOUNTS (MtCO2 or MtCO2e): each accounting
+    factor of data.py (scope1 as `value`) times ACT, or per cohort times ACTC for technologies with
+    vintage inputs, summed over the cohorts."""
+    factors = ["scope1", *AMOUNTS[1:]]
+    cols = ["sector", "technology", "year", *AMOUNTS]
+
+    def amounts(a: pd.DataFrame) -> pd.DataFrame:
+        a = a.copy()
+        a[factors] = a[factors].astype(float).fillna(0.0).mul(a["value"].astype(float), axis=0)
+        return a.drop(columns="value").rename(columns={"scope1": "value"})
+
+    coefs = d.tech_year[factors].reset_index().rename(columns={"tech": "technology"})
+    vintage = vintage_techs(d)
+    whole = act[[(s, k) not in vintage for s, k in zip(act.sector, act.technology)]] if vintage else act
+    parts = [amounts(whole.merge(coefs, on=["sector", "technology", "year"], how="left"))[cols]]
+    if not actc.empty:
+        vc = d.vintage_year[factors].reset_index().rename(columns={"tech": "technology"})
+        c = amounts(actc.merge(vc, on=["sector", "technology", "cohort", "year"], how="left"))
+        parts.append(c.groupby(["sector", "technology", "year"], as_index=False)[AMOUNTS].sum()[cols])
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True).fillna({c: 0.0 for c in AMOUNTS})
 
 
 def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
@@ -202,11 +258,8 @@ def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
     `product_carbon: downstream`), the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases)
     and the emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the
     CO2e of the gases the scenario counts plus downstream if the scenario counts it)."""
-    act = per_tech.value
     cols = ["captured", "scope2", "downstream", "other_co2e", "extra"]
-    by_sy = per_tech.assign(captured=act * per_tech.captured, scope2=act * per_tech.scope2,
-                            downstream=act * per_tech.downstream, other_co2e=act * per_tech.other_co2e,
-                            extra=act * (per_tech.counted - per_tech.scope1))
+    by_sy = per_tech.assign(extra=per_tech.counted - per_tech.value)
     by_sy = by_sy.groupby(["sector", "year"], as_index=False)[cols].sum()
     out = em.merge(by_sy, on=["sector", "year"], how="left")
     out[cols] = out[cols].fillna(0.0)
@@ -218,27 +271,34 @@ def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
     """Per technology: scope 1 (`value`, as in emissions.csv), captured, scope 2, the carbon held
     in its products (`product_carbon`, whatever the switch) and the part released downstream."""
-    a = per_tech.value
-    out = per_tech.assign(value=a * per_tech.scope1, captured=a * per_tech.captured, scope2=a * per_tech.scope2,
-                          product_carbon=a * per_tech.product_carbon, downstream=a * per_tech.downstream)
     cols = ["value", "captured", "scope2", "product_carbon"]
-    out = out[(out[cols].abs() > TOL).any(axis=1)]
+    out = per_tech[(per_tech[cols].abs() > TOL).any(axis=1)]
     out = out[["sector", "technology", "year", *cols, "downstream"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
 
 
-def _other_emissions(d: ModelData, act: pd.DataFrame) -> pd.DataFrame:
-    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas, with
-    their GWP100 and CO2e (Mt CO2e = gwp100 x value) and whether the scenario counts them."""
+def _other_emissions(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas (coef x ACT,
+    or per cohort coef x ACTC for technologies with vintage inputs), with their GWP100 and CO2e
+    (Mt CO2e = gwp100 x value) and whether the scenario counts them."""
     cols = ["sector", "technology", "gas", "year", "value", "unit", "gwp100", "co2e", "counted"]
     o = d.other_emissions.rename(columns={"tech": "technology"})
-    if o.empty:
+    parts = []
+    if not o.empty:
+        w = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
+        parts.append(w.assign(value=w.coef * w.act)[["sector", "technology", "gas", "year", "value"]])
+    vo = d.vintage_other.rename(columns={"tech": "technology"})
+    if not vo.empty and not actc.empty:
+        c = vo.merge(actc.rename(columns={"value": "act"}), on=["sector", "technology", "cohort", "year"])
+        c = c.assign(value=c.coef * c.act).groupby(["sector", "technology", "gas", "year"], as_index=False)["value"]
+        parts.append(c.sum())
+    if not parts:
         return pd.DataFrame(columns=cols)
-    out = o.merge(act.rename(columns={"value": "act"}), on=["sector", "technology", "year"])
-    out = out.assign(value=out.coef * out.act)
+    out = pd.concat(parts, ignore_index=True)
     out = out[out.value.abs() > TOL].reset_index(drop=True)
     out["unit"] = "Mt " + out["gas"]
+    out["gwp100"] = out["gas"].map(d.gwp).astype(float)
     out["co2e"] = out["value"] * out["gwp100"]
     out["counted"] = out["gas"].isin(d.counted_gases)
     return out[cols]
@@ -272,17 +332,28 @@ def _group_shares(d: ModelData, production: pd.DataFrame, new_capacity: pd.DataF
     return pd.DataFrame(rows, columns=cols)
 
 
-def _commodity_use(d: ModelData, act: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
-    """Purchased commodities (and captured CO2 sent to storage) per sector and year.
+def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """Purchased commodities (and captured CO2 sent to storage) per sector and year: coef x ACT, and
+    per cohort coef x ACTC for the inputs of technologies with vintage inputs.
 
     Captured CO2 drawn as a feedstock is taken from every capturing sector in proportion to what
     it captures, so a sector stores ``captured[s,y] * (1 - U[y] / C[y])`` (U drawn and C captured
     by the run): never negative, and the sectors' storage adds up to the run's."""
     cols = ["sector", "commodity", "year", "value", "unit"]
-    f = d.flows[d.flows.commodity.isin(d.commodities.index)]
+    bought = d.commodities.index
+    f = d.flows[d.flows.commodity.isin(bought)]
+    if "by_vintage" in f.columns:
+        f = f[~f.by_vintage.astype(bool)]
     a = act.rename(columns={"technology": "tech", "value": "act"})
     use = f.merge(a, on=["sector", "tech", "year"], how="inner")
-    use = use.assign(value=use.coef * use.act).groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
+    use = use.assign(value=use.coef * use.act)[["sector", "commodity", "year", "value"]]
+    if not actc.empty:
+        vf = d.vintage_flows[d.vintage_flows.commodity.isin(bought)]
+        c = vf.merge(actc.rename(columns={"technology": "tech", "value": "act"}),
+                     on=["sector", "tech", "cohort", "year"], how="inner")
+        use = pd.concat([use, c.assign(value=c.coef * c.act)[["sector", "commodity", "year", "value"]]],
+                        ignore_index=True)
+    use = use.groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
     if d.capture_sink is not None:
         bal = _captured_co2(d, per_tech, use)
         cap = bal[(bal.sector != "total") & (bal.stored.abs() > TOL)]
@@ -299,7 +370,7 @@ def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd
     (`used`: the sector's purchases of the commodity that draws on capture) and stored (MtCO2);
     stored + used = captured in the total (formulation/capture.py)."""
     cols = ["sector", "year", "captured", "used", "stored", "unit"]
-    cap = per_tech.assign(captured=per_tech.value * per_tech.captured).groupby(["sector", "year"])["captured"].sum()
+    cap = per_tech.groupby(["sector", "year"])["captured"].sum()
     drawn = use[use.commodity == d.capture_source].groupby(["sector", "year"])["value"].sum()
     out = pd.concat([cap, drawn.rename("used")], axis=1).fillna(0.0).reset_index()
     if out.empty:
@@ -431,7 +502,8 @@ def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame)
 
     Emissions compare the site's scope 1 net of capture plus the carbon held in the products the
     published figure counts as emitted (calibration `product_carbon`), whatever the scenario's
-    switch: ``sum_k ACT[k] * (site[k] + pc[k] * [output of k listed])``."""
+    switch: ``sum_k ACT[k] * (site[k] + pc[k] * [output of k listed])`` (per cohort with ACTC for
+    technologies with vintage inputs)."""
     cal = d.calibration.copy()
     if cal.empty:
         return cal.assign(model=[], deviation=[], within=[])
@@ -444,7 +516,7 @@ def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame)
         if q == "emissions":
             mine = pt[(pt.sector == s) & (pt.year == y)]
             pc = mine.product_carbon.where(mine.output.isin(listed.split(";") if listed else []), 0.0)
-            model.append(float((mine.value * (mine.site + pc)).sum()))
+            model.append(float((mine.site + pc).sum()))
         else:
             model.append(made.get((s, q.split("|", 1)[1], y), 0.0))
     cal["model"] = model

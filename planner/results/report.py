@@ -55,6 +55,7 @@ FILES = {
     "diagnostics.csv / realism.csv": "the plan's self-check (one row per finding); with dynamics.reference, "
                                      "the plan against the same run without the dynamics limits",
     "capacity_by_cohort.csv": "capacity of every vintage in service per year",
+    "activity_by_cohort.csv": "output of every vintage of the technologies whose inputs follow the vintage",
 }
 
 

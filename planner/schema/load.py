@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
-from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate
+from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate, trajectory_max, trajectory_min
 from planner.schema.scenario import Horizon, Scenario
 from planner.schema.sector import CommodityFile, SectorFile
 from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
@@ -351,11 +351,28 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                     hint = difflib.get_close_matches(com, sorted(known), n=1)
                     out.append(raw.problem((*base, key, com), f"unknown commodity {com!r}"
                                            + (f" (did you mean {hint[0]!r}?)" if hint else "")))
-        for gas in tech.other_emissions:
+        if tech.operating_factor is not None and not tech.vintage_inputs:
+            out.append(raw.problem((*base, "operating_factor"), "operating_factor needs 'vintage_inputs: true' "
+                                   "(without it, inputs already follow the operating year)"))
+        for i, c in enumerate(tech.stock):
+            for key in ("inputs", "vintage", "other_emissions"):
+                if getattr(c, key) is not None and not tech.vintage_inputs:
+                    out.append(raw.problem((*base, "stock", i, key), f"a stock entry's {key!r} needs "
+                                           "'vintage_inputs: true' on the technology (without it, inputs "
+                                           "follow the operating year, the same for every cohort)"))
+            for com in c.inputs or {}:
+                if com not in known:
+                    hint = difflib.get_close_matches(com, sorted(known), n=1)
+                    out.append(raw.problem((*base, "stock", i, "inputs", com), f"unknown commodity {com!r}"
+                                           + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        entries = [((*base, "other_emissions", gas), gas) for gas in tech.other_emissions]
+        entries += [((*base, "stock", i, "other_emissions", gas), gas)
+                    for i, c in enumerate(tech.stock) for gas in c.other_emissions or {}]
+        for where, gas in entries:
             if gas not in commodities.gases:
                 known_gases = sorted(commodities.gases)
                 hint = difflib.get_close_matches(gas, known_gases, n=1)
-                out.append(raw.problem((*base, "other_emissions", gas), f"unknown gas {gas!r}: a gas needs a "
+                out.append(raw.problem(where, f"unknown gas {gas!r}: a gas needs a "
                                        "GWP100 under 'gases:' of models/commodities.yaml"
                                        + (f" (did you mean {hint[0]!r}?)" if hint else
                                           f" (known: {', '.join(known_gases) or 'none'})")))
@@ -440,7 +457,18 @@ def check_stock(sf: SectorFile, raw: Tracked, start_year: int) -> list[Problem]:
                 out.append(raw.problem(("technologies", name, "min_utilisation"),
                                        "min_utilisation must not exceed utilisation"))
     for name, tech in sf.technologies.items():
+        free = (tech.buildable_in(start_year, YEAR_MAX) and trajectory_max(tech.capex) == 0
+                and trajectory_min(tech.capex) == 0 and trajectory_max(tech.fixed_om) == 0
+                and trajectory_min(tech.fixed_om) == 0)
+        if tech.vintage_inputs and free:
+            out.append(raw.problem(("technologies", name, "vintage_inputs"),
+                                   "capacity without capex or fixed_om is free capacity, sized each year "
+                                   "without vintages: give it a capex or fixed_om, or drop vintage_inputs"))
         for i, c in enumerate(tech.stock):
+            if c.vintage is not None and not YEAR_MIN <= c.vintage < start_year:
+                out.append(raw.problem(("technologies", name, "stock", i, "vintage"),
+                                       f"vintage {c.vintage} is not a build year before the first model year "
+                                       f"{start_year} (existing stock was built before it)"))
             first = c.retire if c.retire is not None else c.retire_between[0]  # type: ignore[index]
             if first <= start_year:
                 key = "retire" if c.retire is not None else "retire_between"

@@ -22,11 +22,21 @@ class StockCohort(Strict):
 
     `retire` is the first year the cohort is no longer in service. `retire_between: [a, b]`
     spreads the capacity evenly over the retirement years a..b (an age profile in one line).
+    For a technology with `vintage_inputs`, `vintage` or `inputs` say what the cohort burns.
     """
 
     capacity: NonNegativeFloat
     retire: int | None = None
     retire_between: tuple[int, int] | None = None
+    vintage: int | None = None
+    """Only with the technology's `vintage_inputs`: the build year whose inputs the cohort has (the
+    technology's `inputs` read at this year; default: the year before the first model year)."""
+    inputs: dict[str, Trajectory] | None = None
+    """Only with the technology's `vintage_inputs`: the cohort's own input coefficients (per unit of
+    activity, a number or a path over the years it runs), in place of the technology's `inputs`."""
+    other_emissions: dict[str, Trajectory] | None = None
+    """Only with the technology's `vintage_inputs`: the cohort's own non-CO2 gases per unit of
+    activity (e.g. methane slip that follows its fuel use), in place of the technology's."""
     notes: str = ""
 
     @model_validator(mode="after")
@@ -35,6 +45,9 @@ class StockCohort(Strict):
             raise ValueError("give exactly one of 'retire' or 'retire_between'")
         if self.retire_between and self.retire_between[0] > self.retire_between[1]:
             raise ValueError("retire_between must be [first year, last year]")
+        if self.vintage is not None and (self.inputs is not None or self.other_emissions is not None):
+            raise ValueError("give the cohort's own 'inputs' (and 'other_emissions') or the 'vintage' whose "
+                             "inputs it has, not both")
         return self
 
 
@@ -184,6 +197,13 @@ class Technology(Strict):
     description: str = ""
     output: str | None = None
     inputs: dict[str, Trajectory] = {}
+    vintage_inputs: bool = False
+    """`inputs` (and `other_emissions`) are read at the build year of the capacity (its vintage), not
+    the year it runs: a truck bought in 2040 keeps the fuel use of 2040 trucks for life. Existing
+    stock reads them at its `vintage` or states its own; retrofitted capacity keeps its vintage."""
+    operating_factor: Trajectory | None = None
+    """Only with `vintage_inputs`: every cohort's inputs (and other_emissions) are multiplied by this
+    factor of the year it runs (gains that reach all vintages, e.g. a fleet's operational measures)."""
     outputs: dict[str, Trajectory] = {}
     capex: Trajectory = 0.0
     fixed_om: Trajectory = 0.0
@@ -226,6 +246,13 @@ class Technology(Strict):
             raise ValueError("must lie between 0 and 1")
         return v
 
+    @field_validator("operating_factor")
+    @classmethod
+    def _positive(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
+        if v is not None and trajectory_min(v) <= 0:
+            raise ValueError("must be positive")
+        return v
+
     @field_validator("capex", "fixed_om", "variable_om", "product_carbon")
     @classmethod
     def _non_negative(cls, v: float | dict[int, float]) -> float | dict[int, float]:
@@ -256,6 +283,9 @@ class Retrofit(Strict):
     from_: str = Field(alias="from")
     to: str
     capex: Trajectory
+    cohorts: Literal["all", "existing", "new"] = "all"
+    """Which capacity of `from` may be converted: all of it, only the existing stock (built before
+    the first model year) or only capacity built in the horizon."""
     available_from: int | None = None
     sources: list[str] = Field(min_length=1)
     notes: str = ""

@@ -36,7 +36,7 @@ def compute_metrics(d: ModelData, tables: dict[str, pd.DataFrame]) -> dict[str, 
     """All metric tables of a run from its data and result tables."""
     currency = d.notes.get("currency", "USD")
     production = tables["production"]
-    per_tech, averages = levelized(d, production, tables["prices"])
+    per_tech, averages = levelized(d, production, tables["prices"], tables.get("activity_by_cohort"))
     premium = premium_table(d, per_tech, production, currency)
     return {
         "lcop": lcop_table(d, per_tech, currency),

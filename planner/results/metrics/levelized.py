@@ -18,6 +18,10 @@ unit of activity, i.e. USD/t for Mt, USD per 1000 tkm for Gtkm.
 
   intensity[k,y] = scope1[k,y] + sum_p coef[k,p,y] * intensity[p,y]        (tCO2 per unit)
 
+A technology with vintage inputs is costed here as a unit built in y (its inputs of vintage y).
+The averages below weight what its cohorts actually burn in y instead: its energy, intermediates
+and scope1 per unit are ``sum_c coef[k,c,y] * ACTC[k,c,y] / ACT[k,y]`` where it runs.
+
 An intermediate p (clinker, a ship fuel) enters at the production-weighted average cost (without
 carbon) and intensity of the technologies that make it in the run that year; in a year when none
 does, at those of its cheapest maker (carbon included in the choice). Chains of intermediates are
@@ -67,47 +71,95 @@ def carbon_prices(d: ModelData, prices: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sector", "year", "carbon_price"])
 
 
-def levelized(d: ModelData, production: pd.DataFrame, prices: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per technology-year costs and intensity, wide; per product-year average cost and intensity)."""
+def _realised_flows(d: ModelData, flows: pd.DataFrame, actc: pd.DataFrame | None) -> pd.DataFrame:
+    """Flows per unit of activity as run: those of `flows`, with the inputs of a technology with vintage
+    inputs replaced, where it runs, by its cohorts' inputs weighted by their activity."""
+    if actc is None or actc.empty or d.vintage_flows.empty:
+        return flows
+    a = actc.rename(columns={"technology": "tech", "value": "act"})
+    total = a.groupby(["sector", "tech", "year"], as_index=False)["act"].sum().rename(columns={"act": "total"})
+    total = total[total.total > TOL]
+    c = d.vintage_flows.merge(a, on=["sector", "tech", "cohort", "year"]).merge(total, on=["sector", "tech", "year"])
+    run = c.assign(coef=c.coef * c.act / c.total).groupby(["sector", "tech", "commodity", "year"], as_index=False)[
+        "coef"].sum()
+    ran = set(zip(total.sector, total.tech, total.year))
+    vin = flows["by_vintage"].astype(bool) if "by_vintage" in flows.columns else pd.Series(False, index=flows.index)
+    replaced = vin & pd.Series([(s, k, y) in ran for s, k, y in zip(flows.sector, flows.tech, flows.year)],
+                               index=flows.index)
+    return pd.concat([flows[~replaced], run], ignore_index=True)
+
+
+def _realised_emissions(d: ModelData, actc: pd.DataFrame | None) -> pd.DataFrame:
+    """scope1 and captured per unit of activity as run, for technologies with vintage inputs where they run."""
+    cols = ["sector", "tech", "year", "scope1_run", "captured_run"]
+    if actc is None or actc.empty or d.vintage_year.empty:
+        return pd.DataFrame(columns=cols)
+    a = actc.rename(columns={"technology": "tech", "value": "act"})
+    c = a.merge(d.vintage_year[["scope1", "captured"]].reset_index(), on=["sector", "tech", "cohort", "year"])
+    c = c.assign(s1=c.scope1 * c.act, cc=c.captured * c.act)
+    g = c.groupby(["sector", "tech", "year"], as_index=False)[["act", "s1", "cc"]].sum()
+    g = g[g.act > TOL]
+    return pd.DataFrame({"sector": g.sector, "tech": g.tech, "year": g.year, "scope1_run": g.s1 / g.act,
+                         "captured_run": g.cc / g.act})[cols]
+
+
+def levelized(d: ModelData, production: pd.DataFrame, prices: pd.DataFrame,
+              actc: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per technology-year costs and intensity, wide; per product-year average cost and intensity).
+
+    `actc` (activity_by_cohort) gives what technologies with vintage inputs burn as they run."""
     ty = d.tech_year.reset_index()
     techs = d.techs.reset_index()[["sector", "tech", "lifetime", "output", "near_zero", "available_from", "name"]]
     t = ty.merge(techs, on=["sector", "tech"])
-    t = t[(t.available_from.isna() | (t.available_from <= t.year)) & (t.utilisation > 0)].copy()
+    made = production.groupby(["sector", "technology", "year"])["value"].sum().rename("made").reset_index()
+    t = t.merge(made.rename(columns={"technology": "tech"}), on=["sector", "tech", "year"], how="left").fillna(
+        {"made": 0.0})
+    # the costs are of a unit built in y; stock that runs before its technology can be built still
+    # counts in the averages
+    t["buildable"] = t.available_from.isna() | (t.available_from <= t.year)
+    t = t[(t.buildable | (t.made > TOL)) & (t.utilisation > 0)].copy()
     t["capex_annuity"] = t.capex * capital_recovery(d.discount_rate, t.lifetime) / t.utilisation
     t["fixed_om_unit"] = t.fixed_om / t.utilisation
     key = ["sector", "tech", "year"]
 
     flows = d.flows.merge(techs[["sector", "tech", "output"]], on=["sector", "tech"])
     flows = flows[flows.commodity != flows.output].drop(columns="output")
+    run_flows = _realised_flows(d, flows, actc)
     price = d.commodity_year["price"].rename("price").reset_index()
-    bought = flows.merge(price, on=["commodity", "year"])
-    energy = (bought.coef * bought.price).groupby([bought.sector, bought.tech, bought.year]).sum()
-    energy = energy.rename("energy").reset_index()
-    t = t.merge(energy, on=key, how="left").fillna({"energy": 0.0})
+    balance = d.balances.reset_index()[["sector", "commodity", "kind"]]
+    own_of = {}
+    for col, f in (("energy", flows), ("energy_run", run_flows)):
+        bought = f.merge(price, on=["commodity", "year"])
+        energy = (bought.coef * bought.price).groupby([bought.sector, bought.tech, bought.year]).sum()
+        t = t.merge(energy.rename(col).reset_index(), on=key, how="left").fillna({col: 0.0})
+        own_of[col] = f.merge(balance, on=["sector", "commodity"])[["sector", "tech", "commodity", "year", "coef"]]
+    t = t.merge(_realised_emissions(d, actc), on=key, how="left")
+    t["scope1_run"] = t.scope1_run.astype(float).fillna(t.scope1)
+    t["captured_run"] = t.captured_run.astype(float).fillna(t.captured)
     if d.capture_sink is not None:
         store = d.commodity_year["price"].xs(d.capture_sink, level="commodity").rename("store_price")
         t = t.merge(store, left_on="year", right_index=True, how="left").fillna({"store_price": 0.0})
         t["energy"] += t.captured * t.store_price
-    balance = d.balances.reset_index()[["sector", "commodity", "kind"]]
-    own = flows.merge(balance, on=["sector", "commodity"])[["sector", "tech", "commodity", "year", "coef"]]
+        t["energy_run"] += t.captured_run * t.store_price
+    own, own_run = own_of["energy"], own_of["energy_run"]
 
     cp = carbon_prices(d, prices)
     t = t.merge(cp, on=["sector", "year"], how="left").fillna({"carbon_price": 0.0})
     t["direct_cost"] = t.capex_annuity + t.fixed_om_unit + t.variable_om + t.energy
-    made = production.groupby(["sector", "technology", "year"])["value"].sum().rename("made").reset_index()
-    t = t.merge(made.rename(columns={"technology": "tech"}), on=key, how="left").fillna({"made": 0.0})
+    t["direct_cost_run"] = t.capex_annuity + t.fixed_om_unit + t.variable_om + t.energy_run
 
     avg = pd.DataFrame(columns=["sector", "commodity", "year", "cost", "intensity"])
-    t["inter_cost"] = 0.0
-    t["inter_int"] = 0.0
+    for col in ("inter_cost", "inter_int", "inter_cost_run", "inter_int_run"):
+        t[col] = 0.0
     for _ in range(12):
         if own.empty:
             break
-        o = own.merge(avg.astype({"cost": float, "intensity": float}), on=["sector", "commodity", "year"],
-                      how="left").fillna({"cost": 0.0, "intensity": 0.0})
-        o = o.assign(c=o.coef * o.cost, i=o.coef * o.intensity).groupby(key)[["c", "i"]].sum().reset_index()
-        t = t.drop(columns=["inter_cost", "inter_int"]).merge(o, on=key, how="left")
-        t = t.rename(columns={"c": "inter_cost", "i": "inter_int"}).fillna({"inter_cost": 0.0, "inter_int": 0.0})
+        for table, cost, inten in ((own, "inter_cost", "inter_int"), (own_run, "inter_cost_run", "inter_int_run")):
+            o = table.merge(avg.astype({"cost": float, "intensity": float}), on=["sector", "commodity", "year"],
+                            how="left").fillna({"cost": 0.0, "intensity": 0.0})
+            o = o.assign(c=o.coef * o.cost, i=o.coef * o.intensity).groupby(key)[["c", "i"]].sum().reset_index()
+            t = t.drop(columns=[cost, inten]).merge(o, on=key, how="left")
+            t = t.rename(columns={"c": cost, "i": inten}).fillna({cost: 0.0, inten: 0.0})
         new = _averages(t)
         if _converged(avg, new):
             avg = new
@@ -117,18 +169,19 @@ def levelized(d: ModelData, production: pd.DataFrame, prices: pd.DataFrame) -> t
     t["intensity"] = t.scope1 + t.inter_int
     t["carbon"] = t.carbon_price * t.intensity
     t["lcop"] = t.lcop_ex_carbon + t.carbon
-    return t, _averages(t) if not t.empty else avg
+    return t[t.buildable].reset_index(drop=True), _averages(t) if not t.empty else avg
 
 
 def _averages(t: pd.DataFrame) -> pd.DataFrame:
     """Per (sector, output, year): production-weighted cost (without carbon) and intensity of the
-    makers, or the cheapest maker's (carbon included) when none makes it."""
+    makers as they run, or the cheapest new maker's (carbon included) when none makes it."""
     cost = t.direct_cost + t.inter_cost
     inten = t.scope1 + t.inter_int
     full = cost + t.carbon_price * inten
     f = pd.DataFrame({"sector": t.sector, "commodity": t.output, "year": t.year, "w": t.made,
-                      "cost": cost, "intensity": inten, "full": full})
-    g = f.assign(wc=f.w * f.cost, wi=f.w * f.intensity).groupby(["sector", "commodity", "year"])
+                      "cost": cost, "intensity": inten, "full": full,
+                      "cost_run": t.direct_cost_run + t.inter_cost_run, "int_run": t.scope1_run + t.inter_int_run})
+    g = f.assign(wc=f.w * f.cost_run, wi=f.w * f.int_run).groupby(["sector", "commodity", "year"])
     sums = g[["w", "wc", "wi"]].sum()
     weighted = pd.DataFrame({"cost": sums.wc / sums.w, "intensity": sums.wi / sums.w})[sums.w > TOL]
     cheapest = f.loc[f.groupby(["sector", "commodity", "year"])["full"].idxmin()]
