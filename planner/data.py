@@ -13,9 +13,20 @@ depreciation is linear, f = n / L.
 
 Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
 ``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
-``captured = capture_rate * (fossil + biogenic) + process_capture_rate * process``;
-``scope1 = fossil - captured`` (negative
-with captured biogenic CO2); ``scope2 = sum_c use[c] * scope2_factor[c]``.
+``pc = product_carbon`` (fossil carbon leaving in the output, 0 <= pc <= fossil);
+``captured = capture_rate * (fossil - pc + biogenic) + process_capture_rate * process``
+(capture acts on the CO2 formed at the site, not on carbon that leaves in the product);
+``site = fossil - pc - captured`` (negative with captured biogenic CO2);
+``scope1 = site + pc`` with `emissions.product_carbon: at_production`, else ``site``, and then
+``downstream = pc`` (released downstream, in the year the product is made), else 0; so
+``scope1 + downstream = fossil - captured`` under either switch: no carbon is lost or counted
+twice. ``scope2 = sum_c use[c] * scope2_factor[c]``.
+
+Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at their GWP100 (the
+`gases:` of the commodity file): ``other_co2e = sum_g gwp[g] * other[g]`` over every gas, and
+``counted = scope1 + sum_{g in G} gwp[g] * other[g] + [downstream_in_budget] * downstream`` over
+the gases G the scenario counts (`emissions.gases` besides CO2): `counted` is what the budget,
+caps and carbon price apply to.
 
 Vintages. A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
 ``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
@@ -23,9 +34,10 @@ Vintages. A technology with `vintage_inputs` has input coefficients per cohort (
 retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
 the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
 inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
-(`vintage_other`). Its emission factors follow per cohort
-(`vintage_year`) with the formulas above, the commodities' factors, process CO2 and capture rates
-of the operating year y. Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
+(`vintage_other`). Its emission factors follow per cohort (`vintage_year`: every column above,
+product_carbon to counted) with the formulas above, the commodities' factors, process CO2,
+product carbon and capture rates of the operating year y (`_accounting`, the same function for
+both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
 the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
 """
 
@@ -42,7 +54,12 @@ import pandas as pd
 from planner.errors import InputError, Problem
 from planner.schema.common import interpolate
 from planner.schema.load import RunInputs
+from planner.schema.scenario import EmissionAccounting
 from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
+
+ACCOUNTING = ["product_carbon", "fossil", "site", "captured", "downstream", "scope1", "scope2", "other_co2e",
+              "counted"]
+"""the emission accounting columns of tech_year and vintage_year (module docstring)"""
 
 
 def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: float) -> np.ndarray:
@@ -92,7 +109,8 @@ class ModelData:
     growth, seed, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
-    process, capture_rate, max_share, max_build, scope1, captured, scope2"""
+    process, capture_rate, max_share, max_build, product_carbon, fossil, site, captured, downstream,
+    scope1, scope2, other_co2e, counted (tCO2 or tCO2e per unit of activity; module docstring)"""
     flows: pd.DataFrame
     """columns sector, tech, commodity, year, coef (use per unit of activity; outputs negative),
     by_vintage (an input of a technology with vintage inputs, for a unit built in `year`: the LP
@@ -107,37 +125,50 @@ class ModelData:
     demand: pd.Series
     """index (sector, commodity, year): demand in the product's unit per year"""
     commodities: pd.DataFrame
-    """index commodity: unit, cumulative_limit, store_captured_co2"""
+    """index commodity: unit, cumulative_limit, store_captured_co2, draw_on_capture"""
     commodity_year: pd.DataFrame
     """index (commodity, year): price, emission_factor, biogenic_factor, scope2_factor, limit"""
     capture_sink: str | None
+    """the commodity that stores captured CO2 not drawn (its price: transport and storage)"""
     budget_mt: float | None
     budget_years: list[int]
     budget_include_scope2: bool
     caps: dict[tuple[str, int], float]
     carbon_price: dict[int, float]
     groups: dict[str, dict[str, list[str]]]
+    capture_source: str | None = None
+    """the commodity that draws on the run's captured CO2 as a feedstock (formulation/capture.py)"""
     vintage_flows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["sector", "tech", "cohort", "commodity", "year", "coef"]))
     """inputs per unit of activity of each cohort of a technology with vintage inputs, in each year
     it is in service (module docstring)"""
     vintage_year: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["scope1", "captured", "scope2"], index=pd.MultiIndex.from_tuples(
-            [], names=["sector", "tech", "cohort", "year"])))
-    """index (sector, tech, cohort, year): scope1, captured, scope2 (tCO2 per unit) of those cohorts"""
+        columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=["sector", "tech", "cohort", "year"])))
+    """index (sector, tech, cohort, year): the accounting columns of tech_year (product_carbon, fossil,
+    site, captured, downstream, scope1, scope2, other_co2e, counted; tCO2 or tCO2e per unit) of those
+    cohorts"""
     vintage_other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["sector", "tech", "cohort", "gas", "year", "coef"]))
-    """non-CO2 gases per unit of activity of those cohorts (reported only)"""
+        columns=["sector", "tech", "cohort", "gas", "year", "coef", "gwp100"]))
+    """non-CO2 gases per unit of activity of those cohorts, with their GWP100 (counted as other_emissions)"""
     vintage_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["sector", "tech", "cohort", "year", "group"]))
     """each cohort-year of those technologies -> its group: the first of the cohorts of the
     technology in service that year with the same coefficients (inputs and other_emissions); the LP
     has one activity per group (_vintage_groups)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity; reported only)"""
+    """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity), gwp100"""
+    gwp: dict[str, float] = field(default_factory=dict)
+    """gas -> GWP100 (t CO2e per t) of every non-CO2 gas in the commodity file"""
+    counted_gases: list[str] = field(default_factory=lambda: ["CO2"])
+    """the gases the budget, caps and carbon price count (scenario `emissions.gases`)"""
+    product_carbon: str = "downstream"
+    """where carbon held in products counts: 'at_production' | 'downstream' (scenario `emissions`)"""
+    downstream_in_budget: bool = True
+    """whether carbon released downstream counts under the budget, caps and carbon price"""
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, quantity ('production|<product>' or 'emissions'), year (model year),
-    data_year, published (model unit), unit, tolerance, sources"""
+    data_year, published (model unit), unit, product_carbon (products whose carbon held in the
+    product the published emissions include, ';'-joined), tolerance, sources"""
     input_hash: str = ""
     notes: dict[str, str] = field(default_factory=dict)
     budget_mode: str | None = None
@@ -177,6 +208,30 @@ class ModelData:
         """Last calendar year the horizon covers."""
         last = self.years[-1]
         return last + self.length[last] - 1
+
+    def accounting(self) -> dict:
+        """What the run's budget, caps and carbon price count (run.json `emissions_accounting`), with
+        a one-line description for the summary and the report."""
+        others = [g for g in self.counted_gases if g != "CO2"]
+        gwp = {g: self.gwp[g] for g in others}
+        if others:
+            text = "CO2 + " + ", ".join(f"{g} (GWP100 {gwp[g]:g})" for g in others) + " as CO2e"
+        else:
+            emitted = sorted(set(self.other_emissions["gas"]) | set(self.vintage_other["gas"]))
+            text = "CO2 only" + (f" (reported, not counted: {', '.join(emitted)})" if emitted else "")
+        made = self.tech_year["product_carbon"].abs().gt(1e-12)
+        kind = self.balances["kind"].to_dict()
+        outputs = {(s, self.techs.at[(s, k), "output"]) for s, k, _y in self.tech_year.index[made.to_numpy()]}
+        # carbon passed on in an intermediate (e.g. CO2 feedstock) ends up in the sector's products
+        products = sorted({p for s, p in outputs if kind.get((s, p)) == "product"}) or sorted({p for _s, p in outputs})
+        where = {"at_production": "counted where made (in the sector's emissions)",
+                 "downstream": "released downstream (own line, year made), "
+                               + ("counted under the budget" if self.downstream_in_budget else "not counted")}
+        if products:
+            text += f"; carbon held in products ({', '.join(products)}): {where[self.product_carbon]}"
+        return {"gases": list(self.counted_gases), "gwp100": gwp, "unit": "MtCO2e" if others else "MtCO2",
+                "product_carbon": self.product_carbon, "downstream_in_budget": self.downstream_in_budget,
+                "products_with_carbon": products, "text": text}
 
     def budget_description(self) -> str:
         if self.budget_mt is None:
@@ -236,6 +291,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "process": interpolate(t.process_emissions, years),
                 "capture_rate": interpolate(t.capture_rate, years),
                 "process_capture_rate": interpolate(t.process_capture_rate, years),
+                "product_carbon": interpolate(t.product_carbon, years),
                 "max_share": interpolate(t.max_share, years),
                 "max_build": interpolate(t.build_limit.absolute if t.build_limit else None, years),
             })
@@ -274,9 +330,19 @@ def build_data(inputs: RunInputs) -> ModelData:
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
     sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
-    tech_year = _emission_coefficients(tech_year, flows, commodity_year)
+    source = next((c for c, row in commodities.iterrows() if row["draw_on_capture"]), None)
+    acc = sc.emissions
+    gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
+    other = (pd.concat(other_parts, ignore_index=True) if other_parts else
+             pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
+    other["coef"] = other["coef"].astype(float)
+    other["gwp100"] = other["gas"].map(gwp).astype(float)
+    tech_year = _accounting(tech_year, flows, other, commodity_year, acc, problems=problems)
     vintage_flows, vintage_other = _vintage_flows(vintage_techs, cohorts, years)
-    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, cohorts, tech_year, commodity_year)
+    vintage_other["coef"] = vintage_other["coef"].astype(float)
+    vintage_other["gwp100"] = vintage_other["gas"].map(gwp).astype(float)
+    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, vintage_other, cohorts, tech_year,
+                                      commodity_year, acc, problems)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
@@ -311,10 +377,11 @@ def build_data(inputs: RunInputs) -> ModelData:
         capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
+    data.capture_source = source
+    data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(acc.gases)
+    data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
     data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
     data.vintage_groups = _vintage_groups(vintage_year, vintage_flows, vintage_other)
-    data.other_emissions = (pd.concat(other_parts, ignore_index=True) if other_parts else
-                            pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
@@ -482,11 +549,12 @@ def _calibration(inputs: RunInputs) -> pd.DataFrame:
             rows.append({"sector": name, "quantity": quantity, "year": cal.year, "data_year": fig.year,
                          "published": fig.value * CALIBRATION_UNITS[fig.unit],
                          "unit": "MtCO2" if quantity == "emissions" else sf.commodities[quantity[11:]].unit,
+                         "product_carbon": ";".join(fig.product_carbon),
                          "tolerance": cal.tolerance,
                          "source_keys": ", ".join(fig.sources),
                          "sources": "; ".join(sf.sources.get(r, r) for r in fig.sources)})
     return pd.DataFrame(rows, columns=["sector", "quantity", "year", "data_year", "published", "unit",
-                                       "tolerance", "source_keys", "sources"])
+                                       "product_carbon", "tolerance", "source_keys", "sources"])
 
 
 def input_hash(inputs: RunInputs) -> str:
@@ -519,10 +587,11 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
             return getattr(ov, key) if ov is not None and getattr(ov, key) is not None else getattr(d, key)
 
         rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": get("cumulative_limit"),
-                     "store_captured_co2": d.store_captured_co2})
+                     "store_captured_co2": d.store_captured_co2, "draw_on_capture": d.draw_on_capture})
         parts.append(pd.DataFrame({
             "commodity": com, "year": years, "price": interpolate(get("price"), years),
-            "emission_factor": interpolate(get("emission_factor"), years),
+            # a tonne of captured CO2 drawn is 1 tCO2 fed to its user (formulation/capture.py)
+            "emission_factor": 1.0 if d.draw_on_capture else interpolate(get("emission_factor"), years),
             "biogenic_factor": interpolate(get("biogenic_factor"), years),
             "scope2_factor": interpolate(get("scope2_factor"), years),
             "limit": interpolate(get("limit"), years),
@@ -610,7 +679,7 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
             split = {y: c.capacity / (b - a + 1) for y in range(a, b + 1)}
         # With vintage inputs an entry that states its own coefficients is a cohort of its own.
         vintage = c.vintage if c.vintage is not None else start - 1
-        entry = i if c.inputs is not None else -1
+        entry = i if c.inputs is not None or c.other_emissions is not None else -1
         spec = (vintage, entry) if t.vintage_inputs else None
         for retire, cap in split.items():
             if retire <= start:  # checked with its line by schema.load.check_stock
@@ -667,11 +736,23 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
     return rows
 
 
-def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
-                           commodity_year: pd.DataFrame, keys: tuple[str, ...] = ("sector", "tech", "year")
-                           ) -> pd.DataFrame:
-    """Add scope1, captured and scope2 (tCO2 per unit of activity) to a table keyed by `keys` that
-    holds process, capture_rate and process_capture_rate (the tech-year table, or cohort-years)."""
+def _accounting(table: pd.DataFrame, flows: pd.DataFrame, other: pd.DataFrame, commodity_year: pd.DataFrame,
+                acc: EmissionAccounting, keys: tuple[str, ...] = ("sector", "tech", "year"),
+                problems: list[Problem] | None = None) -> pd.DataFrame:
+    """Add the accounting columns (ACCOUNTING, tCO2 or tCO2e per unit of activity; module docstring)
+    to a table keyed by `keys`, (sector, tech, year) or (sector, tech, cohort, year), that holds
+    process, capture_rate, process_capture_rate and product_carbon, from its input `flows` and
+    non-CO2 gases `other` (columns coef and gwp100) keyed alike; the scenario's `emissions` says
+    where product carbon counts and which gases count."""
+    out = _emission_coefficients(table, flows, commodity_year, acc.product_carbon, problems, keys)
+    return _co2e_coefficients(out, other, [g for g in acc.gases if g != "CO2"], acc.downstream_in_budget, keys)
+
+
+def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodity_year: pd.DataFrame,
+                           product_carbon: str = "downstream", problems: list[Problem] | None = None,
+                           keys: tuple[str, ...] = ("sector", "tech", "year")) -> pd.DataFrame:
+    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to a
+    table keyed by `keys` (module docstring); a product_carbon above the fossil carbon fed is a problem."""
     f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
                     left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
     f["fossil"] = f["coef"] * f["emission_factor"]
@@ -681,9 +762,38 @@ def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame,
     ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
     ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
     ty["fossil"] += ty["process"]
-    gross = (ty["fossil"] + ty["bio"]).clip(lower=0.0)
+    pc = ty["product_carbon"]
+    over = ty[pc > ty["fossil"].clip(lower=0.0) + 1e-9]
+    for (sector, tech), rows in over.groupby(["sector", "tech"], sort=False):
+        r = rows.iloc[0]
+        when = f"cohort {r.cohort} in {r.year}" if "cohort" in keys else f"{r.year}"
+        if problems is not None:
+            problems.append(Problem(f"models/{sector}.yaml", None, f"technologies.{tech}.product_carbon",
+                                    f"{r.product_carbon:g} tCO2 per unit in {when} exceeds the fossil carbon the "
+                                    f"technology is fed ({max(r.fossil, 0.0):g} tCO2 per unit): product carbon is "
+                                    "the fossil part of the carbon in the output"))
+    gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
-    ty["scope1"] = ty["fossil"] - ty["captured"]
+    ty["site"] = ty["fossil"] - pc - ty["captured"]
+    downstream = product_carbon == "downstream"
+    ty["downstream"] = pc if downstream else 0.0
+    ty["scope1"] = ty["site"] + (0.0 if downstream else pc)
+    return ty
+
+
+def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str],
+                       downstream_in_budget: bool = True, keys: tuple[str, ...] = ("sector", "tech", "year")
+                       ) -> pd.DataFrame:
+    """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts
+    plus, if counted, the carbon released downstream), tCO2e per unit of activity, to a table keyed
+    by `keys` (module docstring)."""
+    o = other.assign(co2e=other["coef"].astype(float) * other["gwp100"].astype(float))
+    o["counted"] = o["co2e"].where(o["gas"].isin(counted), 0.0)
+    agg = o.groupby(list(keys))[["co2e", "counted"]].sum()
+    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
+    ty[["co2e", "counted"]] = ty[["co2e", "counted"]].astype(float).fillna(0.0)
+    ty["other_co2e"] = ty.pop("co2e")
+    ty["counted"] = ty["scope1"] + ty["counted"] + (ty["downstream"] if downstream_in_budget else 0.0)
     return ty
 
 
@@ -716,18 +826,19 @@ def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
     return base[cols].reset_index(drop=True)
 
 
-def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, cohorts: pd.DataFrame,
-                       tech_year: pd.DataFrame, commodity_year: pd.DataFrame) -> pd.DataFrame:
-    """scope1, captured, scope2 per (sector, tech, cohort, year) of the cohorts of technologies with
-    vintage inputs: their own inputs, with the process CO2 and capture rates of the operating year."""
+def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, vintage_other: pd.DataFrame,
+                       cohorts: pd.DataFrame, tech_year: pd.DataFrame, commodity_year: pd.DataFrame,
+                       acc: EmissionAccounting, problems: list[Problem] | None = None) -> pd.DataFrame:
+    """The accounting columns (ACCOUNTING) per (sector, tech, cohort, year) of the cohorts of
+    technologies with vintage inputs: their own inputs and non-CO2 gases, with the process CO2,
+    product carbon and capture rates of the operating year."""
     keys = ["sector", "tech", "cohort", "year"]
-    cols = ["scope1", "captured", "scope2"]
     rows = [(s, k, c, y) for (s, k, c), start, end in zip(cohorts.index, cohorts.start, cohorts.end)
             if (s, k) in vintage for y in tech_year.year.unique() if start <= y < end]
     if not rows:
-        return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_tuples([], names=keys))
+        return pd.DataFrame(columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=keys))
     base = pd.DataFrame(rows, columns=keys).merge(
-        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate"]],
+        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate", "product_carbon"]],
         on=["sector", "tech", "year"])
-    out = _emission_coefficients(base, vintage_flows, commodity_year, tuple(keys))
-    return out.set_index(keys)[cols]
+    out = _accounting(base, vintage_flows, vintage_other, commodity_year, acc, tuple(keys), problems)
+    return out.set_index(keys)[ACCOUNTING]

@@ -48,7 +48,7 @@ from planner.schema.scenario import SolverOptions
 from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, solve_arrays
 
 SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
-               "pool_cumulative_limit")
+               "pool_cumulative_limit", "captured_co2_balance")
 """Row families that may couple sectors (always `<=` rows with a right-hand side shared by the run)."""
 REPORTED_DUALS = (*SHARED_ROWS, "balance")
 FIRST_PENALTY = 1.0e3

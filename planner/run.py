@@ -171,6 +171,7 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "budget_mode": d.budget_mode,
         "global_remaining_mt": d.global_remaining_mt,
         "sector_budgets": d.sector_budgets,
+        "emissions_accounting": d.accounting(),
         "currency": inputs.scenario.currency,
         "discount_rate": d.discount_rate,
         "description": inputs.scenario.description,

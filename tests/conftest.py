@@ -20,6 +20,7 @@ COMMODITIES: dict[str, Any] = {
         "biomass": {"unit": "PJ", "price": 5.0, "biogenic_factor": 0.1, "sources": ["toy"]},
         "co2_storage": {"unit": "MtCO2", "price": 10.0, "store_captured_co2": True, "sources": ["toy"]},
     },
+    "gases": {"CH4": {"gwp100": 29.8, "sources": ["toy"]}},
 }
 
 

@@ -13,7 +13,10 @@ def test_other_emissions_are_reported_not_budgeted(toy):
     ch4 = out.results["other_emissions"].set_index("year")
     assert ch4.at[2030, "value"] == pytest.approx(10 * 0.002)
     assert ch4.at[2030, "unit"] == "Mt CH4"
-    assert out.results["emissions"].set_index("year").at[2030, "value"] == pytest.approx(10 * 0.1)
+    em = out.results["emissions"].set_index("year")
+    assert em.at[2030, "value"] == pytest.approx(10 * 0.1)
+    assert em.at[2030, "counted"] == pytest.approx(10 * 0.1)          # CO2 only under the budget
+    assert em.at[2030, "other_co2e"] == pytest.approx(10 * 0.002 * 29.8)
 
 
 def test_sales_share_of_a_group(toy):

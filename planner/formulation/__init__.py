@@ -28,7 +28,7 @@ def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel,
     add_stock(m, d, ix)                 # vintages, retirements, retrofits
     add_activity(m, d, ix)              # output within capacity, demand and balances, shares
     add_emissions(m, d, ix, elastic)    # scope 1 net of capture, budget, annual caps
-    add_commodity_limits(m, d, ix, elastic)  # purchases, supply limits and pools
+    add_commodity_limits(m, d, ix, elastic)  # purchases, supply limits, pools; captured CO2 stored or drawn
     add_build_limits(m, d, ix)          # absolute and relative build rates
     add_utilisation_floors(m, d, ix)    # plants run unless retired; free capacity runs at utilisation
     add_group_limits(m, d, ix)          # group build, turnover and adoption limits

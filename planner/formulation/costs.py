@@ -4,7 +4,7 @@
      + sum_{moves} df[y] * retrofit_capex_counted * RETRO[s,r,c,y]
      + sum_{s,k,y} weight[y] * (fixed_om[s,k,y] * CAPTOT[s,k,y] + variable_om[s,k,y] * ACT[s,k,y])
      + sum_{m,y} weight[y] * price[m,y] * USE[m,y]
-     + sum_{s,y} weight[y] * carbon_price[y] * EM[s,y]
+     + sum_{s,y} weight[y] * carbon_price[y] * CNT[s,y]   (counted emissions, see emissions.py)
      + penalties of soft (elastic) rows
 
 capex_counted = capex * f is capex less the salvage value of the life left after the horizon
@@ -37,5 +37,5 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     operate = sum(w[y] * (fom[s, k, y] * total_capacity(m, ix, s, k, y) + vom[s, k, y] * m.ACT[s, k, y])
                   for (s, k, y) in ix.act if fom[s, k, y] or vom[s, k, y])
     buy = sum(w[y] * price[c, y] * m.USE[c, y] for (c, y) in m.USE.index_set() if price[c, y])
-    carbon = sum(w[y] * d.carbon_price[y] * m.EM[s, y] for (s, y) in m.EM.index_set() if d.carbon_price[y])
+    carbon = sum(w[y] * d.carbon_price[y] * m.CNT[s, y] for (s, y) in m.EM.index_set() if d.carbon_price[y])
     m.cost = pyo.Objective(expr=invest + retro + operate + buy + carbon + m.elastic_terms, sense=pyo.minimize)

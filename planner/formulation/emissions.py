@@ -2,16 +2,24 @@
 
 Variables: EM[s,y] (free), MtCO2 per year of sector s, scope 1 net of capture.
 
+Counted emissions (what the budget, the caps and a carbon price apply to), MtCO2e:
+  CNT[s,y] = EM[s,y] + sum_k x[s,k,y] * ACT[s,k,y],  x = counted - scope1 of data.py, i.e. the
+             CO2e (GWP100) of the non-CO2 gases the scenario counts (`emissions.gases`) plus the
+             carbon released downstream if the budget counts it; per cohort, x[s,k,c,y] *
+             ACTC[s,k,c,y], for a technology with vintage inputs. With CO2 alone and no product
+             carbon x = 0 and CNT = EM.
+
 Constraints:
   definition:  EM[s,y] = sum_k e1[s,k,y] * ACT[s,k,y]  with e1 the net scope-1 factor of
                data.py (tCO2 per unit: fuel CO2 + process CO2 - captured CO2); a technology with
-               vintage inputs counts per cohort, sum_c e1[s,k,c,y] * ACTC[s,k,c,y] (scope 2 alike)
-  budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (EM[s,y] + [scope 2]) <= B_b
+               vintage inputs counts per cohort, sum_c e1[s,k,c,y] * ACTC[s,k,c,y] (scope 2 and
+               the counted terms alike)
+  budget[b]:   sum_{s in S_b} sum_{y in budget years} length[y] * (CNT[s,y] + [scope 2]) <= B_b
                (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
                sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
                negated, is the carbon price in present-value USD/tCO2; the price in year y is
                that divided by the discount factor df[y] (Hotelling path).
-  annual caps: EM[s,y] <= cap[s,y] for a sector, or sum_s EM[s,y] <= cap['all',y].
+  annual caps: CNT[s,y] <= cap[s,y] for a sector, or sum_s CNT[s,y] <= cap['all',y].
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
 budget (scenario `budget.soft.penalty`, USD/tCO2 in present value) has the same slack at its
@@ -21,6 +29,7 @@ capped at the penalty.
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from planner.data import ModelData
@@ -41,6 +50,8 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     e2 = activity_terms(m, d, ix, "scope2")
     m.emissions_def = pyo.Constraint(sy, rule=lambda m, s, y: m.EM[s, y] == sum(
         f * x for f, x in e1.get((s, y), ())))
+    extra = activity_terms(m, d, ix, "counted", less="scope1")
+    m.CNT = pyo.Expression(sy, rule=lambda m, s, y: m.EM[s, y] + sum(f * x for f, x in extra.get((s, y), ())))
 
     def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
         return sum(f * x for f, x in e2.get((s, y), ()))
@@ -59,7 +70,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
         members = d.sectors if b == "all" else [b]
-        total = sum(d.length[y] * (m.EM[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
+        total = sum(d.length[y] * (m.CNT[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
                     for s in members for y in d.budget_years)
         if soft:
             total -= m.budget_slack[b]
@@ -73,7 +84,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
         m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.cap_slack[key] for key in caps)
 
     def cap_rule(m: pyo.ConcreteModel, who: str, y: int) -> object:
-        em = sum(m.EM[s, y] for s in d.sectors) if who == "all" else m.EM[who, y]
+        em = sum(m.CNT[s, y] for s in d.sectors) if who == "all" else m.CNT[who, y]
         if elastic:
             em -= m.cap_slack[who, y]
         return em <= d.caps[who, y]
@@ -81,17 +92,21 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     m.annual_cap = pyo.Constraint(caps, rule=cap_rule)
 
 
-def activity_terms(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, column: str
+def activity_terms(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, column: str, less: str | None = None
                    ) -> dict[tuple[str, int], list[tuple[float, object]]]:
-    """(s, y) -> the nonzero terms f * x of a per-unit emission factor (`scope1`, `captured` or
-    `scope2`): f[s,k,y] * ACT[s,k,y], and f[s,k,c,y] * ACTC[s,k,c,y] for vintage technologies."""
-    per_tech = d.tech_year[column].to_dict()
-    per_cohort = d.vintage_year[column].to_dict()
+    """(s, y) -> the nonzero terms f * x of a per-unit emission factor (a column of data.ACCOUNTING,
+    e.g. `scope1`, `captured`, `scope2`, `counted`; with `less`, that column minus another):
+    f[s,k,y] * ACT[s,k,y], and f[s,k,c,y] * ACTC[s,k,c,y] for vintage technologies."""
+    def factor(table: pd.DataFrame) -> dict:
+        return (table[column] - table[less] if less else table[column]).to_dict()
+
+    per_tech, per_cohort = factor(d.tech_year), factor(d.vintage_year)
+    tol = 1e-12 if less else 0.0  # a difference of equal columns may leave rounding noise
     out: dict[tuple[str, int], list[tuple[float, object]]] = {}
     for s, k, y in ix.act:
-        if (s, k) not in ix.vintage and per_tech[s, k, y] != 0:
+        if (s, k) not in ix.vintage and abs(per_tech[s, k, y]) > tol:
             out.setdefault((s, y), []).append((per_tech[s, k, y], m.ACT[s, k, y]))
     for key in ix.actc:
-        if per_cohort[key] != 0:
+        if abs(per_cohort[key]) > tol:
             out.setdefault((key[0], key[3]), []).append((per_cohort[key], m.ACTC[key]))
     return out

@@ -4,12 +4,14 @@ Availability and last build years need no row: a cohort exists only for the year
 its technology may be built (data.py), so nothing can be built outside them.
 
 Variables: USE[m,y] (free), net purchase of commodity m in year y (its unit: PJ or Mt), summed
-over every sector of the run; captured CO2 (Mt) goes to the commodity that stores it.
+over every sector of the run; captured CO2 (Mt) not drawn as a feedstock goes to the commodity
+that stores it (formulation/capture.py).
 
 Constraints:
-  purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]  (+ sum captured[s,k,y] * ACT)
+  purchase:      USE[m,y] = sum_{s,k} a[s,k,m,y] * ACT[s,k,y]
                  with a technology k of vintage inputs taken per cohort:
-                 sum_c a[s,k,c,m,y] * ACTC[s,k,c,y]  (+ sum_c captured[s,k,c,y] * ACTC)
+                 sum_c a[s,k,c,m,y] * ACTC[s,k,c,y]
+                 (the store: + CAPTURED[y] - USE[src,y], captured less drawn)
   annual limit:  USE[m,y] <= limit[m,y]              (dual: scarcity price, PV per unit)
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
@@ -29,7 +31,8 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.emissions import ELASTIC_PENALTY, activity_terms
+from planner.formulation.capture import add_capture_balance, add_captured
+from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use
 
@@ -37,12 +40,11 @@ from planner.formulation.stock import additions, capacity_in_use
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
     """Purchase definitions and annual / cumulative supply limits of purchased commodities (and
     pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
-    captured_in: dict[int, list[tuple[float, object]]] = {}
-    for (_s, y), terms in activity_terms(m, d, ix, "captured").items():
-        captured_in.setdefault(y, []).extend(terms)
-    sink = d.capture_sink
+    add_captured(m, d, ix)
+    sink, src = d.capture_sink, d.capture_source
     used = sorted({c for (c, _y) in ix.users} | {c for (c, _y) in ix.cohort_users})
-    if sink is not None and captured_in:
+    drawn = src is not None and src in used
+    if sink is not None and (m.capture_years or drawn):
         used = sorted(set(used) | {sink})
     my = [(c, y) for c in used for y in d.years]
     m.USE = pyo.Var(my, within=pyo.Reals)
@@ -51,10 +53,11 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
         expr = sum(a * m.ACT[s, k, y] for s, k, a in ix.users.get((c, y), ()))
         expr += sum(a * m.ACTC[s, k, co, y] for s, k, co, a in ix.cohort_users.get((c, y), ()))
         if c == sink:
-            expr += sum(f * x for f, x in captured_in.get(y, ()))
+            expr += m.CAPTURED[y] - (m.USE[src, y] if drawn else 0)
         return m.USE[c, y] == expr
 
     m.purchase = pyo.Constraint(my, rule=use_rule)
+    add_capture_balance(m, d, ix)
     limit = d.commodity_year["limit"].to_dict()
     limited = [(c, y) for (c, y) in my if not math.isnan(limit[c, y])]
     m.supply_slack = pyo.Var(limited if elastic else [], within=pyo.NonNegativeReals)

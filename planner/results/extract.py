@@ -8,6 +8,9 @@ value in the start year). Prices are recovered from duals (see solve.py for the 
   present-value budget price carried to year y (a Hotelling path), in USD/tCO2;
 - marginal cost of product p: ``dual_balance[p,y] / weight[y]`` (USD per unit of product);
 - scarcity price of a commodity limit: ``-dual / weight[y]`` (USD per GJ or per t);
+- `scarcity|<captured CO2 commodity>`: the captured-CO2 balance's price, ``-dual / weight[y]``
+  (USD/tCO2): zero while captured CO2 is left to store; when users draw all that is captured, a
+  tonne more captured is worth this price less the storage price to the run (formulation/capture.py);
 - annual cap price: ``-dual / weight[y]`` (USD/tCO2).
 
 Technologies with vintage inputs: the LP's activity of a group of cohorts with the same coefficients
@@ -87,20 +90,20 @@ def extract(d: ModelData, sol: Solution) -> Results:
                              ["value"].sum()[["sector", "technology", "year", "value", "unit", "kind"]])
     t["early_retirements"] = by_cohort[by_cohort.kind == "early"].drop(columns="kind").reset_index(drop=True)
     per_tech = _emission_amounts(d, act, actc)
-    by_sy = per_tech.groupby(["sector", "year"], as_index=False)[["captured", "scope2"]].sum()
-    emissions = em.merge(by_sy, on=["sector", "year"], how="left").fillna({"captured": 0.0, "scope2": 0.0})
-    emissions["unit"] = "MtCO2"
-    t["emissions"] = emissions[["sector", "year", "value", "unit", "captured", "scope2"]]
+    t["emissions"] = _emissions(em, per_tech)
     t["emissions_by_technology"] = _emissions_by_tech(per_tech)
     t["other_emissions"] = _other_emissions(d, act, actc)
     t["group_shares"] = _group_shares(d, t["production"], t["new_capacity"])
     t["commodity_use"] = _commodity_use(d, act, actc, per_tech)
+    if d.capture_sink is not None:
+        t["captured_co2"] = _captured_co2(d, per_tech, t["commodity_use"])
     by_cohort_act = actc[actc.value > TOL].reset_index(drop=True)
     by_cohort_act["unit"] = [unit[(s, k)] for s, k in zip(by_cohort_act.sector, by_cohort_act.technology)]
     t["activity_by_cohort"] = by_cohort_act[["sector", "technology", "cohort", "year", "value", "unit"]]
-    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], em, currency)
+    counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
+    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
     t["prices"] = _prices(d, sol, currency)
-    t["calibration"] = _calibration(d, t["production"], emissions)
+    t["calibration"] = _calibration(d, t["production"], per_tech)
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
     over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
@@ -195,6 +198,11 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
+EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "downstream", "other_co2e", "counted"]
+AMOUNTS = ["value", "captured", "scope2", "site", "product_carbon", "downstream", "other_co2e", "counted"]
+"""emission amounts per technology and year (MtCO2 or MtCO2e), `value` being scope 1"""
+
+
 def _cohort_activity(d: ModelData, by_group: pd.DataFrame, cap: pd.DataFrame) -> pd.DataFrame:
     """Output of each cohort of a technology with vintage inputs: its group's output shared in
     proportion to capacity (equally where the group has none)."""
@@ -218,39 +226,63 @@ def vintage_techs(d: ModelData) -> set[tuple[str, str]]:
 
 
 def _emission_amounts(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
-    """MtCO2 per (sector, technology, year): value (scope 1 net of capture), captured, scope2; the
-    factors per unit times ACT, or per cohort times ACTC for technologies with vintage inputs."""
-    cols = ["sector", "technology", "year", "value", "captured", "scope2"]
-    factors = ["scope1", "captured", "scope2"]
+    """Per (sector, technology, year) the amounts of AMOUNTS (MtCO2 or MtCO2e): each accounting
+    factor of data.py (scope1 as `value`) times ACT, or per cohort times ACTC for technologies with
+    vintage inputs, summed over the cohorts."""
+    factors = ["scope1", *AMOUNTS[1:]]
+    cols = ["sector", "technology", "year", *AMOUNTS]
+
+    def amounts(a: pd.DataFrame) -> pd.DataFrame:
+        a = a.copy()
+        a[factors] = a[factors].astype(float).fillna(0.0).mul(a["value"].astype(float), axis=0)
+        return a.drop(columns="value").rename(columns={"scope1": "value"})
+
     coefs = d.tech_year[factors].reset_index().rename(columns={"tech": "technology"})
     vintage = vintage_techs(d)
     whole = act[[(s, k) not in vintage for s, k in zip(act.sector, act.technology)]] if vintage else act
-    a = whole.merge(coefs, on=["sector", "technology", "year"], how="left")
-    parts = [a.assign(value=a.value * a.scope1, captured=a.value * a.captured, scope2=a.value * a.scope2)[cols]]
+    parts = [amounts(whole.merge(coefs, on=["sector", "technology", "year"], how="left"))[cols]]
     if not actc.empty:
         vc = d.vintage_year[factors].reset_index().rename(columns={"tech": "technology"})
-        c = actc.merge(vc, on=["sector", "technology", "cohort", "year"], how="left").fillna(
-            {f: 0.0 for f in factors})
-        c = c.assign(value=c.value * c.scope1, captured=c.value * c.captured, scope2=c.value * c.scope2)
-        parts.append(c.groupby(["sector", "technology", "year"], as_index=False)[["value", "captured", "scope2"]]
-                     .sum()[cols])
+        c = amounts(actc.merge(vc, on=["sector", "technology", "cohort", "year"], how="left"))
+        parts.append(c.groupby(["sector", "technology", "year"], as_index=False)[AMOUNTS].sum()[cols])
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True).fillna({"value": 0.0, "captured": 0.0, "scope2": 0.0})
+    return pd.concat(parts, ignore_index=True).fillna({c: 0.0 for c in AMOUNTS})
+
+
+def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """emissions.csv: per sector and year the scope-1 CO2 net of capture (`value`, the EM variable:
+    site emissions, plus the carbon held in products with `product_carbon: at_production`), CO2
+    captured, scope 2, the carbon held in products released downstream (`downstream`, with
+    `product_carbon: downstream`), the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases)
+    and the emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the
+    CO2e of the gases the scenario counts plus downstream if the scenario counts it)."""
+    cols = ["captured", "scope2", "downstream", "other_co2e", "extra"]
+    by_sy = per_tech.assign(extra=per_tech.counted - per_tech.value)
+    by_sy = by_sy.groupby(["sector", "year"], as_index=False)[cols].sum()
+    out = em.merge(by_sy, on=["sector", "year"], how="left")
+    out[cols] = out[cols].fillna(0.0)
+    out["counted"] = out["value"] + out.pop("extra")
+    out["unit"] = "MtCO2"
+    return out[EMISSION_COLUMNS]
 
 
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
-    out = per_tech[(per_tech.value.abs() > TOL) | (per_tech.captured.abs() > TOL) | (per_tech.scope2.abs() > TOL)]
-    out = out[["sector", "technology", "year", "value", "captured", "scope2"]].reset_index(drop=True)
+    """Per technology: scope 1 (`value`, as in emissions.csv), captured, scope 2, the carbon held
+    in its products (`product_carbon`, whatever the switch) and the part released downstream."""
+    cols = ["value", "captured", "scope2", "product_carbon"]
+    out = per_tech[(per_tech[cols].abs() > TOL).any(axis=1)]
+    out = out[["sector", "technology", "year", *cols, "downstream"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
 
 
 def _other_emissions(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
-    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas: coef x ACT,
-    or per cohort coef x ACTC for technologies with vintage inputs."""
-    cols = ["sector", "technology", "gas", "year", "value", "unit"]
+    """Non-CO2 gases (e.g. methane slip) per sector, technology and year, in Mt of the gas (coef x ACT,
+    or per cohort coef x ACTC for technologies with vintage inputs), with their GWP100 and CO2e
+    (Mt CO2e = gwp100 x value) and whether the scenario counts them."""
+    cols = ["sector", "technology", "gas", "year", "value", "unit", "gwp100", "co2e", "counted"]
     o = d.other_emissions.rename(columns={"tech": "technology"})
     parts = []
     if not o.empty:
@@ -266,6 +298,9 @@ def _other_emissions(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.
     out = pd.concat(parts, ignore_index=True)
     out = out[out.value.abs() > TOL].reset_index(drop=True)
     out["unit"] = "Mt " + out["gas"]
+    out["gwp100"] = out["gas"].map(d.gwp).astype(float)
+    out["co2e"] = out["value"] * out["gwp100"]
+    out["counted"] = out["gas"].isin(d.counted_gases)
     return out[cols]
 
 
@@ -299,7 +334,11 @@ def _group_shares(d: ModelData, production: pd.DataFrame, new_capacity: pd.DataF
 
 def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
     """Purchased commodities (and captured CO2 sent to storage) per sector and year: coef x ACT, and
-    per cohort coef x ACTC for the inputs of technologies with vintage inputs."""
+    per cohort coef x ACTC for the inputs of technologies with vintage inputs.
+
+    Captured CO2 drawn as a feedstock is taken from every capturing sector in proportion to what
+    it captures, so a sector stores ``captured[s,y] * (1 - U[y] / C[y])`` (U drawn and C captured
+    by the run): never negative, and the sectors' storage adds up to the run's."""
     cols = ["sector", "commodity", "year", "value", "unit"]
     bought = d.commodities.index
     f = d.flows[d.flows.commodity.isin(bought)]
@@ -316,8 +355,9 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech
                         ignore_index=True)
     use = use.groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
     if d.capture_sink is not None:
-        cap = per_tech.assign(value=per_tech.captured).groupby(["sector", "year"], as_index=False)["value"].sum()
-        cap = cap[cap.value.abs() > TOL].assign(commodity=d.capture_sink)
+        bal = _captured_co2(d, per_tech, use)
+        cap = bal[(bal.sector != "total") & (bal.stored.abs() > TOL)]
+        cap = cap.assign(commodity=d.capture_sink, value=cap.stored)[["sector", "commodity", "year", "value"]]
         use = pd.concat([use, cap], ignore_index=True).groupby(["sector", "commodity", "year"], as_index=False)[
             "value"].sum()
     use = use[use.value.abs() > TOL].reset_index(drop=True)
@@ -325,9 +365,30 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech
     return use[cols]
 
 
+def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:
+    """captured_co2.csv: per sector (and `total`) and year, CO2 captured, drawn as a feedstock
+    (`used`: the sector's purchases of the commodity that draws on capture) and stored (MtCO2);
+    stored + used = captured in the total (formulation/capture.py)."""
+    cols = ["sector", "year", "captured", "used", "stored", "unit"]
+    cap = per_tech.groupby(["sector", "year"])["captured"].sum()
+    drawn = use[use.commodity == d.capture_source].groupby(["sector", "year"])["value"].sum()
+    out = pd.concat([cap, drawn.rename("used")], axis=1).fillna(0.0).reset_index()
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    total = out.groupby("year")[["captured", "used"]].sum()
+    ratio = (1 - total.used / total.captured.where(total.captured > TOL)).fillna(0.0)
+    out["stored"] = out.captured * out.year.map(ratio)
+    tot = total.assign(stored=total.captured - total.used).reset_index().assign(sector="total")
+    out = pd.concat([out, tot], ignore_index=True)
+    out = out[(out[["captured", "used"]].abs() > TOL).any(axis=1)].reset_index(drop=True)
+    out["unit"] = "MtCO2"
+    return out[cols]
+
+
 def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFrame, use: pd.DataFrame,
            em: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Undiscounted cost components per sector and year (million USD).
+    """Undiscounted cost components per sector and year (million USD); `em` holds the counted
+    emissions (sector, year, value) that a carbon price applies to.
 
     capex, retrofit_capex and salvage (negative) are paid in the build year; discounted with
     df[y] they, and the other components with weight[y], add up to the objective.
@@ -392,6 +453,9 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         rows.append((f"scarcity|{c}", y, -v / d.weight[y], cost_unit(cunits[c], currency)))
     for (p, y), v in sol.duals.get("pool_limit", {}).items():
         rows.append((f"scarcity|{p}", y, -v / d.weight[y], cost_unit(punits[p], currency)))
+    src = d.capture_source
+    for y, v in sol.duals.get("captured_co2_balance", {}).items():
+        rows.append((f"scarcity|{src}", y, -v / d.weight[y], cost_unit(cunits[src], currency)))
     for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
         rows.append((f"scarcity_cumulative|{c}", start, -v, cost_unit(cunits[c], currency) + " (present value)"))
     for p, v in sol.duals.get("pool_cumulative_limit", {}).items():
@@ -433,18 +497,28 @@ def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
-def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
-    """Model against published figures in the calibration year, with the relative deviation."""
+def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
+    """Model against published figures in the calibration year, with the relative deviation.
+
+    Emissions compare the site's scope 1 net of capture plus the carbon held in the products the
+    published figure counts as emitted (calibration `product_carbon`), whatever the scenario's
+    switch: ``sum_k ACT[k] * (site[k] + pc[k] * [output of k listed])`` (per cohort with ACTC for
+    technologies with vintage inputs)."""
     cal = d.calibration.copy()
     if cal.empty:
         return cal.assign(model=[], deviation=[], within=[])
     outputs = d.techs["output"].to_dict()
     prod = production.assign(product=[outputs[(s, k)] for s, k in zip(production.sector, production.technology)])
     made = prod.groupby(["sector", "product", "year"])["value"].sum().to_dict()
-    em = emissions.set_index(["sector", "year"])["value"].to_dict()
+    pt = per_tech.assign(output=[outputs[(s, k)] for s, k in zip(per_tech.sector, per_tech.technology)])
     model = []
-    for s, q, y in zip(cal.sector, cal.quantity, cal.year):
-        model.append(em.get((s, y), 0.0) if q == "emissions" else made.get((s, q.split("|", 1)[1], y), 0.0))
+    for s, q, y, listed in zip(cal.sector, cal.quantity, cal.year, cal.product_carbon):
+        if q == "emissions":
+            mine = pt[(pt.sector == s) & (pt.year == y)]
+            pc = mine.product_carbon.where(mine.output.isin(listed.split(";") if listed else []), 0.0)
+            model.append(float((mine.site + pc).sum()))
+        else:
+            model.append(made.get((s, q.split("|", 1)[1], y), 0.0))
     cal["model"] = model
     cal["deviation"] = cal["model"] / cal["published"] - 1
     cal["within"] = cal["deviation"].abs() <= cal["tolerance"]
@@ -454,9 +528,11 @@ def _calibration(d: ModelData, production: pd.DataFrame, emissions: pd.DataFrame
 def summary_numbers(d: ModelData, res: Results) -> dict:
     """Headline numbers of a run (printed, and stored in run.json)."""
     em = res["emissions"].groupby("year")["value"].sum()
+    counted = res["emissions"].groupby("year")["counted"].sum()
+    downstream = res["emissions"].groupby("year")["downstream"].sum()
     prices = res["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
-    cumulative = sum(em.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
+    cumulative = sum(counted.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
     prod = res["production"]
     mix = {}
     for y in report_years(d, (2030, 2050)):
@@ -465,7 +541,10 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
     return {
         "objective": res.objective,
         "emissions": {str(y): float(em.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
+        "emissions_counted": {str(y): float(counted.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
+        "counted_gases": list(d.counted_gases),
+        "downstream_emissions": float(sum(downstream.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
         "budget": d.budget_mt,
         "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},

@@ -39,7 +39,10 @@ CAPTIONS = {
     "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
 }
 FILES = {
-    "emissions.csv": "emissions per sector and year (MtCO2; captured and scope 2 beside)",
+    "emissions.csv": "emissions per sector and year (MtCO2; captured, scope 2, carbon released downstream from "
+                     "products, other gases in CO2e and what the budget counts beside)",
+    "captured_co2.csv / other_emissions.csv": "captured CO2 stored or used as a feedstock; non-CO2 gases "
+                                               "(Mt and CO2e at GWP100)",
     "production.csv / capacity.csv / new_capacity.csv / retired_capacity.csv": "the pathway per technology",
     "lcop.csv": "levelized cost of product per technology and year, by component",
     "green_premium.csv": "each technology against its output's incumbent: premium and abatement cost",
@@ -138,12 +141,15 @@ def cards(run: RunFolder, h: dict) -> list[dict]:
     first = years[0]
     out = []
     span = h["budget_years"]
+    gt, counted = h.get("counted_unit", "GtCO2"), h.get("counted", "CO2 only")
     if h["budget_gt"]:
         out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}", "value": f"{h['cumulative_emissions_gt']:,.1f} "
-                    "GtCO2", "note": f"{100 * h['budget_used']:.0f}% of the {h['budget_gt']:,.1f} GtCO2 budget"})
+                    f"{gt}", "note": f"{100 * h['budget_used']:.0f}% of the {h['budget_gt']:,.1f} {gt} budget; "
+                    f"counted: {counted}"})
     else:
         out.append({"key": f"Cumulative emissions {span[0]}-{span[1]}",
-                    "value": f"{h['cumulative_emissions_gt']:,.1f} GtCO2", "note": "no carbon budget in this run"})
+                    "value": f"{h['cumulative_emissions_gt']:,.1f} {gt}",
+                    "note": f"no carbon budget in this run; counted: {counted}"})
     for y in years[1:]:
         ch = h["emissions_change"].get(y)
         out.append({"key": f"Emissions {y}", "value": f"{em[y]:,.0f} MtCO2",

@@ -3,7 +3,8 @@
 headline(run): one dict of the run's key figures; every figure is a sum or a pick from the
 result tables (the report prints these, and tests check them against the tables):
   total_cost_bn            objective, billion money of the base year, discounted (run.json)
-  cumulative_emissions_gt  sum over the budget years of emissions.csv (GtCO2)
+  cumulative_emissions_gt  sum over the budget years of emissions.csv `counted` (what the budget counts;
+                           `value` in runs written before that column), GtCO2 (CO2e with other gases)
   budget_gt, budget_used   the run's budget and cumulative / budget
   emissions_mt[y]          emissions.csv total in the first year, 2030, 2040, 2050
   carbon_price[y]          prices.csv `carbon_price` in those years (money/tCO2)
@@ -58,10 +59,11 @@ def headline(run: RunFolder) -> dict:
     """The run's key figures (see the module docstring for where each comes from)."""
     em = run["emissions"]
     total = em.groupby("year")["value"].sum()
+    counted = em.groupby("year")["counted" if "counted" in em else "value"].sum()
     first = int(total.index.min())
     rec = run.record
     span = rec.get("budget_years") or [first, int(total.index.max())]
-    cumulative = float(total[(total.index >= span[0]) & (total.index <= span[1])].sum())
+    cumulative = float(counted[(counted.index >= span[0]) & (counted.index <= span[1])].sum())
     budget = rec.get("budget_mt")
     years = [first, *pick_years(run)]
     prices = run["prices"]
@@ -87,6 +89,8 @@ def headline(run: RunFolder) -> dict:
         "budget_gt": budget / 1000 if budget else None,
         "budget_used": cumulative / budget if budget else None,
         "budget_years": span,
+        "counted": (rec.get("emissions_accounting") or {}).get("text", "CO2 only"),
+        "counted_unit": "GtCO2e" if (rec.get("emissions_accounting") or {}).get("unit") == "MtCO2e" else "GtCO2",
         "emissions_mt": {y: float(total.get(y, 0.0)) for y in years},
         "emissions_change": {y: float(total.get(y, 0.0)) / float(total[first]) - 1 for y in years[1:]}
         if total[first] else {},

@@ -3,7 +3,8 @@ and carbon price (`budget_shares.csv`), and, for fixed shares, what the split co
 optimal one.
 
 Long table: sector (or `total`), quantity, value, unit. Quantities:
-  cumulative_emissions   sum over the budget years of length[y] * E[s,y] (MtCO2)
+  cumulative_emissions   sum over the budget years of length[y] * E[s,y], E the emissions the budget
+                         counts (emissions.csv `counted`: MtCO2, or MtCO2e with other gases counted)
   budget                 the sector's own budget B_s (given share x global, or split), MtCO2
   share_of_run_budget    cumulative_emissions / B (B = sum of the run's sector budgets)
   share_of_global_budget cumulative_emissions / the global remaining budget
@@ -44,11 +45,12 @@ def sector_costs_pv(d: ModelData, res: Results) -> pd.DataFrame:
 
 
 def cumulative_emissions(d: ModelData, res: Results) -> pd.Series:
-    """Per sector, MtCO2 over the budget years (all years without a budget)."""
+    """Per sector, the counted emissions (MtCO2 or MtCO2e) over the budget years (all years without
+    a budget)."""
     years = set(d.budget_years or d.years)
     em = res["emissions"]
     em = em[em.year.isin(years)]
-    total = (em.value * em.year.map(d.length)).groupby(em.sector).sum()
+    total = (em.counted * em.year.map(d.length)).groupby(em.sector).sum()
     return total.reindex(d.sectors).fillna(0.0)
 
 

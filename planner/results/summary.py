@@ -21,24 +21,37 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
     em = headline["emissions"]
     cp = headline["carbon_price"]
     t = Table(title="Emissions and carbon price", title_justify="left")
+    counted = headline.get("emissions_counted", em)
+    differ = any(abs(counted[y] - em[y]) > 1e-6 for y in em)
     t.add_column("year", justify="right")
     t.add_column("MtCO2/yr", justify="right")
+    if differ:
+        t.add_column("counted Mt/yr", justify="right")
     t.add_column(f"carbon price {currency}/tCO2", justify="right")
-    for y in em:
-        t.add_row(y, f"{round(em[y]):,}", f"{cp.get(y, 0.0):,.0f}")  # an int never prints as -0
+    for y in em:  # an int never prints as -0
+        t.add_row(y, f"{round(em[y]):,}", *([f"{round(counted[y]):,}"] if differ else []), f"{cp.get(y, 0.0):,.0f}")
     console.print(t)
     cum = headline["cumulative_emissions"] / 1000
+    acc = d.accounting()
+    gt = "GtCO2e" if acc["unit"] == "MtCO2e" else "GtCO2"
+    console.print(f"Counted under the budget, caps and carbon price: {acc['text']}")
     if d.budget_mt is not None:
         used = cum / (d.budget_mt / 1000) if d.budget_mt else float("nan")
-        console.print(f"Cumulative emissions {d.budget_years[0]}-{d.end_year}: {cum:.2f} GtCO2 against a budget "
-                      f"of {d.budget_mt / 1000:.2f} GtCO2 ({used:.0%} used)")
+        console.print(f"Cumulative emissions {d.budget_years[0]}-{d.end_year}: {cum:.2f} {gt} against a budget "
+                      f"of {d.budget_mt / 1000:.2f} {gt} ({used:.0%} used)")
         if res.overshoot:
             over = sum(res.overshoot.values()) / 1000
             console.print(f"[red]The budget is overshot by {over:.2f} GtCO2[/]: no plan within the scenario's "
                           f"physical and dynamics limits reaches it (soft budget, penalty "
                           f"{d.budget_penalty:,.0f} {currency}/tCO2 in present value, not counted as cost)")
     else:
-        console.print(f"Cumulative emissions {d.years[0]}-{d.end_year}: {cum:.2f} GtCO2 (no budget)")
+        console.print(f"Cumulative emissions {d.years[0]}-{d.end_year}: {cum:.2f} {gt} (no budget)")
+    if abs(headline.get("downstream_emissions", 0.0)) > 1e-6:
+        first = d.budget_years[0] if d.budget_years else d.years[0]
+        note = ("included in the cumulative emissions above" if d.downstream_in_budget
+                else "reported, not counted under the budget")
+        console.print(f"Carbon held in products and released downstream {first}-{d.end_year}: "
+                      f"{headline['downstream_emissions'] / 1000:.2f} GtCO2 ({note}; emissions.csv `downstream`)")
     path = ", ".join(f"{v:,.0f} in {y}" for y, v in cp.items())
     if "all" in d.budget_rows:
         pv = res["prices"].query("name == 'carbon_price_pv'")["value"]

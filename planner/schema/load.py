@@ -226,10 +226,24 @@ def check_commodity_file(cf: CommodityFile, raw: Tracked, paths: ProjectPaths) -
                 out.append(raw.problem(("commodities", name, "sources", i), f"unknown source {ref!r}"))
         if com.kind != "purchased":
             out.append(raw.problem(("commodities", name, "kind"), "shared commodities are purchased"))
+    for name, gas in cf.gases.items():
+        for i, ref in enumerate(gas.sources):
+            if ref not in cf.sources:
+                out.append(raw.problem(("gases", name, "sources", i), f"unknown source {ref!r}"))
+        if name == "CO2":
+            out.append(raw.problem(("gases", name), "CO2 is the budget's own unit (GWP 1): list only other gases"))
     stores = [n for n, c in cf.commodities.items() if c.store_captured_co2]
     if len(stores) > 1:
         out.append(raw.problem(("commodities", stores[1], "store_captured_co2"),
                                f"only one commodity may store captured CO2 (also {stores[0]!r})"))
+    draws = [n for n, c in cf.commodities.items() if c.draw_on_capture]
+    if len(draws) > 1:
+        out.append(raw.problem(("commodities", draws[1], "draw_on_capture"),
+                               f"only one commodity may draw on captured CO2 (also {draws[0]!r})"))
+    if draws and not stores:
+        out.append(raw.problem(("commodities", draws[0], "draw_on_capture"),
+                               "drawing on captured CO2 needs a commodity with store_captured_co2: true "
+                               "(captured CO2 not drawn is stored)"))
     return out
 
 
@@ -301,6 +315,10 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
 
     for name, com in sf.commodities.items():
         src(("commodities", name, "sources"), com.sources)
+        for flag in ("store_captured_co2", "draw_on_capture"):
+            if getattr(com, flag):
+                out.append(raw.problem(("commodities", name, flag), f"{flag} belongs to a commodity of "
+                                       "models/commodities.yaml (one shared store and source of captured CO2)"))
     for name in products:
         if name not in sf.demand:
             out.append(raw.problem(("commodities", name), f"product {name!r} has no demand"))
@@ -347,6 +365,17 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                     hint = difflib.get_close_matches(com, sorted(known), n=1)
                     out.append(raw.problem((*base, "stock", i, "inputs", com), f"unknown commodity {com!r}"
                                            + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        entries = [((*base, "other_emissions", gas), gas) for gas in tech.other_emissions]
+        entries += [((*base, "stock", i, "other_emissions", gas), gas)
+                    for i, c in enumerate(tech.stock) for gas in c.other_emissions or {}]
+        for where, gas in entries:
+            if gas not in commodities.gases:
+                known_gases = sorted(commodities.gases)
+                hint = difflib.get_close_matches(gas, known_gases, n=1)
+                out.append(raw.problem(where, f"unknown gas {gas!r}: a gas needs a "
+                                       "GWP100 under 'gases:' of models/commodities.yaml"
+                                       + (f" (did you mean {hint[0]!r}?)" if hint else
+                                          f" (known: {', '.join(known_gases) or 'none'})")))
         for i, g in enumerate(tech.groups):
             if g not in sf.groups:
                 out.append(raw.problem((*base, "groups", i), f"unknown group {g!r}; declare it under 'groups'"))
@@ -390,8 +419,15 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                 out.append(raw.problem(("calibration", "production", prod),
                                        f"{prod!r} is not a product or intermediate of this sector"))
             src(("calibration", "production", prod, "sources"), fig.sources)
+            if fig.product_carbon:
+                out.append(raw.problem(("calibration", "production", prod, "product_carbon"),
+                                       "'product_carbon' applies to the emissions figure only"))
         if sf.calibration.emissions:
             src(("calibration", "emissions", "sources"), sf.calibration.emissions.sources)
+            for i, prod in enumerate(sf.calibration.emissions.product_carbon):
+                if prod not in made:
+                    out.append(raw.problem(("calibration", "emissions", "product_carbon", i),
+                                           f"{prod!r} is not a product or intermediate of this sector"))
     return out
 
 
@@ -496,6 +532,12 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
             if variant not in variants:
                 out.append(raw.problem(("demand", sector), f"unknown demand variant {variant!r} "
                                        f"(the {sector} file has {', '.join(sorted(variants))})"))
+    drawn = {n for n, c in commodities.commodities.items() if c.draw_on_capture}
+    for name, ov in sc.commodities.items():
+        if name in drawn and any(getattr(ov, f) is not None for f in ("emission_factor", "biogenic_factor",
+                                                                        "scope2_factor")):
+            out.append(raw.problem(("commodities", name), "a commodity that draws on capture has no emission "
+                                   "factors: each tonne drawn counts as 1 tCO2 fed to its user"))
     for name in sc.commodities:
         if name not in known_com and not _defined_in_other_sector(name, all_sectors - set(sectors), paths):
             hint = difflib.get_close_matches(name, sorted(known_com), n=1)
@@ -522,6 +564,15 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                     out.append(raw.problem(("budget", "split"), f"'current_emissions' needs the published "
                                            f"emissions of every sector, and models/{s}.yaml has no "
                                            "calibration.emissions"))
+    for i, gas in enumerate(sc.emissions.gases):
+        if gas != "CO2" and gas not in commodities.gases:
+            out.append(raw.problem(("emissions", "gases", i), f"unknown gas {gas!r} (CO2, or a gas with a GWP100 "
+                                   f"under 'gases:' of models/commodities.yaml: "
+                                   f"{', '.join(sorted(commodities.gases)) or 'none'})"))
+    for i, ref in enumerate(sc.emissions.sources):
+        if ref not in sc.sources:
+            out.append(raw.problem(("emissions", "sources", i),
+                                   f"unknown source {ref!r} (not in the scenario's sources)"))
     out.extend(_check_milestones(sc, raw, sectors, known_com, all_sectors))
     for name, pool in sc.pools.items():
         shipped = name in commodities.pools

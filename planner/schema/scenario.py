@@ -188,6 +188,41 @@ class Budget(Strict):
         return None
 
 
+class EmissionAccounting(Strict):
+    """What a run counts as its emissions: the budget rows, the annual caps and a carbon price
+    apply to this quantity (planner/formulation/emissions.py; `counted` in emissions.csv).
+
+    `gases`: CO2 always counts; another gas named here (it needs a GWP100 under `gases:` of
+    models/commodities.yaml) counts as ``GWP100 x Mt of gas`` MtCO2e on top of the CO2, so the
+    budget and caps become CO2e limits. Gases not named are reported (other_emissions.csv, the
+    emissions.csv `other_co2e` column) but not limited or priced.
+
+    `product_carbon`: where fossil carbon held in products (technology `product_carbon`: methanol,
+    urea) is counted. `at_production`: in the producing sector's emissions (emissions.csv `value`)
+    in the year it is made. `downstream`: on its own line, emissions.csv `downstream` ('released
+    downstream'), in the year it is made (an assumption for short-lived products: urea releases
+    its CO2 within months of application, IPCC 2006 Guidelines Vol. 4 ch. 11.4.3; methanol is
+    burnt as fuel or in short-lived derivatives); the sector's `value` is then its site emissions.
+    `downstream_in_budget`: whether that line counts under the budget, caps and carbon price.
+    Either way every tonne is reported once: site + downstream = fossil carbon fed - captured.
+    """
+
+    gases: list[str] = ["CO2"]
+    product_carbon: Literal["at_production", "downstream"] = "downstream"
+    downstream_in_budget: bool = True
+    sources: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _co2_counts(self) -> EmissionAccounting:
+        if "CO2" not in self.gases:
+            raise ValueError("'gases' must include CO2 (the budget is a CO2 budget; other gases add CO2e to it)")
+        dup = sorted({g for g in self.gases if self.gases.count(g) > 1})
+        if dup:
+            raise ValueError(f"gas listed twice: {', '.join(dup)}")
+        return self
+
+
 class SolverOptions(Strict):
     """HiGHS options a scenario may set, and how a run of several sectors is solved.
 
@@ -323,6 +358,7 @@ class Scenario(Strict):
     carbon_price: Trajectory | None = None
     budget: Budget | None = None
     annual_caps: dict[str, Trajectory] = {}
+    emissions: EmissionAccounting = EmissionAccounting()
     pools: dict[str, PoolOverride] = {}
     milestones: dict[str, Milestone] = {}
     overrides: dict[str, dict[str, Any]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveInt, field_validator, model_validator
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator, model_validator
 
 from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
 
@@ -180,8 +180,17 @@ class Technology(Strict):
     and biogenic) that is captured; `process_capture_rate` the share of process CO2 captured
     on top (e.g. direct separation of calcination CO2). `other_emissions` are non-CO2 gases
     (e.g. methane slip) in the units of the CO2 coefficients: Mt of gas per unit of activity, i.e.
-    t/t for activity in Mt or kg/tkm for activity in Gtkm. They are reported in
-    `other_emissions.csv` (Mt of gas) but not counted against the CO2 budget.
+    t/t for activity in Mt or kg/tkm for activity in Gtkm; each gas must have a GWP100 under
+    `gases:` of models/commodities.yaml. They are reported in `other_emissions.csv` (Mt of gas and
+    Mt CO2e) and count against the budget as CO2e only for the gases the scenario names in
+    `emissions.gases`.
+
+    `product_carbon` (tCO2 per unit of activity, stoichiometric) is fossil carbon that leaves the
+    site in the technology's output instead of being released there (the carbon of methanol, the
+    CO2 bound in urea): it is part of the fossil CO2 fed (fuels, feedstocks, process) and at most
+    all of it; carbon from biogenic or non-fossil CO2 feedstock is not counted. It is released
+    where the product is used; the scenario's `emissions.product_carbon` says whether it counts
+    in the producing sector (`at_production`) or on its own line (`downstream`).
     """
 
     name: str
@@ -209,6 +218,7 @@ class Technology(Strict):
     process_emissions: Trajectory = 0.0
     capture_rate: Trajectory = 0.0
     process_capture_rate: Trajectory = 0.0
+    product_carbon: Trajectory = 0.0
     other_emissions: dict[str, Trajectory] = {}
     near_zero: bool = False
     groups: list[str] = []
@@ -243,7 +253,7 @@ class Technology(Strict):
             raise ValueError("must be positive")
         return v
 
-    @field_validator("capex", "fixed_om", "variable_om")
+    @field_validator("capex", "fixed_om", "variable_om", "product_carbon")
     @classmethod
     def _non_negative(cls, v: float | dict[int, float]) -> float | dict[int, float]:
         if trajectory_min(v) < 0:
@@ -291,7 +301,12 @@ class Commodity(Strict):
     or t/t); `biogenic_factor` is biogenic CO2 released (not counted, but capturable, so that
     capture makes it negative); `scope2_factor` is CO2 emitted upstream (reported, and counted
     in a budget only when the scenario says so). One commodity may `store_captured_co2`: it
-    receives all captured CO2 (Mt) and its price is the transport and storage cost.
+    receives the captured CO2 (Mt) that is not used, and its price is the transport and storage
+    cost. One commodity may `draw_on_capture` (shared file only): technologies that take it as an
+    input use CO2 captured in the run instead of storing it (at most what is captured each year;
+    planner/formulation/capture.py). The engine counts each tonne drawn as 1 tCO2 of fossil CO2
+    fed to the user, so it gives no emission factors of its own; its price is the cost of getting
+    the CO2 to the user.
     """
 
     name: str = ""
@@ -304,8 +319,19 @@ class Commodity(Strict):
     limit: Trajectory | None = None
     cumulative_limit: NonNegativeFloat | None = None
     store_captured_co2: bool = False
+    draw_on_capture: bool = False
     sources: list[str] = []
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _capture_flags(self) -> Commodity:
+        if self.draw_on_capture and self.store_captured_co2:
+            raise ValueError("a commodity either stores captured CO2 or draws on it, not both")
+        if self.draw_on_capture and any(f != 0.0 for f in (self.emission_factor, self.biogenic_factor,
+                                                            self.scope2_factor)):
+            raise ValueError("a commodity that draws on capture has no emission factors: each tonne drawn "
+                             "counts as 1 tCO2 fed to its user")
+        return self
 
     @model_validator(mode="after")
     def _purchased_has_price(self) -> Commodity:
@@ -343,11 +369,17 @@ CALIBRATION_UNITS = {"kt": 0.001, "Mt": 1.0, "Gt": 1000.0, "MtCO2": 1.0, "GtCO2"
 
 
 class CalibrationFigure(Strict):
-    """A published figure (for data year `year`) that the calibration year must reproduce."""
+    """A published figure (for data year `year`) that the calibration year must reproduce.
+
+    For emissions, `product_carbon` names the products whose carbon held in the product
+    (technology `product_carbon`, e.g. the CO2 of urea) the published figure counts as emitted at
+    the site; the model figure compared is the site's scope 1 net of capture plus that carbon,
+    whatever the scenario's `emissions.product_carbon` switch."""
 
     value: float
     unit: Literal[tuple(CALIBRATION_UNITS)]  # type: ignore[valid-type]
     year: int
+    product_carbon: list[str] = []
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
@@ -436,12 +468,25 @@ class Resource(Strict):
     notes: str = ""
 
 
+class Gas(Strict):
+    """A greenhouse gas other than CO2 that technologies may emit (`other_emissions`): its global
+    warming potential over 100 years, t CO2e per t of gas, with its source. A scenario counts it
+    under the budget as ``gwp100 x Mt of gas`` (Mt CO2e) when it names the gas in `emissions.gases`."""
+
+    name: str = ""
+    gwp100: PositiveFloat
+    sources: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
 class CommodityFile(Strict):
     """The shared commodities (``models/commodities.yaml``): fuels, power, hydrogen, CO2 storage,
-    and the pools (shared resources) that commodities of several sectors draw on."""
+    the pools (shared resources) that commodities of several sectors draw on, and the non-CO2
+    gases with their GWP100."""
 
     sources: dict[str, str] = Field(min_length=1)
     commodities: dict[str, Commodity]
     pools: dict[str, Pool] = {}
     resources: dict[str, Resource] = {}
+    gases: dict[str, Gas] = {}
     notes: str = ""
