@@ -11,34 +11,8 @@ technology of lifetime L is counted as the share of its annuities that fall insi
 ``C * (1 - f)`` is the salvage value at the horizon end (in present value); with r = 0 the
 depreciation is linear, f = n / L.
 
-Emissions per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
-``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
-``pc = product_carbon`` (fossil carbon leaving in the output, 0 <= pc <= fossil);
-``captured = capture_rate * (fossil - pc + biogenic) + process_capture_rate * process``
-(capture acts on the CO2 formed at the site, not on carbon that leaves in the product);
-``site = fossil - pc - captured`` (negative with captured biogenic CO2);
-``scope1 = site + pc`` with `emissions.product_carbon: at_production`, else ``site``, and then
-``downstream = pc`` (released downstream, in the year the product is made), else 0; so
-``scope1 + downstream = fossil - captured`` under either switch: no carbon is lost or counted
-twice. ``scope2 = sum_c use[c] * scope2_factor[c]``.
-
-Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at their GWP100 (the
-`gases:` of the commodity file): ``other_co2e = sum_g gwp[g] * other[g]`` over every gas, and
-``counted = scope1 + sum_{g in G} gwp[g] * other[g] + [downstream_in_budget] * downstream`` over
-the gases G the scenario counts (`emissions.gases` besides CO2): `counted` is what the budget,
-caps and carbon price apply to.
-
-Vintages. A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
-``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
-`vintage` of an existing one (default: the year before the first model year) and, for capacity
-retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
-the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
-inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
-(`vintage_other`). Its emission factors follow per cohort (`vintage_year`: every column above,
-product_carbon to counted) with the formulas above, the commodities' factors, process CO2,
-product carbon and capture rates of the operating year y (`_accounting`, the same function for
-both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
-the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
+Emission coefficients per unit of activity: planner/accounting.py. Inputs and emissions by
+vintage: planner/vintages.py.
 """
 
 from __future__ import annotations
@@ -51,15 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner import vintages
+from planner.accounting import ACCOUNTING, add_accounting
 from planner.errors import InputError, Problem
 from planner.schema.common import interpolate
 from planner.schema.load import RunInputs
-from planner.schema.scenario import EmissionAccounting
 from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
-
-ACCOUNTING = ["product_carbon", "fossil", "site", "captured", "downstream", "scope1", "scope2", "other_co2e",
-              "counted"]
-"""the emission accounting columns of tech_year and vintage_year (module docstring)"""
 
 
 def annuity_fraction(n: np.ndarray | float, life: np.ndarray | float, rate: float) -> np.ndarray:
@@ -154,7 +125,7 @@ class ModelData:
         columns=["sector", "tech", "cohort", "year", "group"]))
     """each cohort-year of those technologies -> its group: the first of the cohorts of the
     technology in service that year with the same coefficients (inputs and other_emissions); the LP
-    has one activity per group (_vintage_groups)"""
+    has one activity per group (vintages.vintage_groups)"""
     other_emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """columns sector, tech, gas, year, coef (t of a non-CO2 gas per unit of activity), gwp100"""
     gwp: dict[str, float] = field(default_factory=dict)
@@ -337,11 +308,11 @@ def build_data(inputs: RunInputs) -> ModelData:
              pd.DataFrame(columns=["sector", "tech", "gas", "year", "coef"]))
     other["coef"] = other["coef"].astype(float)
     other["gwp100"] = other["gas"].map(gwp).astype(float)
-    tech_year = _accounting(tech_year, flows, other, commodity_year, acc, problems=problems)
-    vintage_flows, vintage_other = _vintage_flows(vintage_techs, cohorts, years)
+    tech_year = add_accounting(tech_year, flows, other, commodity_year, acc, problems=problems)
+    vintage_flows, vintage_other = vintages.vintage_flows(vintage_techs, cohorts, years)
     vintage_other["coef"] = vintage_other["coef"].astype(float)
     vintage_other["gwp100"] = vintage_other["gas"].map(gwp).astype(float)
-    vintage_year = _vintage_emissions(set(vintage_techs), vintage_flows, vintage_other, cohorts, tech_year,
+    vintage_year = vintages.vintage_emissions(set(vintage_techs), vintage_flows, vintage_other, cohorts, tech_year,
                                       commodity_year, acc, problems)
     if sink is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
@@ -381,7 +352,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.other_emissions, data.gwp, data.counted_gases = other, gwp, list(acc.gases)
     data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
     data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
-    data.vintage_groups = _vintage_groups(vintage_year, vintage_flows, vintage_other)
+    data.vintage_groups = vintages.vintage_groups(vintage_year, vintage_flows, vintage_other)
     data.calibration = _calibration(inputs)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
@@ -625,41 +596,6 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
     return out[out["coef"] != 0]
 
 
-def _vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
-                   years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Inputs and non-CO2 gases per unit of activity of every cohort of a technology with vintage
-    inputs, per year in service: the technology's read at the cohort's vintage, or its stock entry's
-    own read at the operating year; times the technology's operating factor of that year."""
-    cols = ["sector", "tech", "cohort", "commodity", "year", "coef"]
-    parts: dict[str, list[pd.DataFrame]] = {"inputs": [], "other_emissions": []}
-    for (s, k, c), start, end, vintage, entry in zip(cohorts.index, cohorts.start, cohorts.end, cohorts.vintage,
-                                                     cohorts.entry):
-        t = techs.get((s, k))
-        if t is None:
-            continue
-        served = [y for y in years if start <= y < end]
-        if not served:
-            continue
-        factor = interpolate(t.operating_factor, served, 1.0)  # type: ignore[attr-defined]
-        stock = t.stock[int(entry)] if entry >= 0 else None  # type: ignore[attr-defined]
-        for key, out in parts.items():
-            own = getattr(stock, key) if stock is not None else None
-            spec = own if own is not None else getattr(t, key)
-            for com, traj in spec.items():
-                coef = interpolate(traj, served) if own is not None else np.full(
-                    len(served), float(interpolate(traj, [int(vintage)])[0]))
-                out.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
-                                         "coef": coef * factor}))
-
-    def table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-        if not frames:
-            return pd.DataFrame(columns=[*cols[:3], name, *cols[4:]])
-        out = pd.concat(frames, ignore_index=True)
-        return out[out.coef != 0].reset_index(drop=True)[cols].rename(columns={"commodity": name})
-
-    return table(parts["inputs"], "commodity"), table(parts["other_emissions"], "gas")
-
-
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
              free: bool = False) -> list[dict]:
     """Existing cohorts (from the stock, by retirement year) and one new cohort per build year.
@@ -734,111 +670,3 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
                                  "cohort": cohort, "target_cohort": f"{rname}:{cohort}", "year": y,
                                  "capex": capex[y], "capex_counted": counted})
     return rows
-
-
-def _accounting(table: pd.DataFrame, flows: pd.DataFrame, other: pd.DataFrame, commodity_year: pd.DataFrame,
-                acc: EmissionAccounting, keys: tuple[str, ...] = ("sector", "tech", "year"),
-                problems: list[Problem] | None = None) -> pd.DataFrame:
-    """Add the accounting columns (ACCOUNTING, tCO2 or tCO2e per unit of activity; module docstring)
-    to a table keyed by `keys`, (sector, tech, year) or (sector, tech, cohort, year), that holds
-    process, capture_rate, process_capture_rate and product_carbon, from its input `flows` and
-    non-CO2 gases `other` (columns coef and gwp100) keyed alike; the scenario's `emissions` says
-    where product carbon counts and which gases count."""
-    out = _emission_coefficients(table, flows, commodity_year, acc.product_carbon, problems, keys)
-    return _co2e_coefficients(out, other, [g for g in acc.gases if g != "CO2"], acc.downstream_in_budget, keys)
-
-
-def _emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodity_year: pd.DataFrame,
-                           product_carbon: str = "downstream", problems: list[Problem] | None = None,
-                           keys: tuple[str, ...] = ("sector", "tech", "year")) -> pd.DataFrame:
-    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to a
-    table keyed by `keys` (module docstring); a product_carbon above the fossil carbon fed is a problem."""
-    f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
-                    left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
-    f["fossil"] = f["coef"] * f["emission_factor"]
-    f["bio"] = f["coef"] * f["biogenic_factor"]
-    f["scope2"] = f["coef"] * f["scope2_factor"]
-    agg = f.groupby(list(keys))[["fossil", "bio", "scope2"]].sum()
-    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
-    ty[["fossil", "bio", "scope2"]] = ty[["fossil", "bio", "scope2"]].fillna(0.0)
-    ty["fossil"] += ty["process"]
-    pc = ty["product_carbon"]
-    over = ty[pc > ty["fossil"].clip(lower=0.0) + 1e-9]
-    for (sector, tech), rows in over.groupby(["sector", "tech"], sort=False):
-        r = rows.iloc[0]
-        when = f"cohort {r.cohort} in {r.year}" if "cohort" in keys else f"{r.year}"
-        if problems is not None:
-            problems.append(Problem(f"models/{sector}.yaml", None, f"technologies.{tech}.product_carbon",
-                                    f"{r.product_carbon:g} tCO2 per unit in {when} exceeds the fossil carbon the "
-                                    f"technology is fed ({max(r.fossil, 0.0):g} tCO2 per unit): product carbon is "
-                                    "the fossil part of the carbon in the output"))
-    gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
-    ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
-    ty["site"] = ty["fossil"] - pc - ty["captured"]
-    downstream = product_carbon == "downstream"
-    ty["downstream"] = pc if downstream else 0.0
-    ty["scope1"] = ty["site"] + (0.0 if downstream else pc)
-    return ty
-
-
-def _co2e_coefficients(tech_year: pd.DataFrame, other: pd.DataFrame, counted: list[str],
-                       downstream_in_budget: bool = True, keys: tuple[str, ...] = ("sector", "tech", "year")
-                       ) -> pd.DataFrame:
-    """Add other_co2e (all non-CO2 gases) and counted (scope 1 plus the gases the scenario counts
-    plus, if counted, the carbon released downstream), tCO2e per unit of activity, to a table keyed
-    by `keys` (module docstring)."""
-    o = other.assign(co2e=other["coef"].astype(float) * other["gwp100"].astype(float))
-    o["counted"] = o["co2e"].where(o["gas"].isin(counted), 0.0)
-    agg = o.groupby(list(keys))[["co2e", "counted"]].sum()
-    ty = tech_year.merge(agg, left_on=list(keys), right_index=True, how="left")
-    ty[["co2e", "counted"]] = ty[["co2e", "counted"]].astype(float).fillna(0.0)
-    ty["other_co2e"] = ty.pop("co2e")
-    ty["counted"] = ty["scope1"] + ty["counted"] + (ty["downstream"] if downstream_in_budget else 0.0)
-    return ty
-
-
-def _vintage_groups(vintage_year: pd.DataFrame, vintage_flows: pd.DataFrame,
-                    vintage_other: pd.DataFrame) -> pd.DataFrame:
-    """Cohorts of a technology that run with the same coefficients in a year form one group.
-
-    Their activity can be pooled without loss: with ACTG[g,y] <= u * sum_{c in g} CAP[c,y] (and the
-    floor ACTG[g,y] >= f * sum_{c in g} CAP[c,y]) the split ACTC[c,y] = ACTG[g,y] * CAP[c,y] /
-    sum_{c' in g} CAP[c',y] meets every cohort's own capacity and floor, at the same cost and
-    emissions. So the LP has one activity per group (e.g. all stock of a kiln type, all new kilns of
-    constant inputs), and results split it back over the cohorts in proportion to their capacity.
-    """
-    keys = ["sector", "tech", "cohort", "year"]
-    cols = [*keys, "group"]
-    if vintage_year.empty:
-        return pd.DataFrame(columns=cols)
-    base = vintage_year.reset_index()[keys]
-    base["order"] = np.arange(len(base))
-    sig = pd.Series("", index=pd.MultiIndex.from_frame(base[keys]))
-    for table, name in ((vintage_flows, "commodity"), (vintage_other, "gas")):
-        if table.empty:
-            continue
-        tok = table[name].astype(str) + "=" + table.coef.map(lambda v: f"{v:.12g}") + ";"
-        part = tok.groupby([table[k] for k in keys]).agg(lambda x: "".join(sorted(x)))
-        sig = sig.add(part.reindex(sig.index).fillna(""), fill_value="")
-    base["sig"] = sig.to_numpy()
-    ordered = base.sort_values("order")
-    base["group"] = ordered.groupby(["sector", "tech", "year", "sig"], sort=False)["cohort"].transform("first")
-    return base[cols].reset_index(drop=True)
-
-
-def _vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame, vintage_other: pd.DataFrame,
-                       cohorts: pd.DataFrame, tech_year: pd.DataFrame, commodity_year: pd.DataFrame,
-                       acc: EmissionAccounting, problems: list[Problem] | None = None) -> pd.DataFrame:
-    """The accounting columns (ACCOUNTING) per (sector, tech, cohort, year) of the cohorts of
-    technologies with vintage inputs: their own inputs and non-CO2 gases, with the process CO2,
-    product carbon and capture rates of the operating year."""
-    keys = ["sector", "tech", "cohort", "year"]
-    rows = [(s, k, c, y) for (s, k, c), start, end in zip(cohorts.index, cohorts.start, cohorts.end)
-            if (s, k) in vintage for y in tech_year.year.unique() if start <= y < end]
-    if not rows:
-        return pd.DataFrame(columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=keys))
-    base = pd.DataFrame(rows, columns=keys).merge(
-        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate", "product_carbon"]],
-        on=["sector", "tech", "year"])
-    out = _accounting(base, vintage_flows, vintage_other, commodity_year, acc, tuple(keys), problems)
-    return out.set_index(keys)[ACCOUNTING]

@@ -2,7 +2,7 @@
 
 Variables: ACT[s,k,y] >= 0, output of technology k in year y (sector unit, e.g. Mt/yr);
 ACTC[s,k,g,y] >= 0, output of the cohorts c in group g, only for a technology k with vintage
-inputs (V); a group pools the cohorts that run with the same coefficients (data._vintage_groups),
+inputs (V); a group pools the cohorts that run with the same coefficients (vintages.vintage_groups),
 often a single cohort.
 
 Constraints:
