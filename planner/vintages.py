@@ -1,4 +1,6 @@
-"""Vintages. A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
+"""Inputs and emissions by vintage (build year) of each cohort.
+
+A technology with `vintage_inputs` has input coefficients per cohort (`vintage_flows`):
 ``use[k,c,m,y] = inputs[k,m](vintage(c))`` with vintage(c) the build year of a new cohort, the
 `vintage` of an existing one (default: the year before the first model year) and, for capacity
 retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
