@@ -172,6 +172,25 @@ def test_elastic_mode_reports_violation_amounts(toy):
     assert exc.value.status == "infeasible"
 
 
+def test_the_elastic_plan_misses_the_budget_before_it_buys_resources_that_do_not_exist(toy):
+    # dirty widgets emit 2 tCO2/t; clean ones take 1 PJ of biomass, of which 2 PJ/yr exist. The
+    # budget of 50 MtCO2 cannot hold: at best 8 Mt/yr stay dirty, 16 MtCO2 a year over 16 years =
+    # 256 Mt. Priced per unit alike, the elastic plan would buy 8 PJ/yr of biomass that does not exist
+    # (each PJ spares 2 MtCO2) and name it among the violations; a resource is priced a hundred times higher.
+    from planner.errors import SolveFailed
+
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 20}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        clean={"capex": 1e-3, "inputs": {"biomass": 1}},
+    ))
+    toy.scenario(scenario(budget={"unit": "MtCO2", "sectors": {"widgets": 50}}, commodities={"biomass": {"limit": 2}}))
+    with pytest.raises(SolveFailed) as exc:
+        toy.solve()
+    soft = exc.value.message.split("Made soft")[1]  # before it: the conflicting set, biomass limit included
+    assert "missed by 0.21 GtCO2" in soft and "lowest cumulative emissions reachable are 0.26 GtCO2" in soft
+    assert "biomass" not in soft
+
+
 def test_input_share_of_a_commodity_group_from_the_sector_file(toy):
     # the same as input_share of [biomass], with the commodity named through a group of the file
     sector = widget_sector(

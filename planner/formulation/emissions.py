@@ -41,6 +41,13 @@ SLACK_BOUND = 100.0
 ELASTIC_PENALTY = 1.0e5
 """USD per tCO2 (million USD per MtCO2) charged on budget or cap violations in elastic mode."""
 
+PHYSICAL_PENALTY = 100 * ELASTIC_PENALTY
+"""Per unit (PJ, Mt) charged on supply and pool limit violations in elastic mode: a hundred times
+the budget's per tCO2, so the elastic plan misses a budget, cap or milestone before it buys
+resources that do not exist. A unit of a resource saves at most tens of tCO2 (a t of aluminium
+scrap spares the 12-16 tCO2 of a t of primary metal), so at equal or tenfold prices the elastic
+plan would exceed the scrap supply and report it as the cause."""
+
 
 def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
     """Emission variables and their definition rows; the budget and caps."""

@@ -32,14 +32,14 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.capture import add_capture_balance, add_captured
-from planner.formulation.emissions import ELASTIC_PENALTY
+from planner.formulation.emissions import PHYSICAL_PENALTY
 from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use
 
 
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
     """Purchase definitions and annual / cumulative supply limits of purchased commodities (and
-    pools); in elastic mode the annual limits get a slack priced at ELASTIC_PENALTY per unit."""
+    pools); in elastic mode the annual limits get a slack priced at PHYSICAL_PENALTY per unit."""
     add_captured(m, d, ix)
     sink, src = d.capture_sink, d.capture_source
     used = sorted({c for (c, _y) in ix.users} | {c for (c, _y) in ix.cohort_users})
@@ -76,7 +76,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
         f * m.USE[c, y] for c, f in members[p].items()) - (m.pool_slack[p, y] if elastic else 0.0)
         <= d.pool_limit[p, y])
     if elastic:
-        m.elastic_terms.expr += ELASTIC_PENALTY * (sum(m.supply_slack[key] for key in limited)
+        m.elastic_terms.expr += PHYSICAL_PENALTY * (sum(m.supply_slack[key] for key in limited)
                                                    + sum(m.pool_slack[key] for key in pool_years))
     pool_cum = {p: v for p, v in d.pools["cumulative_limit"].items()
                 if members.get(p) and v is not None and not math.isnan(v)}
