@@ -149,3 +149,20 @@ def test_fixed_shares_report_gives_each_sector_its_price_and_the_cost_of_the_spl
     assert ("| **Carbon prices 2030** | 30-45 USD2020/tCO2 | each sector's own budget price: Widgets 30, "
             "Gadgets 45 |") in md
     assert "| **Cost of the fixed split** | 1.50 bn USD2020 |" in md
+
+
+def test_self_check_and_price_of_realism_are_in_the_report(toy, tmp_path):
+    # the idle 'bridge' of tests/test_diagnostics.py: the report lists the finding, and with
+    # dynamics.reference the cost of the realistic dynamics
+    toy.sector(widget_sector(
+        bridge={"capex": 1, "variable_om": 100, "lifetime": 20},
+        future={"capex": 1, "available_from": 2030},
+    )).scenario(scenario(dynamics={"reference": True}))
+    rep = make_report(toy.solve(out=tmp_path).folder)
+    md = rep.markdown.read_text(encoding="utf-8")
+    section = md.split("## Self-check of the plan")[1].split("\n## ")[0]
+    assert "Findings: 1 high-severity" in section or "high-severity" in section
+    assert re.search(r"\| high +\| overcapacity +\| Widgets +\| bridge", section)
+    assert "### What realistic dynamics cost" in section
+    html = rep.html.read_text(encoding="utf-8")
+    assert "overcapacity" in html and "What realistic dynamics cost" in html

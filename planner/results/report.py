@@ -123,7 +123,10 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "milestones_html": _html(ms, status_col="status") if not ms.empty else "",
         "milestones_md": _md(ms) if not ms.empty else "",
         "shares_html": _html(shares) if shares is not None else "", "shares_md": _md(shares) if shares is not None
-        else "", "charts": chart_list, "method": method_lines(run),
+        else "", "selfcheck_note": check_note, "selfcheck_html": _html(check) if not check.empty else "",
+        "selfcheck_md": _md(check) if not check.empty else "", "realism_note": realism_note,
+        "realism_html": _html(realism) if realism is not None else "",
+        "realism_md": _md(realism) if realism is not None else "", "charts": chart_list, "method": method_lines(run),
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
                 ("scenario-milestones", "Scenario milestones")] + ([("budget", "Budget")] if shares is not None
                                                                     else [])
