@@ -22,6 +22,27 @@ SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulativ
                  "cohort_utilisation_floor", "service_life")
 
 
+ROW_WORDS: dict[str, tuple[str, int]] = {
+    "annual_cap": ("the annual emission cap on {0}", 1),
+    "supply_limit": ("the supply limit of {0}", 1),
+    "pool_limit": ("the pool limit of {0}", 1),
+    "build_limit": ("the build-rate limit of {0} {1}", 2),
+    "growth_limit": ("the build-rate growth limit of {0} {1}", 2),
+    "max_share": ("the maximum share of {0} {1}", 2),
+    "group_build": ("the build limit of the {0} group '{1}'", 2),
+    "group_build_share": ("the build limit (share of its stock) of the {0} group '{1}'", 2),
+    "turnover": ("the turnover limit (early retirement and conversion) of the {0} group '{1}'", 2),
+    "member_turnover": ("the turnover limit (early retirement and conversion) of {0} technology '{2}' "
+                        "(group '{1}')", 3),
+    "adoption": ("the adoption (sales-share rise) limit of {0} {2} in group '{1}'", 3),
+    "utilisation_floor": ("the minimum utilisation of {0} {1}", 2),
+    "cohort_utilisation_floor": ("the minimum utilisation of {0} {1} (cohort {2})", 3),
+    "balance": ("demand for {1} ({0})", 2),
+}
+"""Row families described by their index alone: words (formatted with the index) and the position
+of the year in the index."""
+
+
 def _years(ys: list[int]) -> str:
     """' in 2025-2030, 2032, 2034-2050': runs of consecutive years as ranges."""
     ys = sorted(set(ys))
@@ -45,37 +66,13 @@ def _entity(d: ModelData, name: str, idx: Any) -> tuple[str, int | None]:
         return what, y
     if name == "budget":
         return (f"the {d.budget_description()}" if idx == "all" else f"the {idx} budget"), None
-    if name == "annual_cap":
-        return f"the annual emission cap on {idx[0]}", idx[1]
-    if name in ("supply_limit", "pool_limit"):
-        return f"the {'pool' if name == 'pool_limit' else 'supply'} limit of {idx[0]}", idx[1]
     if name in ("cumulative_supply_limit", "pool_cumulative_limit"):
         return f"the cumulative limit of {idx}", None
-    if name == "build_limit":
-        return f"the build-rate limit of {idx[0]} {idx[1]}", idx[2]
-    if name == "growth_limit":
-        return f"the build-rate growth limit of {idx[0]} {idx[1]}", idx[2]
-    if name == "max_share":
-        return f"the maximum share of {idx[0]} {idx[1]}", idx[2]
-    if name == "group_build":
-        return f"the build limit of the {idx[0]} group '{idx[1]}'", idx[2]
-    if name == "group_build_share":
-        return f"the build limit (share of its stock) of the {idx[0]} group '{idx[1]}'", idx[2]
-    if name == "turnover":
-        return f"the turnover limit (early retirement and conversion) of the {idx[0]} group '{idx[1]}'", idx[2]
-    if name == "member_turnover":
-        return (f"the turnover limit (early retirement and conversion) of {idx[0]} technology '{idx[2]}' "
-                f"(group '{idx[1]}')", idx[3])
-    if name == "adoption":
-        return f"the adoption (sales-share rise) limit of {idx[0]} {idx[2]} in group '{idx[1]}'", idx[3]
     if name == "service_life":
         return f"the minimum service life of {idx[0]} {idx[1]} built in {idx[2].split(':')[-1]}", idx[3]
-    if name == "utilisation_floor":
-        return f"the minimum utilisation of {idx[0]} {idx[1]}", idx[2]
-    if name == "cohort_utilisation_floor":
-        return f"the minimum utilisation of {idx[0]} {idx[1]} (cohort {idx[2]})", idx[3]
-    if name == "balance":
-        return f"demand for {idx[1]} ({idx[0]})", idx[2]
+    if name in ROW_WORDS:
+        words, year_at = ROW_WORDS[name]
+        return words.format(*idx), idx[year_at]
     return "", None
 
 

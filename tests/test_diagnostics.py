@@ -45,13 +45,17 @@ def test_thresholds_come_from_the_scenario(toy):
     assert findings(out, "emissions_drop").empty and findings(out, "cost_swing").empty
 
 
+def bridge_sector(**bridge_costs: float) -> dict:
+    """'bridge' (capex 1 USD per t/yr, 20-year life, the given costs) serves until the cheaper
+    'future' arrives in 2030."""
+    return widget_sector(bridge={"capex": 1, "lifetime": 20, **bridge_costs},
+                         future={"capex": 1, "available_from": 2030})
+
+
 def test_churn_is_flagged_with_its_stranded_value(toy):
     # 'bridge' (capex 1 USD per t/yr, 20-year life) is built in 2025 and scrapped in 2030 at age 5,
     # when the cheaper 'future' arrives: 10 of 10 Mt built retired young, 10 x 1 x 15/20 = 7.5 undepreciated.
-    toy.sector(widget_sector(
-        bridge={"capex": 1, "fixed_om": 100, "lifetime": 20},
-        future={"capex": 1, "available_from": 2030},
-    )).scenario(scenario())
+    toy.sector(bridge_sector(fixed_om=100)).scenario(scenario())
     out = toy.solve()
     churn = findings(out, "churn")
     row = churn[churn.technology == "bridge"].iloc[0]
@@ -61,10 +65,7 @@ def test_churn_is_flagged_with_its_stranded_value(toy):
 
 def test_idle_new_capacity_and_overcapacity_are_flagged(toy):
     # 'bridge' costs nothing to keep but 100 USD/t to run: from 2030 it sits idle next to 'future'.
-    toy.sector(widget_sector(
-        bridge={"capex": 1, "variable_om": 100, "lifetime": 20},
-        future={"capex": 1, "available_from": 2030},
-    )).scenario(scenario())
+    toy.sector(bridge_sector(variable_om=100)).scenario(scenario())
     out = toy.solve()
     idle = findings(out, "idle_new")
     assert idle.technology.tolist() == ["bridge"] and idle.years.iloc[0] == "2030-2034"  # young until age 10
@@ -107,10 +108,7 @@ def test_diagnostics_are_written_and_printed(toy, tmp_path):
 
     from planner.results.summary import print_summary
 
-    toy.sector(widget_sector(
-        bridge={"capex": 1, "fixed_om": 100, "lifetime": 20},
-        future={"capex": 1, "available_from": 2030},
-    )).scenario(scenario())
+    toy.sector(bridge_sector(fixed_om=100)).scenario(scenario())
     out = toy.solve(out=tmp_path)
     written = (out.folder / "diagnostics.csv").read_text().splitlines()
     assert written[0] == "kind,sector,technology,years,figure,threshold,severity,unit,message"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from conftest import scenario, widget_sector
 from test_cli import planner
+from test_diagnostics import bridge_sector
 
 from planner.errors import InputError
 from planner.paths import project_paths
@@ -154,10 +155,7 @@ def test_fixed_shares_report_gives_each_sector_its_price_and_the_cost_of_the_spl
 def test_self_check_and_price_of_realism_are_in_the_report(toy, tmp_path):
     # the idle 'bridge' of tests/test_diagnostics.py: the report lists the finding, and with
     # dynamics.reference the cost of the realistic dynamics
-    toy.sector(widget_sector(
-        bridge={"capex": 1, "variable_om": 100, "lifetime": 20},
-        future={"capex": 1, "available_from": 2030},
-    )).scenario(scenario(dynamics={"reference": True}))
+    toy.sector(bridge_sector(variable_om=100)).scenario(scenario(dynamics={"reference": True}))
     rep = make_report(toy.solve(out=tmp_path).folder)
     md = rep.markdown.read_text(encoding="utf-8")
     section = md.split("## Self-check of the plan")[1].split("\n## ")[0]
