@@ -19,7 +19,7 @@ from planner.solve import Solution, Status
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                  "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
                  "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor",
-                 "cohort_utilisation_floor", "service_life")
+                 "cohort_utilisation_floor", "commissioning", "service_life")
 
 
 ROW_WORDS: dict[str, tuple[str, int]] = {
@@ -37,6 +37,7 @@ ROW_WORDS: dict[str, tuple[str, int]] = {
     "adoption": ("the adoption (sales-share rise) limit of {0} {2} in group '{1}'", 3),
     "utilisation_floor": ("the minimum utilisation of {0} {1}", 2),
     "cohort_utilisation_floor": ("the minimum utilisation of {0} {1} (cohort {2})", 3),
+    "commissioning": ("running the capacity {0} {1} adds at its utilisation in that year", 2),
     "balance": ("demand for {1} ({0})", 2),
 }
 """Row families described by their index alone: words (formatted with the index) and the position

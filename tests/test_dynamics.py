@@ -149,6 +149,27 @@ def test_utilisation_floor_makes_idle_plants_retire(toy):
     assert cap[2035] == pytest.approx(0)
 
 
+def test_capacity_runs_at_its_utilisation_in_the_year_it_is_added(toy):
+    # 'clean' is dear to run (variable O&M 30) until the carbon price arrives in 2033, and it may
+    # grow only by half of what it runs: without commissioning the cheapest plan builds from 2028
+    # and holds all of it at the 50% floor to widen the growth base. Commissioning: what a
+    # technology adds in a year runs at its utilisation that year; only older capacity may sit at
+    # the floor.
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100,
+               "build_limit": {"none": "cannot be built"}},
+        clean={"capex": 1, "variable_om": 30, "min_utilisation": 0.5,
+               "build_limit": {"growth": 0.5, "seed": 1}},
+    )).scenario(scenario(carbon_price={2025: 0, 2032: 0, 2033: 1000}))
+    out = toy.solve()
+    cap = years(table(out, "capacity", technology="clean"))
+    add = years(table(out, "new_capacity", technology="clean"))
+    prod = years(table(out, "production", technology="clean"))
+    assert add.loc[2025:2032].sum() > 0  # growth is prepared before the carbon price
+    for y in range(2025, 2041):
+        assert prod[y] >= 0.5 * cap[y] + 0.5 * add[y] - 1e-7
+
+
 def test_free_capacity_is_what_its_output_needs_and_never_new_build(toy):
     # 'blend' has no capex: its capacity follows its output exactly, the first year's capacity is
     # stock (not an addition) and nothing is built and scrapped for nothing.

@@ -12,6 +12,12 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
                       min_utilisation[s,k,y] * sum_{c in g} CAP[s,k,c,y] (which holds for every
                       cohort once the group's output is split by capacity), so old plants are not
                       idled behind new ones
+  commissioning:      ACT[s,k,y] >= min_utilisation[s,k,y] * CAPTOT[k,y]
+                                    + (u[s,k,y] - min_utilisation[s,k,y]) * ADD[k,y]
+                      where k has a floor and adds capacity in y (ADD: new build plus retrofits into
+                      k): what is added in a year runs at the utilisation that year; only capacity
+                      already in service may sit at the floor, so no plant is built to stand idle
+                      while it widens a growth or adoption limit
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
                       (for the first model year: the members' existing stock)
@@ -51,12 +57,13 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.index import ModelIndex
-from planner.formulation.stock import capacity_in_use, carried, group_capacity, new_capacity, total_capacity
+from planner.formulation.stock import additions, capacity_in_use, carried, group_capacity, new_capacity, total_capacity
 
 
 def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     """ACT >= min_utilisation * capacity where a floor is given (with the dynamics limits on) or
-    capacity is free (always)."""
+    capacity is free (always); with the dynamics limits on, capacity added in a year runs at the
+    utilisation that year (commissioning)."""
     floor = d.tech_year["min_utilisation"].to_dict()
     free = d.techs["free_capacity"].to_dict()
     rows = [key for key in ix.act if not math.isnan(floor[key]) and floor[key] > 0
@@ -68,6 +75,12 @@ def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -
                                          >= floor[s, k, y] * total_capacity(m, ix, s, k, y))
     m.cohort_utilisation_floor = pyo.Constraint(by_cohort, rule=lambda m, s, k, g, y: m.ACTC[s, k, g, y]
                                                 >= floor[s, k, y] * group_capacity(m, ix, s, k, g, y))
+    util = d.tech_year["utilisation"].to_dict()
+    adding = [key for key in rows if not free[key[:2]] and d.dynamics_limits
+              and (key in ix.new or key in ix.additions_in)]
+    m.commissioning = pyo.Constraint(adding, rule=lambda m, s, k, y: m.ACT[s, k, y]
+                                     >= floor[s, k, y] * total_capacity(m, ix, s, k, y)
+                                     + (util[s, k, y] - floor[s, k, y]) * additions(m, ix, s, k, y))
 
 
 def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
