@@ -173,6 +173,9 @@ class ModelData:
     """capacity built in the horizon is kept (or converted) for this share of its life (dynamics)"""
     diagnostics: dict = field(default_factory=dict)
     """the scenario's self-check thresholds (schema.scenario.Diagnostics, as a dict)"""
+    published: dict[str, dict] = field(default_factory=dict)
+    """published outcomes of the run's sectors in the horizon, by name: the metric spec of a
+    milestone (planner/milestones.py) plus value, unit, pathway, sources, citations and reason"""
 
     @property
     def end_year(self) -> int:
@@ -360,6 +363,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
     data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
     data.milestones = _milestones(inputs, years, length)
+    data.published = _published(inputs, years, length)
     data.resources = pd.DataFrame(
         [{"resource": key, "name": res.name, "unit": res.unit, "commodity": c, "factor": f}
          for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
@@ -424,6 +428,23 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
         spec["commodities"] = [m for c in ms.commodities for m in (groups[c].members if c in groups else [c])]
         spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,
                     relative_to=model_year(ms.relative_to) if ms.relative_to is not None else None)
+        out[name] = spec
+    return out
+
+
+def _published(inputs: RunInputs, years: list[int], length: dict[int, int]) -> dict[str, dict]:
+    """Published outcomes whose year the horizon covers, as metric specs (see `_milestones`)."""
+    out = {}
+    for name, oc in inputs.published.items():
+        chosen = [my for my in years if my <= oc.year < my + length[my]]
+        if not chosen:
+            continue
+        groups = inputs.sectors[oc.sector].commodity_groups
+        spec = oc.model_dump()
+        spec["commodities"] = [m for c in oc.commodities for m in (groups[c].members if c in groups else [c])]
+        texts = inputs.published_raw[name].data.get("sources", {})
+        spec.update(years=chosen, min=None, max=oc.value, relative_to=None, base_value=None, penalty=None,
+                    citations=[f"{k}: {texts.get(k, '')}" for k in oc.sources])
         out[name] = spec
     return out
 

@@ -72,16 +72,20 @@ def _add(target: dict[Term, float], term: Term, coef: float) -> None:
         target[term] = target.get(term, 0.0) + coef
 
 
-def milestone_rows(d: ModelData, ix: ModelIndex | None = None) -> list[MilestoneRow]:
-    """The rows of every milestone of the run (milestones of sectors outside the run are skipped)."""
-    if not d.milestones:
+def milestone_rows(d: ModelData, ix: ModelIndex | None = None, specs: dict[str, dict] | None = None
+                   ) -> list[MilestoneRow]:
+    """The rows of every milestone of the run (milestones of sectors outside the run are skipped);
+    with `specs`, of those metric specs instead (e.g. the published outcomes, d.published, whose
+    bound is the published value)."""
+    specs = d.milestones if specs is None else specs
+    if not specs:
         return []
     ix = ix or build_index(d)
     inputs = input_terms(d, ix)
     units = {**d.commodities["unit"].to_dict(), **{c: u for (_s, c), u in d.balances["unit"].items()}}
     outputs = d.techs["output"].to_dict()
     rows = []
-    for name, m in d.milestones.items():
+    for name, m in specs.items():
         if m["sector"] != "all" and m["sector"] not in d.sectors:
             continue
         for y in m["years"]:

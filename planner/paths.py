@@ -35,6 +35,10 @@ class ProjectPaths:
     def sector_file(self, sector: str) -> Path:
         return self.models / f"{sector}.yaml"
 
+    def published_file(self, sector: str) -> Path:
+        """The sector's published outcomes (optional): models/published/<sector>.yaml."""
+        return self.models / "published" / f"{sector}.yaml"
+
     def sector_names(self) -> list[str]:
         """Every sector with a file in `models/` (all but the shared commodity file)."""
         return sorted(p.stem for p in self.models.glob("*.yaml") if p.stem != "commodities")

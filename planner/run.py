@@ -16,7 +16,7 @@ from pathlib import Path
 
 from planner.data import ModelData, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
-from planner.errors import SolveFailed
+from planner.errors import InputError, SolveFailed
 from planner.explain import elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.paths import ProjectPaths, project_paths
@@ -69,6 +69,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if solver:
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
     data = build_data(inputs)
+    check_published_units(data, inputs)
     data.notes["currency"] = inputs.scenario.currency
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
@@ -105,6 +106,24 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
                   {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)})
         outcome.folder = folder
     return outcome
+
+
+def check_published_units(d: ModelData, inputs: RunInputs) -> None:
+    """Each published outcome states its value in its metric's unit (the unit milestones.csv would
+    show for it), or the run stops before solving with the file, line and key."""
+    if not d.published:
+        return
+    from planner.milestones import milestone_rows
+
+    problems = []
+    for r in milestone_rows(d, specs=d.published):
+        stated = d.published[r.name]["unit"]
+        if r.unit != stated:
+            problems.append(inputs.published_raw[r.name].problem(
+                ("outcomes", r.name, "unit"), f"the {r.metric} of this outcome is measured in {r.unit!r}, "
+                f"not {stated!r}"))
+    if problems:
+        raise InputError(problems)
 
 
 def separately(d: ModelData, options: SolverOptions) -> bool:

@@ -13,6 +13,7 @@ from planner.schema.load import (
     load_commodities,
     load_scenario,
     load_sector,
+    read_published,
 )
 from planner.schema.scenario import Horizon
 from planner.schema.sector import CommodityFile, SectorFile
@@ -39,6 +40,15 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
             continue  # checked above
         if any(k in data for k in ("grid", "samples", "scenarios", "base")):
             problems.extend(_validate_batch(path, paths, commodities))
+            continue
+        if "outcomes" in data:  # models/published/<sector>.yaml (units are checked by a run)
+            try:
+                sf, probs = load_sector(path.stem, paths, commodities, start_year=Horizon().start)
+            except InputError as exc:
+                sf, probs = None, exc.problems
+            problems.extend(probs)
+            if sf is not None:
+                problems.extend(read_published(raw, path.stem, sf, commodities)[1])
             continue
         if "sector" in data:
             _, probs = load_sector(str(data["sector"]) if path.stem != data["sector"] else path.stem, paths,

@@ -54,6 +54,8 @@ FILES = {
     "iamc.csv / iamc.xlsx": "the IAMC table (models/iamc codelist), loadable with pyam",
     "diagnostics.csv / realism.csv": "the plan's self-check (one row per finding); with dynamics.reference, "
                                      "the plan against the same run without the dynamics limits",
+    "published.csv": "the plan beside published pathways (IEA NZE, MPP, sector bodies): published value, "
+                     "plan, ratio and whether a stated reason explains a gap",
     "capacity_by_cohort.csv": "capacity of every vintage in service per year",
     "activity_by_cohort.csv": "output of every vintage of the technologies whose inputs follow the vintage",
 }
@@ -106,6 +108,7 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
     ms = milestone_table(run)
     shares = shares_table(run)
     check, check_note = selfcheck_table(run)
+    pub, pub_note = published_summary(run)
     realism, realism_note = realism_summary(run)
     chart_list = []
     for key, files in charts.items():
@@ -125,12 +128,15 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "shares_html": _html(shares) if shares is not None else "", "shares_md": _md(shares) if shares is not None
         else "", "selfcheck_note": check_note, "selfcheck_html": _html(check) if not check.empty else "",
         "selfcheck_md": _md(check) if not check.empty else "", "realism_note": realism_note,
+        "published_note": pub_note, "published_html": _html(pub, status_col="status") if not pub.empty else "",
+        "published_md": _md(pub) if not pub.empty else "",
         "realism_html": _html(realism) if realism is not None else "",
         "realism_md": _md(realism) if realism is not None else "", "charts": chart_list, "method": method_lines(run),
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
                 ("scenario-milestones", "Scenario milestones")] + ([("budget", "Budget")] if shares is not None
                                                                     else [])
-        + [("self-check", "Self-check"), ("economics", "Technology economics"), ("charts", "Charts"),
+        + [("self-check", "Self-check"), ("published", "Published pathways"), ("economics", "Technology economics"),
+           ("charts", "Charts"),
            ("method", "Method")],
         "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
     }
@@ -276,6 +282,28 @@ def selfcheck_table(run: RunFolder) -> tuple[pd.DataFrame, str]:
                         "finding": diag.message})
     return out, (f"The run checks its own plan for {checked} (thresholds in the scenario's `diagnostics`). "
                  f"Findings: {text}. Each is an artefact a sector expert would question before using the plan.")
+
+
+def published_summary(run: RunFolder) -> tuple[pd.DataFrame, str]:
+    """published.csv as a table (disagreements first) and a sentence on what it compares."""
+    pub = run.tables.get("published")
+    if pub is None:
+        return pd.DataFrame(), "This run was written before the published comparison existed; run it again."
+    if pub.empty:
+        return pd.DataFrame(), ("No published outcome of these sectors falls in the horizon "
+                                "(models/published/<sector>.yaml).")
+    counts = pub.status.value_counts()
+    names = {s: run.sector_name(s) for s in run.sectors}
+    out = pd.DataFrame({
+        "sector": [names.get(s, s) for s in pub.sector], "outcome": pub.name, "year": pub.year.astype(str),
+        "pathway": pub.pathway, "published": [f"{v:,.3g}" for v in pub.published],
+        "plan": [f"{v:,.3g}" for v in pub.plan], "unit": pub.unit,
+        "ratio": ["" if pd.isna(r) else f"{r:.2f}" for r in pub.ratio], "status": pub.status,
+        "reason": pub.reason.fillna(""), "sources": pub.sources})
+    return out, (f"The plan beside {len(pub)} published outcomes: {counts.get('within', 0)} within the scenario's "
+                 f"band of the published value (plan / published, `diagnostics.published`), "
+                 f"{counts.get('explained', 0)} outside it for a stated reason, {counts.get('outside', 0)} outside "
+                 "it with no reason given. Sources are cited in models/published/.")
 
 
 def realism_summary(run: RunFolder) -> tuple[pd.DataFrame | None, str]:

@@ -83,6 +83,8 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
         console.print(c)
     if "diagnostics" in res.tables:
         _print_diagnostics(console, res["diagnostics"], names)
+    if not res.tables.get("published", pd.DataFrame()).empty:
+        _print_published(console, res["published"], names)
     if "realism" in res.tables:
         _print_realism(console, d, res)
     if method:
@@ -115,6 +117,26 @@ def _print_diagnostics(console: Console, diag: pd.DataFrame, names: dict[str, st
     console.print(t)
     if len(diag) > show:
         console.print(f"... and {len(diag) - show} more in diagnostics.csv")
+
+
+def _print_published(console: Console, pub: pd.DataFrame, names: dict[str, str], show: int = 8) -> None:
+    """The plan beside published pathways: counts by status and the largest unexplained gaps."""
+    counts = pub.status.value_counts()
+    text = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("within", "explained", "outside"))
+    gaps = pub[pub.status == "outside"]
+    if gaps.empty:
+        console.print(f"Published pathways: {len(pub)} outcomes compared, {text} (published.csv)")
+        return
+    t = Table(title=f"Published pathways: {len(pub)} outcomes compared, {text} (published.csv)",
+              title_justify="left")
+    for col in ("sector", "outcome", "year", "published", "plan", "unit", "ratio"):
+        t.add_column(col, justify="right" if col in ("published", "plan", "ratio") else "left")
+    for r in gaps.head(show).itertuples():
+        t.add_row(names.get(r.sector, r.sector), f"{r.metric} ({r.pathway})", str(r.year), f"{r.published:,.3g}",
+                  f"{r.plan:,.3g}", r.unit, "n/a" if pd.isna(r.ratio) else f"[red]{r.ratio:.2f}[/]")
+    console.print(t)
+    if len(gaps) > show:
+        console.print(f"... and {len(gaps) - show} more outside the band in published.csv")
 
 
 def _print_realism(console: Console, d: ModelData, res: Results) -> None:

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
 from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate, trajectory_max, trajectory_min
-from planner.schema.scenario import Horizon, Scenario
+from planner.schema.published import Outcome, PublishedFile
+from planner.schema.scenario import Horizon, Milestone, Scenario
 from planner.schema.sector import CommodityFile, SectorFile
 from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
 
@@ -490,6 +491,10 @@ class RunInputs:
     commodities: CommodityFile
     files: list[Path]
     scenario_data: dict[str, Any]
+    published: dict[str, Outcome] = field(default_factory=dict)
+    """published outcomes of the run's sectors (models/published/), by name"""
+    published_raw: dict[str, Tracked] = field(default_factory=dict)
+    """the published file each outcome was read from (for errors found after loading)"""
 
 
 def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
@@ -510,10 +515,78 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
             models[sector] = model
     if not problems:
         problems.extend(check_scenario(scenario, scen_raw, models, commodities, paths))
+    published, published_raw = {}, {}
+    if not problems:
+        published, published_raw, probs = load_published(models, commodities, paths)
+        problems.extend(probs)
     if problems:
         raise InputError(problems)
-    files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in sectors]))
-    return RunInputs(scenario, models, commodities, files, scen_raw.data)
+    files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in sectors]
+                       + [raw.files[0] for raw in published_raw.values()]))
+    return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw)
+
+
+def load_published(sectors: dict[str, SectorFile], commodities: CommodityFile, paths: ProjectPaths
+                   ) -> tuple[dict[str, Outcome], dict[str, Tracked], list[Problem]]:
+    """The published outcomes of the run's sectors, checked: each cites a source of its file, names
+    its file's sector and known groups, products and commodities (a sector without a file has none)."""
+    outcomes: dict[str, Outcome] = {}
+    raws: dict[str, Tracked] = {}
+    problems: list[Problem] = []
+    for sector, sf in sectors.items():
+        path = paths.published_file(sector)
+        if not path.exists():
+            continue
+        raw = Tracked.read(path)
+        mine, probs = read_published(raw, sector, sf, commodities)
+        problems.extend(probs)
+        outcomes.update(mine)
+        raws.update({name: raw for name in mine})
+    return outcomes, raws, problems
+
+
+def read_published(raw: Tracked, sector: str, sf: SectorFile, commodities: CommodityFile
+                   ) -> tuple[dict[str, Outcome], list[Problem]]:
+    """The outcomes of one published file of `sector`, and its problems."""
+    model, problems = validate_model(PublishedFile, raw)
+    if model is None or problems:
+        return {}, problems
+    assert isinstance(model, PublishedFile)
+    known = set(commodities.commodities) | {n for n, c in sf.commodities.items() if c.kind == "purchased"}
+    out = {}
+    for name, oc in model.outcomes.items():
+        at = ("outcomes", name)
+        if oc.sector != sector:
+            problems.append(raw.problem((*at, "sector"), f"the outcomes of this file are of the {sector} sector, "
+                                        f"not {oc.sector!r}"))
+            continue
+        for i, ref in enumerate(oc.sources):
+            if ref not in model.sources:
+                problems.append(raw.problem((*at, "sources", i), f"unknown source {ref!r} (not in the file's sources)"))
+        problems.extend(_metric_references(raw, at, oc, sf, known))
+        out[name] = oc
+    return out, problems
+
+
+def _metric_references(raw: Tracked, at: KeyPath, ms: Milestone | Outcome, sf: SectorFile,
+                       known_com: set[str]) -> list[Problem]:
+    """A metric's groups, product and commodities exist in its sector (milestones, published outcomes)."""
+    out: list[Problem] = []
+    groups = set(sf.groups) | {"near_zero"}
+    for key in ("group", "of"):
+        g = getattr(ms, key)
+        if g is not None and g not in groups:
+            hint = difflib.get_close_matches(g, sorted(groups), n=1)
+            out.append(raw.problem((*at, key), f"unknown group {g!r} of the {ms.sector} sector"
+                                   + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+    made = {c for c, d in sf.commodities.items() if d.kind in ("product", "intermediate")}
+    if ms.product is not None and ms.product not in made:
+        out.append(raw.problem((*at, "product"), f"unknown product {ms.product!r} of the {ms.sector} sector "
+                               f"({', '.join(sorted(made))})"))
+    for i, c in enumerate(ms.commodities):
+        if c not in known_com and c not in made and c not in sf.commodity_groups:
+            out.append(raw.problem((*at, "commodities", i), f"unknown commodity or commodity group {c!r}"))
+    return out
 
 
 def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
@@ -620,20 +693,7 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
                 if c not in known_com:
                     out.append(raw.problem((*at, "commodities", i), f"unknown commodity {c!r}"))
             continue
-        groups = set(sf.groups) | {"near_zero"}
-        for key in ("group", "of"):
-            g = getattr(ms, key)
-            if g is not None and g not in groups:
-                hint = difflib.get_close_matches(g, sorted(groups), n=1)
-                out.append(raw.problem((*at, key), f"unknown group {g!r} of the {ms.sector} sector"
-                                       + (f" (did you mean {hint[0]!r}?)" if hint else "")))
-        made = {c for c, d in sf.commodities.items() if d.kind in ("product", "intermediate")}
-        if ms.product is not None and ms.product not in made:
-            out.append(raw.problem((*at, "product"), f"unknown product {ms.product!r} of the {ms.sector} sector "
-                                   f"({', '.join(sorted(made))})"))
-        for i, c in enumerate(ms.commodities):
-            if c not in known_com and c not in made and c not in sf.commodity_groups:
-                out.append(raw.problem((*at, "commodities", i), f"unknown commodity or commodity group {c!r}"))
+        out.extend(_metric_references(raw, at, ms, sf, known_com))
     return out
 
 

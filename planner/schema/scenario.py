@@ -109,16 +109,20 @@ class Milestone(Strict):
             raise ValueError("give 'relative_to' or 'base_value', not both")
         if (self.relative_to is not None or self.base_value is not None) and self.metric in SHARE_METRICS:
             raise ValueError(f"a {self.metric} bound is a fraction already; 'relative_to'/'base_value' do not apply")
-        needs_group = self.metric in ("output_share", "sales_share", "capacity", "production")
-        if needs_group and self.group is None:
-            raise ValueError(f"metric {self.metric} needs a technology 'group'")
-        if self.metric in ("input_share", "commodity_use") and not self.commodities:
-            raise ValueError(f"metric {self.metric} needs 'commodities'")
-        if self.metric == "intensity" and self.product is None:
-            raise ValueError("metric intensity needs the 'product' it is measured per")
+        check_metric(self.metric, self.group, self.product, self.commodities)
         if self.metric in SHARE_METRICS and any(b is not None and not 0 <= b <= 1 for b in (self.min, self.max)):
             raise ValueError("a share bound is a fraction between 0 and 1")
         return self
+
+
+def check_metric(metric: str, group: str | None, product: str | None, commodities: list[str]) -> None:
+    """The keys a metric needs (planner/milestones.py): a technology group, a product or commodities."""
+    if metric in ("output_share", "sales_share", "capacity", "production") and group is None:
+        raise ValueError(f"metric {metric} needs a technology 'group'")
+    if metric in ("input_share", "commodity_use") and not commodities:
+        raise ValueError(f"metric {metric} needs 'commodities'")
+    if metric == "intensity" and product is None:
+        raise ValueError("metric intensity needs the 'product' it is measured per")
 
 
 class SoftBudget(Strict):
@@ -329,6 +333,15 @@ class CostSwing(Check):
     severity: Literal["high", "medium", "low"] = "medium"
 
 
+class PublishedBand(Strict):
+    """A plan / published ratio inside [low, high] agrees with the published pathway; outside it,
+    the published outcome needs a `reason` (models/published/), else the comparison flags it."""
+
+    low: PositiveFloat = 0.67
+    high: PositiveFloat = 1.5
+    severity: Literal["high", "medium", "low"] = "medium"
+
+
 class Diagnostics(Strict):
     """Thresholds of the plan's self-check (planner/results/diagnostics.py, diagnostics.csv).
     The defaults here are those of scenarios/base.yaml, which states them for every shipped
@@ -340,6 +353,7 @@ class Diagnostics(Strict):
     overcapacity: Overcapacity = Overcapacity()
     sales_jump: SalesJump = SalesJump()
     cost_swing: CostSwing = CostSwing()
+    published: PublishedBand = PublishedBand()
     sources: list[str] = []
     notes: str = ""
 

@@ -1,0 +1,54 @@
+"""Schema of published outcomes (``models/published/<sector>.yaml``): what published pathways
+(IEA NZE, MPP's sector strategies, sector bodies) say a sector makes, emits or uses in a year,
+stated in the planner's metric vocabulary (planner/milestones.py) so that every run can put its
+own plan beside them (published.csv).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.schema.common import Strict
+from planner.schema.scenario import METRICS, SHARE_METRICS, check_metric
+
+
+class Outcome(Strict):
+    """One published figure: `metric` of `sector` in `year` is `value` (in `unit`, the metric's
+    unit: MtCO2/yr, tCO2/<unit>, fraction, <unit>/yr or the commodity's unit per year) under the
+    named `pathway`. A plan whose ratio to it lies outside the band of `scenario.diagnostics.
+    published` needs a `reason`: the named assumption that explains the gap."""
+
+    sector: str
+    metric: Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
+                    "production", "commodity_use"]
+    group: str | None = None
+    of: str | None = None
+    product: str | None = None
+    commodities: list[str] = []
+    year: int
+    value: float
+    unit: str
+    pathway: str = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+    reason: str | None = None
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Outcome:
+        assert self.metric in METRICS
+        check_metric(self.metric, self.group, self.product, self.commodities)
+        if self.metric in SHARE_METRICS and not 0 <= self.value <= 1:
+            raise ValueError("a share is a fraction between 0 and 1")
+        if self.metric != "emissions" and self.value < 0:
+            raise ValueError(f"a published {self.metric} is not negative")
+        return self
+
+
+class PublishedFile(Strict):
+    """A sector's published outcomes and the sources they cite."""
+
+    sources: dict[str, str] = Field(min_length=1)
+    outcomes: dict[str, Outcome]
+

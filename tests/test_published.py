@@ -1,0 +1,91 @@
+"""The plan beside published pathways (published.csv): each published outcome's metric is computed
+from the plan and compared; bad published files stop the run with file, line and key."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import scenario, widget_sector
+
+from planner.errors import InputError
+
+SOURCES = {"pub": "a hand-made published pathway"}
+
+
+def widgets(toy, **outcomes):
+    """Demand 10 Mt/yr: 'dirty' (coal, 1 tCO2/t: 10 GJ x 0.1) runs its stock unless a carbon price
+    makes 'clean' (near zero) cheaper; each outcome is written to models/published/widgets.yaml."""
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100,
+               "groups": ["fossil"], "build_limit": {"none": "cannot be built"}},
+        clean={"capex": 1, "variable_om": 50, "near_zero": True, "groups": ["clean"],
+               "build_limit": {"none": "toy"}},
+    ) | {"groups": {"fossil": "coal plants", "clean": "near-zero plants"}})
+    toy.write("models/published/widgets.yaml", {"sources": SOURCES, "outcomes": outcomes})
+
+
+def outcome(**spec):
+    return {"sector": "widgets", "year": 2030, "pathway": "Toy NZE", "sources": ["pub"], **spec}
+
+
+def test_each_outcome_is_computed_from_the_plan_and_rated(toy):
+    # By hand: no carbon price, so dirty makes all 10 Mt and emits 10 MtCO2 (10 GJ x 0.1 t/GJ);
+    # clean makes nothing. Emissions 8 -> ratio 1.25 (within 0.67-1.5); the near-zero share 0.5 ->
+    # ratio 0 (outside); with a reason it is explained; production of clean published as 0 -> both 0.
+    widgets(toy,
+            em=outcome(metric="emissions", value=8.0, unit="MtCO2/yr"),
+            share=outcome(metric="output_share", group="near_zero", value=0.5, unit="fraction"),
+            told=outcome(metric="output_share", group="near_zero", value=0.5, unit="fraction",
+                         reason="no carbon price in this scenario (assumption)"),
+            none=outcome(metric="production", group="clean", value=0.0, unit="Mt/yr"),
+            later=outcome(metric="emissions", year=2060, value=1.0, unit="MtCO2/yr"))
+    toy.scenario(scenario())
+    pub = toy.solve().results["published"].set_index("name")
+    assert pub.loc["em", "plan"] == pytest.approx(10.0)
+    assert pub.loc["em", "ratio"] == pytest.approx(1.25) and pub.loc["em", "status"] == "within"
+    assert pub.loc["share", "plan"] == pytest.approx(0.0) and pub.loc["share", "status"] == "outside"
+    assert pub.loc["told", "status"] == "explained" and "assumption" in pub.loc["told", "reason"]
+    assert math.isnan(pub.loc["none", "ratio"]) and pub.loc["none", "status"] == "within"
+    assert "later" not in pub.index  # 2060 lies outside the 2025-2040 horizon
+    assert list(pub.index[:1]) == ["share"]  # unexplained gaps first
+
+
+def test_the_band_is_the_scenarios(toy):
+    widgets(toy, em=outcome(metric="emissions", value=8.0, unit="MtCO2/yr"))
+    toy.scenario(scenario(diagnostics={"published": {"low": 0.9, "high": 1.1}}))
+    pub = toy.solve().results["published"].set_index("name")
+    assert pub.loc["em", "status"] == "outside"  # 1.25 > 1.1
+
+
+@pytest.mark.parametrize("spec, key, words", [
+    (outcome(metric="output_share", group="clen", value=0.5, unit="fraction"), "outcomes.o.group",
+     "unknown group 'clen' of the widgets sector (did you mean 'clean'?)"),
+    (outcome(metric="emissions", value=8.0, unit="GtCO2/yr"), "outcomes.o.unit",
+     "measured in 'MtCO2/yr', not 'GtCO2/yr'"),
+    (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", sources=["iea"]), "outcomes.o.sources.0",
+     "unknown source 'iea'"),
+    (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", sector="gizmos"), "outcomes.o.sector",
+     "of the widgets sector"),
+    (outcome(metric="output_share", group="clean", value=1.5, unit="fraction"), "outcomes.o",
+     "a share is a fraction"),
+    (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", colour="red"), "outcomes.o.colour", ""),
+])
+def test_a_bad_published_file_names_its_line_and_nothing_is_written(toy, tmp_path, spec, key, words):
+    widgets(toy, o=spec)
+    toy.scenario(scenario())
+    with pytest.raises(InputError) as exc:
+        toy.solve(out=tmp_path / "out")
+    problems = [p for p in exc.value.problems if p.path == key]
+    assert problems, [str(p) for p in exc.value.problems]
+    assert problems[0].line is not None and words in problems[0].message
+    assert problems[0].file.endswith("published/widgets.yaml")
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_checks_a_published_file(toy):
+    from planner.validate import validate_files
+
+    widgets(toy, o=outcome(metric="output_share", group="clen", value=0.5, unit="fraction"))
+    problems, _ = validate_files([toy.root / "models/published/widgets.yaml"], toy.paths)
+    assert [p.path for p in problems] == ["outcomes.o.group"]
