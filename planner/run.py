@@ -24,6 +24,7 @@ from planner.results.diagnostics import diagnostics_table
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
+from planner.results.published import TABLE_METRICS, published_table, table_metric_unit
 from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
@@ -69,8 +70,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if solver:
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
     data = build_data(inputs)
-    check_published_units(data, inputs)
     data.notes["currency"] = inputs.scenario.currency
+    check_published_units(data, inputs)
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
     cache = WARM if reuse else None
@@ -86,6 +87,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     res.tables.update(compute_metrics(data, res.tables))
     res.tables["diagnostics"] = diagnostics_table(data, res.tables)
+    res.tables["published"] = published_table(data, sol.values, res.tables)
     if inputs.scenario.dynamics.reference and data.dynamics_limits:
         loose = replace(data, dynamics_limits=False)
         loose_sol = solve_data(loose, inputs.scenario.solver)
@@ -115,13 +117,16 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> None:
         return
     from planner.milestones import milestone_rows
 
+    lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
+    units = [(r.name, r.metric, r.unit) for r in milestone_rows(d, specs=lp)]
+    units += [(n, s["metric"], table_metric_unit(s["metric"], d.notes.get("currency", "USD2020")))
+              for n, s in d.published.items() if n not in lp]
     problems = []
-    for r in milestone_rows(d, specs=d.published):
-        stated = d.published[r.name]["unit"]
-        if r.unit != stated:
-            problems.append(inputs.published_raw[r.name].problem(
-                ("outcomes", r.name, "unit"), f"the {r.metric} of this outcome is measured in {r.unit!r}, "
-                f"not {stated!r}"))
+    for name, metric, unit in units:
+        stated = d.published[name]["unit"]
+        if unit != stated:
+            problems.append(inputs.published_raw[name].problem(
+                ("outcomes", name, "unit"), f"the {metric} of this outcome is measured in {unit!r}, not {stated!r}"))
     if problems:
         raise InputError(problems)
 

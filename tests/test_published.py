@@ -89,3 +89,19 @@ def test_validate_checks_a_published_file(toy):
     widgets(toy, o=outcome(metric="output_share", group="clen", value=0.5, unit="fraction"))
     problems, _ = validate_files([toy.root / "models/published/widgets.yaml"], toy.paths)
     assert [p.path for p in problems] == ["outcomes.o.group"]
+
+
+def test_captured_co2_and_investment_are_read_from_the_plan(toy):
+    # By hand: a carbon price of 1,000 USD/t makes 'ccs' (coal 10 GJ/t, 90% captured: 0.9 tCO2/t
+    # captured, 0.1 emitted, storage 10 USD/t) take all 10 Mt from 2025: 9 MtCO2/yr captured. Its
+    # 10 Mt/yr are built in 2025 at 100 USD per t/yr: 1,000 million USD = 1 bn USD2020.
+    toy.sector(widget_sector(ccs={"inputs": {"coal": 10}, "capture_rate": 0.9, "capex": 100,
+                                  "build_limit": {"none": "toy"}}))
+    toy.write("models/published/widgets.yaml", {"sources": SOURCES, "outcomes": {
+        "cap": outcome(metric="captured", value=9.0, unit="MtCO2/yr"),
+        "inv": outcome(metric="investment", year=2025, value=2.0, unit="bn USD2020/yr")}})
+    toy.scenario(scenario(carbon_price=1000))
+    pub = toy.solve().results["published"].set_index("name")
+    assert pub.loc["cap", "plan"] == pytest.approx(9.0) and pub.loc["cap", "status"] == "within"
+    assert pub.loc["inv", "plan"] == pytest.approx(1.0) and pub.loc["inv", "ratio"] == pytest.approx(0.5)
+    assert pub.loc["inv", "status"] == "outside"

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from planner.data import ModelData
-from planner.results.published import published_table
 from planner.results.units import cost_unit
 from planner.solve import Solution
 
@@ -106,7 +105,6 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["prices"] = _prices(d, sol, currency)
     t["calibration"] = _calibration(d, t["production"], per_tech)
     t["milestones"] = _milestones(d, sol, currency)
-    t["published"] = published_table(d, sol.values)
     t["technologies"] = _technologies(d, unit)
     over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
     penalty = (d.budget_penalty or 0.0) * sum(over.values())

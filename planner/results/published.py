@@ -21,23 +21,22 @@ import pandas as pd
 
 from planner.data import ModelData
 
+TABLE_METRICS = ("captured", "investment")
+"""metrics read from the result tables rather than from the LP's variables"""
 COLUMNS = ["name", "sector", "metric", "year", "pathway", "published", "plan", "unit", "ratio", "status",
            "reason", "sources"]
 ZERO = 1e-9
 
 
-def published_table(d: ModelData, values: dict[str, dict[Any, float]]) -> pd.DataFrame:
-    """One row per published outcome in the horizon, worst disagreement first."""
+def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame]
+                    ) -> pd.DataFrame:
+    """One row per published outcome in the horizon, worst disagreement first (`tables`: the run's
+    result tables, for the metrics read from them)."""
     if not d.published:
         return pd.DataFrame(columns=COLUMNS)
-    from planner.milestones import evaluate, milestone_rows  # plain-Python metric rows
-
     band = d.diagnostics.get("published", {"low": 0.67, "high": 1.5})
     rows = []
-    for r in milestone_rows(d, specs=d.published):
-        spec = d.published[r.name]
-        plan, _, _ = evaluate(r, values)
-        plan = 0.0 if math.isnan(plan) else plan
+    for name, spec, plan, unit in plan_values(d, values, tables):
         published = float(spec["value"])
         ratio = plan / published if abs(published) > ZERO else math.nan
         if math.isnan(ratio):
@@ -45,10 +44,41 @@ def published_table(d: ModelData, values: dict[str, dict[Any, float]]) -> pd.Dat
         else:
             agrees = band["low"] <= ratio <= band["high"]
         status = "within" if agrees else ("explained" if spec.get("reason") else "outside")
-        rows.append((r.name, r.sector, r.metric, int(spec["year"]), spec["pathway"], published, plan, r.unit,
+        rows.append((name, spec["sector"], spec["metric"], int(spec["year"]), spec["pathway"], published, plan, unit,
                      ratio, status, spec.get("reason") or "", "; ".join(spec["sources"])))
     out = pd.DataFrame(rows, columns=COLUMNS)
     order = {"outside": 0, "explained": 1, "within": 2}
     far = (out.ratio.apply(lambda x: abs(math.log(x)) if x > 0 else math.inf)).fillna(math.inf)
     return (out.assign(_o=out.status.map(order), _f=-far).sort_values(["_o", "_f", "sector", "year"])
             .drop(columns=["_o", "_f"]).reset_index(drop=True))
+
+
+def table_metric_unit(metric: str, currency: str) -> str:
+    """The unit of a metric read from the result tables."""
+    return "MtCO2/yr" if metric == "captured" else f"bn {currency}/yr"
+
+
+def plan_values(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame]
+                ) -> list[tuple[str, dict, float, str]]:
+    """(name, spec, the plan's value, its unit) of every published outcome: milestone metrics
+    evaluated at the solution (N / D), `captured` and `investment` summed from the result tables."""
+    from planner.milestones import evaluate, milestone_rows  # plain-Python metric rows
+
+    out = []
+    lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
+    for r in milestone_rows(d, specs=lp):
+        plan, _, _ = evaluate(r, values)
+        out.append((r.name, lp[r.name], 0.0 if math.isnan(plan) else plan, r.unit))
+    currency = d.notes.get("currency", "USD2020")
+    for name, spec in d.published.items():
+        if spec["metric"] not in TABLE_METRICS:
+            continue
+        s, y = spec["sector"], spec["years"][0]
+        if spec["metric"] == "captured":
+            em = tables["emissions"]
+            plan = float(em[(em.sector == s) & (em.year == y)]["captured"].sum())
+        else:
+            inv = tables["investment"]
+            plan = float(inv[(inv.sector == s) & (inv.year == y)]["value"].sum()) / 1000.0
+        out.append((name, spec, plan, table_metric_unit(spec["metric"], currency)))
+    return out

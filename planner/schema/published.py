@@ -11,18 +11,19 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from planner.schema.common import Strict
-from planner.schema.scenario import METRICS, SHARE_METRICS, check_metric
+from planner.schema.scenario import SHARE_METRICS, check_metric
 
 
 class Outcome(Strict):
     """One published figure: `metric` of `sector` in `year` is `value` (in `unit`, the metric's
     unit: MtCO2/yr, tCO2/<unit>, fraction, <unit>/yr or the commodity's unit per year) under the
-    named `pathway`. A plan whose ratio to it lies outside the band of `scenario.diagnostics.
+    named `pathway`. Beside the milestone metrics, `captured` is the sector's CO2 captured
+    (MtCO2/yr) and `investment` its capital spending (bn <currency>/yr, new build and retrofits). A plan whose ratio to it lies outside the band of `scenario.diagnostics.
     published` needs a `reason`: the named assumption that explains the gap."""
 
     sector: str
     metric: Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
-                    "production", "commodity_use"]
+                    "production", "commodity_use", "captured", "investment"]
     group: str | None = None
     of: str | None = None
     product: str | None = None
@@ -33,11 +34,14 @@ class Outcome(Strict):
     pathway: str = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
     reason: str | None = None
+    quote: str = ""
+    """the figure as the source prints it (before any conversion)"""
+    mapping: Literal["clean", "approximate"] = "clean"
+    """`approximate`: the planner's metric differs in scope or definition (say how in `notes`)"""
     notes: str = ""
 
     @model_validator(mode="after")
     def _complete(self) -> Outcome:
-        assert self.metric in METRICS
         check_metric(self.metric, self.group, self.product, self.commodities)
         if self.metric in SHARE_METRICS and not 0 <= self.value <= 1:
             raise ValueError("a share is a fraction between 0 and 1")
