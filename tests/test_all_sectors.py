@@ -49,6 +49,12 @@ def test_all_sectors_share_one_budget(tmp_path):
     price = joint.results["prices"].query("name == 'carbon_price'")["value"]
     assert (price > 0).all()
     assert set(em.sector) == set(joint.data.sectors)
+    # the plan beside published pathways: at least 30 outcomes over all seven sectors (issue 14)
+    pub = joint.results["published"]
+    assert len(pub) >= 30 and set(pub.sector) == set(joint.data.sectors)
+    assert pub.plan.notna().all() and set(pub.status) <= {"within", "explained", "outside"}
+    steel = em.query("sector == 'steel' and year == 2050")["captured"].sum()
+    assert pub.set_index("name").loc["iea-nzr23-steel-co2-captured-2050", "plan"] == pytest.approx(steel)
     _agree(joint, split)
 
 
@@ -72,3 +78,4 @@ def test_all_sectors_report_and_iamc(tmp_path):
     for s in paths.sector_names():
         assert f"Emissions|CO2|{codelist.sectors[s]}" in set(table.variable)
         assert md.count("| Emissions (MtCO2/yr; change from 2025)") == len(paths.sector_names())
+    assert "## Published pathways" in md and "iea-nzr23-2050-steel-near-zero-iron" in md

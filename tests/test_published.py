@@ -105,3 +105,31 @@ def test_captured_co2_and_investment_are_read_from_the_plan(toy):
     assert pub.loc["cap", "plan"] == pytest.approx(9.0) and pub.loc["cap", "status"] == "within"
     assert pub.loc["inv", "plan"] == pytest.approx(1.0) and pub.loc["inv", "ratio"] == pytest.approx(0.5)
     assert pub.loc["inv", "status"] == "outside"
+
+
+def test_shipped_outcomes_cover_the_seven_sectors_in_their_metrics_units():
+    from planner.data import build_data
+    from planner.paths import project_paths
+    from planner.run import check_published_units
+    from planner.schema.load import load_run
+
+    paths = project_paths()
+    inputs = load_run(paths.sector_names(), "default", paths)
+    data = build_data(inputs)
+    data.notes["currency"] = inputs.scenario.currency
+    check_published_units(data, inputs)  # raises InputError on a unit that is not the metric's
+    assert len(data.published) >= 30
+    assert {spec["sector"] for spec in data.published.values()} == set(paths.sector_names())
+
+
+def test_a_shipped_sector_is_put_beside_its_published_pathways():
+    from conftest import shipped
+
+    out = shipped(["cement"], "default")
+    pub = out.results["published"].set_index("name")
+    assert set(pub.sector) == {"cement"} and pub.plan.notna().all()
+    em = out.results["emissions"]
+    captured = em[(em.sector == "cement") & (em.year == 2050)]["captured"].sum()
+    assert pub.loc["gcca-2050-cement-co2-captured-2050", "plan"] == pytest.approx(captured)
+    ms_like = em[(em.sector == "cement") & (em.year == 2030)]["value"].sum()
+    assert pub.loc["iea-nze-2030-cement-emissions-wef", "plan"] == pytest.approx(ms_like)
