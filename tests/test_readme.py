@@ -53,3 +53,12 @@ def test_readme_batch_example_is_a_valid_spec(tmp_path):
     assert len(runs) == 2 * 3 * 20
     problems, _ = validate_files([path], project_paths())
     assert not problems, [str(p) for p in problems]
+
+
+def test_readme_published_example_is_valid(tmp_path):
+    block = next((b for b in _blocks() if "outcomes:" in b), None)
+    assert block, "README lost its published-outcome example"
+    path = tmp_path / "steel.yaml"  # a published file is named after its sector
+    path.write_text(block, encoding="utf-8")
+    problems, checked = validate_files([path], project_paths())
+    assert checked == 1 and not problems, [str(p) for p in problems]
