@@ -58,3 +58,27 @@ def test_carbon_price_decarbonises(base, priced):
     assert inert / total > 0.4
     assert made.get("smelter_carbon_coal", 0) == pytest.approx(0, abs=1e-6)
     assert made.get("alumina_coal", 0) == pytest.approx(0, abs=1e-6)
+
+
+# IAI's business as usual (Aluminium Sector GHG Pathways to 2050, 2021; models/aluminium.yaml
+# `iai-bau-2021`): the sector's 1.1 GtCO2e grow to 1.6 Gt by 2050 "if nothing is done", x1.45,
+# with the carbon intensity per tonne "relatively stable" (15.8 against 16.1 t). Without a
+# climate policy the plan's 2050 site + grid emissions over 2025 must lie within the issue's
+# 0.67-1.5 band of that factor. By hand, the old data (captive smelters retired with nothing
+# like them to replace them): (242 + 0) / (753 + 146) = 0.27, 0.27 / 1.45 = 0.19, far below
+# 0.67; with captive smelters rebuildable at MPP's bau capex: (1,404 + 0) / (753 + 146) = 1.56,
+# 1.56 / 1.45 = 1.08.
+IAI_BAU_GROWTH = 1.6 / 1.1
+
+
+def _site_and_grid(outcome, year: int) -> float:
+    e = outcome.results["emissions"]
+    e = e[(e.sector == "aluminium") & (e.year == year)]
+    return float(e["value"].sum() + e["scope2"].sum())
+
+
+def test_base_does_not_decarbonise_for_free(base):
+    growth = _site_and_grid(base, 2050) / _site_and_grid(base, 2025)
+    assert 0.67 <= growth / IAI_BAU_GROWTH <= 1.5
+    # the captive-coal fleet is rebuilt at the end of its life, as in MPP's bau pathway
+    assert _production(base, 2050).get("smelter_carbon_coal", 0) > _production(base, 2025)["smelter_carbon_coal"]
