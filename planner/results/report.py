@@ -299,7 +299,7 @@ def published_summary(run: RunFolder) -> tuple[pd.DataFrame, str]:
         "pathway": pub.pathway, "published": [f"{v:,.3g}" for v in pub.published],
         "plan": [f"{v:,.3g}" for v in pub.plan], "unit": pub.unit,
         "ratio": ["" if pd.isna(r) else f"{r:.2f}" for r in pub.ratio], "status": pub.status,
-        "reason": pub.reason.fillna(""), "sources": pub.sources})
+        "reason": ["" if pd.isna(r) else str(r) for r in pub.reason], "sources": pub.sources})
     return out, (f"The plan beside {len(pub)} published outcomes: {counts.get('within', 0)} within the scenario's "
                  f"band of the published value (plan / published, `diagnostics.published`), "
                  f"{counts.get('explained', 0)} outside it for a stated reason, {counts.get('outside', 0)} outside "
