@@ -71,7 +71,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
-    check_published_units(data, inputs)
+    published_rows = check_published_units(data, inputs)
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
     cache = WARM if reuse else None
@@ -87,7 +87,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     res.tables.update(compute_metrics(data, res.tables))
     res.tables["diagnostics"] = diagnostics_table(data, res.tables)
-    res.tables["published"] = published_table(data, sol.values, res.tables)
+    res.tables["published"] = published_table(data, sol.values, res.tables, published_rows)
     if inputs.scenario.dynamics.reference and data.dynamics_limits:
         loose = replace(data, dynamics_limits=False)
         loose_sol = solve_data(loose, inputs.scenario.solver)
@@ -110,15 +110,17 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     return outcome
 
 
-def check_published_units(d: ModelData, inputs: RunInputs) -> None:
+def check_published_units(d: ModelData, inputs: RunInputs) -> list:
     """Each published outcome states its value in its metric's unit (the unit milestones.csv would
-    show for it), or the run stops before solving with the file, line and key."""
+    show for it), or the run stops before solving with the file, line and key. Returns the metric
+    rows of the outcomes the LP's variables measure (for published.csv after the solve)."""
     if not d.published:
-        return
+        return []
     from planner.milestones import milestone_rows
 
     lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
-    units = [(r.name, r.metric, r.unit) for r in milestone_rows(d, specs=lp)]
+    rows = milestone_rows(d, specs=lp)
+    units = [(r.name, r.metric, r.unit) for r in rows]
     units += [(n, s["metric"], table_metric_unit(s["metric"], d.notes.get("currency", "USD2020")))
               for n, s in d.published.items() if n not in lp]
     problems = []
@@ -129,6 +131,7 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> None:
                 ("outcomes", name, "unit"), f"the {metric} of this outcome is measured in {unit!r}, not {stated!r}"))
     if problems:
         raise InputError(problems)
+    return rows
 
 
 def separately(d: ModelData, options: SolverOptions) -> bool:

@@ -28,15 +28,16 @@ COLUMNS = ["name", "sector", "metric", "year", "pathway", "published", "plan", "
 ZERO = 1e-9
 
 
-def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame]
-                    ) -> pd.DataFrame:
+def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame],
+                    rows: list | None = None) -> pd.DataFrame:
     """One row per published outcome in the horizon, worst disagreement first (`tables`: the run's
-    result tables, for the metrics read from them)."""
+    result tables, for the metrics read from them; `rows`: the outcomes' metric rows if already
+    built, planner.milestones.MilestoneRow)."""
     if not d.published:
         return pd.DataFrame(columns=COLUMNS)
     band = d.diagnostics.get("published", {"low": 0.67, "high": 1.5})
-    rows = []
-    for name, spec, plan, unit in plan_values(d, values, tables):
+    out = []
+    for name, spec, plan, unit in plan_values(d, values, tables, rows):
         published = float(spec["value"])
         ratio = plan / published if abs(published) > ZERO else math.nan
         if math.isnan(ratio):
@@ -44,12 +45,12 @@ def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: d
         else:
             agrees = band["low"] <= ratio <= band["high"]
         status = "within" if agrees else ("explained" if spec.get("reason") else "outside")
-        rows.append((name, spec["sector"], spec["metric"], int(spec["year"]), spec["pathway"], published, plan, unit,
-                     ratio, status, spec.get("reason") or "", "; ".join(spec["sources"])))
-    out = pd.DataFrame(rows, columns=COLUMNS)
+        out.append((name, spec["sector"], spec["metric"], int(spec["year"]), spec["pathway"], published, plan, unit,
+                    ratio, status, spec.get("reason") or "", "; ".join(spec["sources"])))
+    table = pd.DataFrame(out, columns=COLUMNS)
     order = {"outside": 0, "explained": 1, "within": 2}
-    far = (out.ratio.apply(lambda x: abs(math.log(x)) if x > 0 else math.inf)).fillna(math.inf)
-    return (out.assign(_o=out.status.map(order), _f=-far).sort_values(["_o", "_f", "sector", "year"])
+    far = (table.ratio.apply(lambda x: abs(math.log(x)) if x > 0 else math.inf)).fillna(math.inf)
+    return (table.assign(_o=table.status.map(order), _f=-far).sort_values(["_o", "_f", "sector", "year"])
             .drop(columns=["_o", "_f"]).reset_index(drop=True))
 
 
@@ -58,15 +59,15 @@ def table_metric_unit(metric: str, currency: str) -> str:
     return "MtCO2/yr" if metric == "captured" else f"bn {currency}/yr"
 
 
-def plan_values(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame]
-                ) -> list[tuple[str, dict, float, str]]:
+def plan_values(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame],
+                rows: list | None = None) -> list[tuple[str, dict, float, str]]:
     """(name, spec, the plan's value, its unit) of every published outcome: milestone metrics
     evaluated at the solution (N / D), `captured` and `investment` summed from the result tables."""
     from planner.milestones import evaluate, milestone_rows  # plain-Python metric rows
 
     out = []
     lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
-    for r in milestone_rows(d, specs=lp):
+    for r in rows if rows is not None else milestone_rows(d, specs=lp):
         plan, _, _ = evaluate(r, values)
         out.append((r.name, lp[r.name], 0.0 if math.isnan(plan) else plan, r.unit))
     currency = d.notes.get("currency", "USD2020")
