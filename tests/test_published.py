@@ -70,6 +70,7 @@ def test_the_band_is_the_scenarios(toy):
     (outcome(metric="output_share", group="clean", value=1.5, unit="fraction"), "outcomes.o",
      "a share is a fraction"),
     (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", colour="red"), "outcomes.o.colour", ""),
+    (outcome(metric="emissions", value=float("nan"), unit="MtCO2/yr"), "outcomes.o", "finite"),
 ])
 def test_a_bad_published_file_names_its_line_and_nothing_is_written(toy, tmp_path, spec, key, words):
     widgets(toy, o=spec)

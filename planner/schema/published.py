@@ -6,6 +6,7 @@ own plan beside them (published.csv).
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -43,6 +44,8 @@ class Outcome(Strict):
     @model_validator(mode="after")
     def _complete(self) -> Outcome:
         check_metric(self.metric, self.group, self.product, self.commodities)
+        if not math.isfinite(self.value):
+            raise ValueError("a published value is a finite number")
         if self.metric in SHARE_METRICS and not 0 <= self.value <= 1:
             raise ValueError("a share is a fraction between 0 and 1")
         if self.metric != "emissions" and self.value < 0:
