@@ -175,7 +175,7 @@ class ModelData:
     """the scenario's self-check thresholds (schema.scenario.Diagnostics, as a dict)"""
     published: dict[str, dict] = field(default_factory=dict)
     """published outcomes of the run's sectors in the horizon, by name: the metric spec of a
-    milestone (planner/milestones.py) plus value, unit, pathway, sources, citations and reason"""
+    milestone (planner/milestones.py) plus value, unit, pathway, sources and reason"""
 
     @property
     def end_year(self) -> int:
@@ -423,9 +423,7 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
             last = ms.to if ms.to is not None else years[-1] + length[years[-1]] - 1
             chosen = [y for y in years if ms.from_ <= y <= last]
         spec = ms.model_dump()
-        sf = inputs.sectors.get(ms.sector)
-        groups = sf.commodity_groups if sf is not None else {}
-        spec["commodities"] = [m for c in ms.commodities for m in (groups[c].members if c in groups else [c])]
+        spec["commodities"] = _commodity_members(inputs.sectors.get(ms.sector), ms.commodities)
         spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,
                     relative_to=model_year(ms.relative_to) if ms.relative_to is not None else None)
         out[name] = spec
@@ -439,14 +437,17 @@ def _published(inputs: RunInputs, years: list[int], length: dict[int, int]) -> d
         chosen = [my for my in years if my <= oc.year < my + length[my]]
         if not chosen:
             continue
-        groups = inputs.sectors[oc.sector].commodity_groups
         spec = oc.model_dump()
-        spec["commodities"] = [m for c in oc.commodities for m in (groups[c].members if c in groups else [c])]
-        texts = inputs.published_raw[name].data.get("sources", {})
-        spec.update(years=chosen, min=None, max=oc.value, relative_to=None, base_value=None, penalty=None,
-                    citations=[f"{k}: {texts.get(k, '')}" for k in oc.sources])
+        spec["commodities"] = _commodity_members(inputs.sectors[oc.sector], oc.commodities)
+        spec.update(years=chosen, min=None, max=oc.value, relative_to=None, base_value=None, penalty=None)
         out[name] = spec
     return out
+
+
+def _commodity_members(sf: SectorFile | None, names: list[str]) -> list[str]:
+    """Commodities with each of the sector's commodity groups replaced by its members."""
+    groups = sf.commodity_groups if sf is not None else {}
+    return [m for c in names for m in (groups[c].members if c in groups else [c])]
 
 
 def _sector_budgets(inputs: RunInputs) -> dict[str, float]:

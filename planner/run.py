@@ -24,7 +24,7 @@ from planner.results.diagnostics import diagnostics_table
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
-from planner.results.published import TABLE_METRICS, published_table, table_metric_unit
+from planner.results.published import lp_specs, published_table, table_metric_unit
 from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
@@ -118,7 +118,7 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> list:
         return []
     from planner.milestones import milestone_rows
 
-    lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
+    lp = lp_specs(d)
     rows = milestone_rows(d, specs=lp)
     units = [(r.name, r.metric, r.unit) for r in rows]
     units += [(n, s["metric"], table_metric_unit(s["metric"], d.notes.get("currency", "USD2020")))

@@ -20,9 +20,8 @@ from typing import Any
 import pandas as pd
 
 from planner.data import ModelData
+from planner.schema.published import TABLE_METRICS
 
-TABLE_METRICS = ("captured", "investment")
-"""metrics read from the result tables rather than from the LP's variables"""
 COLUMNS = ["name", "sector", "metric", "year", "pathway", "published", "plan", "unit", "ratio", "status",
            "reason", "sources"]
 ZERO = 1e-9
@@ -35,7 +34,7 @@ def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: d
     built, planner.milestones.MilestoneRow)."""
     if not d.published:
         return pd.DataFrame(columns=COLUMNS)
-    band = d.diagnostics.get("published", {"low": 0.67, "high": 1.5})
+    band = d.diagnostics["published"]
     out = []
     for name, spec, plan, unit in plan_values(d, values, tables, rows):
         published = float(spec["value"])
@@ -59,6 +58,11 @@ def table_metric_unit(metric: str, currency: str) -> str:
     return "MtCO2/yr" if metric == "captured" else f"bn {currency}/yr"
 
 
+def lp_specs(d: ModelData) -> dict[str, dict]:
+    """The published outcomes whose metric the LP's variables measure (milestone rows)."""
+    return {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
+
+
 def plan_values(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[str, pd.DataFrame],
                 rows: list | None = None) -> list[tuple[str, dict, float, str]]:
     """(name, spec, the plan's value, its unit) of every published outcome: milestone metrics
@@ -66,13 +70,13 @@ def plan_values(d: ModelData, values: dict[str, dict[Any, float]], tables: dict[
     from planner.milestones import evaluate, milestone_rows  # plain-Python metric rows
 
     out = []
-    lp = {n: s for n, s in d.published.items() if s["metric"] not in TABLE_METRICS}
+    lp = lp_specs(d)
     for r in rows if rows is not None else milestone_rows(d, specs=lp):
         plan, _, _ = evaluate(r, values)
         out.append((r.name, lp[r.name], 0.0 if math.isnan(plan) else plan, r.unit))
     currency = d.notes.get("currency", "USD2020")
     for name, spec in d.published.items():
-        if spec["metric"] not in TABLE_METRICS:
+        if name in lp:
             continue
         s, y = spec["sector"], spec["years"][0]
         if spec["metric"] == "captured":

@@ -12,19 +12,22 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from planner.schema.common import Strict
-from planner.schema.scenario import SHARE_METRICS, check_metric
+from planner.schema.scenario import METRICS, SHARE_METRICS, check_metric
+
+TABLE_METRICS = ("captured", "investment")
+"""metrics read from a run's result tables rather than from the LP's variables"""
 
 
 class Outcome(Strict):
     """One published figure: `metric` of `sector` in `year` is `value` (in `unit`, the metric's
     unit: MtCO2/yr, tCO2/<unit>, fraction, <unit>/yr or the commodity's unit per year) under the
     named `pathway`. Beside the milestone metrics, `captured` is the sector's CO2 captured
-    (MtCO2/yr) and `investment` its capital spending (bn <currency>/yr, new build and retrofits). A plan whose ratio to it lies outside the band of `scenario.diagnostics.
-    published` needs a `reason`: the named assumption that explains the gap."""
+    (MtCO2/yr) and `investment` its capital spending (bn <currency>/yr, new build and retrofits).
+    A plan whose ratio to it lies outside the band of the scenario's `diagnostics.published` needs
+    a `reason`: the named assumption that explains the gap."""
 
     sector: str
-    metric: Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
-                    "production", "commodity_use", "captured", "investment"]
+    metric: Literal[(*METRICS, *TABLE_METRICS)]  # type: ignore[valid-type]
     group: str | None = None
     of: str | None = None
     product: str | None = None

@@ -339,7 +339,6 @@ class PublishedBand(Strict):
 
     low: PositiveFloat = 0.67
     high: PositiveFloat = 1.5
-    severity: Literal["high", "medium", "low"] = "medium"
 
 
 class Diagnostics(Strict):
