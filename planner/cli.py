@@ -205,7 +205,8 @@ def validate(
     from planner.validate import validate_files
 
     paths = project_paths()
-    targets = files or sorted(paths.models.glob("*.yaml")) + sorted(paths.scenarios.glob("**/*.yaml"))
+    targets = files or (sorted(paths.models.glob("*.yaml")) + sorted(paths.supply.glob("*.yaml"))
+                        + sorted(paths.scenarios.glob("**/*.yaml")))
     problems, checked = validate_files(targets, paths)
     if problems:
         err_console.print(f"[red]error:[/] {InputError(problems)}", soft_wrap=True)
@@ -226,7 +227,7 @@ def list_(
         err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
     bad = False
-    for name in paths.sector_names():
+    for name in paths.sector_names() + paths.supply_names():
         sf, problems = load_sector(name, paths, commodities)
         if sf is None:
             err_console.print(f"[red]{name}: invalid[/] ({len(problems)} problems; run `python -m planner validate`)")

@@ -96,7 +96,8 @@ class ModelData:
     demand: pd.Series
     """index (sector, commodity, year): demand in the product's unit per year"""
     commodities: pd.DataFrame
-    """index commodity: unit, cumulative_limit, store_captured_co2, draw_on_capture"""
+    """index commodity: unit, cumulative_limit, store_captured_co2, draw_on_capture, supplied_by (the
+    run's supply sector that makes it, else None: its price and limits then do not apply)"""
     commodity_year: pd.DataFrame
     """index (commodity, year): price, emission_factor, biogenic_factor, scope2_factor, limit"""
     capture_sink: str | None
@@ -164,6 +165,9 @@ class ModelData:
     """reported resources (commodity file `resources:`): one row per member commodity bought in the run"""
     sector_names: dict[str, str] = field(default_factory=dict)
     """sector -> display name (e.g. 'Steel')"""
+    supply: list[str] = field(default_factory=list)
+    """the supply sectors among `sectors`: they make the commodities `commodities.supplied_by`
+    names for the others (no demand of their own; formulation/limits.py)"""
     group_limits: dict[tuple[str, str], GroupLimits] = field(default_factory=dict)
     """(sector, group) -> limits over the group's members (build, turnover, adoption); the LP holds
     them only with `dynamics_limits` (the self-check reads the adoption start shares regardless)"""
@@ -369,6 +373,7 @@ def build_data(inputs: RunInputs) -> ModelData:
          for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
          if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
     data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
+    data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
     data.group_limits = _group_limits(inputs, years)
@@ -459,13 +464,17 @@ def _sector_budgets(inputs: RunInputs) -> dict[str, float]:
     b = inputs.scenario.budget
     if b is None:
         return {}
-    given = {s: b.sector_budget_mt(s) for s in inputs.sectors}
+    # supply sectors have no budget of their own: under `optimal` the run's total covers them, under
+    # `shares` their (small, residual) emissions are reported but fall under no sector's share
+    given = {s: b.sector_budget_mt(s) for s in inputs.sectors if s not in inputs.supply}
     if any(v is None for v in given.values()):
         return {}
     out = {s: float(v) for s, v in given.items()}  # type: ignore[arg-type]
     if b.split == "current_emissions":
         current = {}
         for s, sf in inputs.sectors.items():
+            if s in inputs.supply:
+                continue
             fig = sf.calibration.emissions if sf.calibration else None
             if fig is None:  # reported with its line by schema.load.check_scenario
                 raise InputError([Problem("scenario", None, "budget.split",
@@ -524,6 +533,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
         milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
         sector_names={k: v for k, v in d.sector_names.items() if k == sector},
+        supply=[s for s in d.supply if s == sector],
         group_limits={k: v for k, v in d.group_limits.items() if k[0] == sector},
     )
 
@@ -572,6 +582,7 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
                 problems.append(Problem(f"models/{name}.yaml", None, f"commodities.{com}",
                                         f"also defined, differently, by the {owner[com]} sector"))
             merged[com], owner[com] = d, name
+    supplied = {c: s for s in inputs.supply for c in inputs.sectors[s].supplies}
     rows, parts = [], []
     for com, d in merged.items():
         ov = inputs.scenario.commodities.get(com)
@@ -579,15 +590,18 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
         def get(key: str, ov=ov, d=d) -> object:
             return getattr(ov, key) if ov is not None and getattr(ov, key) is not None else getattr(d, key)
 
-        rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": get("cumulative_limit"),
-                     "store_captured_co2": d.store_captured_co2, "draw_on_capture": d.draw_on_capture})
+        # made by a supply sector of the run: no outside purchase (net purchase <= 0, at no price)
+        made = com in supplied
+        rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": None if made else get("cumulative_limit"),
+                     "store_captured_co2": d.store_captured_co2, "draw_on_capture": d.draw_on_capture,
+                     "supplied_by": supplied.get(com)})
         parts.append(pd.DataFrame({
-            "commodity": com, "year": years, "price": interpolate(get("price"), years),
+            "commodity": com, "year": years, "price": 0.0 if made else interpolate(get("price"), years),
             # a tonne of captured CO2 drawn is 1 tCO2 fed to its user (formulation/capture.py)
             "emission_factor": 1.0 if d.draw_on_capture else interpolate(get("emission_factor"), years),
             "biogenic_factor": interpolate(get("biogenic_factor"), years),
             "scope2_factor": interpolate(get("scope2_factor"), years),
-            "limit": interpolate(get("limit"), years),
+            "limit": 0.0 if made else interpolate(get("limit"), years),
         }))
     commodities = pd.DataFrame(rows).set_index("commodity")
     commodity_year = pd.concat(parts, ignore_index=True).set_index(["commodity", "year"])

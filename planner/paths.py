@@ -32,8 +32,20 @@ class ProjectPaths:
         """Folder of the IAMC codelist (variables.yaml, tags.yaml)."""
         return self.models / "iamc"
 
+    @property
+    def supply(self) -> Path:
+        """Folder of the supply sectors, which make shared commodities for the other sectors."""
+        return self.models / "supply"
+
     def sector_file(self, sector: str) -> Path:
-        return self.models / f"{sector}.yaml"
+        """models/<sector>.yaml, or models/supply/<sector>.yaml for a supply sector."""
+        path = self.models / f"{sector}.yaml"
+        supply = self.supply / f"{sector}.yaml"
+        return supply if not path.exists() and supply.exists() else path
+
+    def supply_names(self) -> list[str]:
+        """Every supply sector with a file in `models/supply/`."""
+        return sorted(p.stem for p in self.supply.glob("*.yaml"))
 
     def published_file(self, sector: str) -> Path:
         """The sector's published outcomes (optional): models/published/<sector>.yaml."""

@@ -27,7 +27,7 @@ def cement_run(tmp_path_factory) -> Path:
 
 def test_codelist_names_every_sector_product_carrier_and_technology():
     missing = []
-    for s in PATHS.sector_names():
+    for s in PATHS.sector_names() + PATHS.supply_names():
         sf = yaml.safe_load(PATHS.sector_file(s).read_text(encoding="utf-8"))
         if s not in CODELIST.sectors:
             missing.append(f"sector {s}")

@@ -14,7 +14,9 @@ def base():
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
-    return shipped(["steel"], folder=tmp_path_factory.mktemp("steel"), carbon_price={2025: 0, 2050: 300})
+    # the sector's own response to a carbon price, with hydrogen bought at the commodity's price
+    # (supply: []); the hydrogen supply sector and its build ramps: tests/test_supply.py
+    return shipped(["steel"], folder=tmp_path_factory.mktemp("steel"), supply=[], carbon_price={2025: 0, 2050: 300})
 
 
 def test_2025_reproduces_published_production_and_co2(base):
@@ -92,5 +94,5 @@ def test_the_ramp_binds_so_capture_starts_at_first_plant_scale(steep):
     # first plants instead: smelting reduction with capture adds exactly its seed in 2030.
     cap = table(steep, "capacity", technology="smelting_reduction_ccs")
     assert cap[2030] == pytest.approx(1.0, abs=1e-6)
-    captured = steep.results["captured_co2"].groupby("year")["captured"].sum()
+    captured = steep.results["captured_co2"].query("sector == 'steel'").groupby("year")["captured"].sum()
     assert captured.get(2027, 0.0) < 5.0  # 2026-27: only Al Reyadah-scale DRI capture plants

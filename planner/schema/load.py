@@ -306,6 +306,16 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
         out.append(raw.problem(("commodities", name), "already defined in models/commodities.yaml"))
     products = [n for n, c in sf.commodities.items() if c.kind == "product"]
     made = {n for n, c in sf.commodities.items() if c.kind in ("product", "intermediate")}
+    for i, name in enumerate(sf.supplies):
+        shared = commodities.commodities.get(name)
+        if shared is None or shared.kind != "purchased":
+            hint = difflib.get_close_matches(name, sorted(commodities.commodities), n=1)
+            out.append(raw.problem(("supplies", i), f"{name!r} is not a shared commodity of models/commodities.yaml"
+                                   + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+        elif shared.store_captured_co2 or shared.draw_on_capture:
+            out.append(raw.problem(("supplies", i), f"{name!r} is the run's store or source of captured CO2, "
+                                   "which the capture balance makes; a supply sector cannot make it"))
+    supplied = set(sf.supplies) & set(commodities.commodities)
 
     def src(path: KeyPath, refs: list[str]) -> None:
         for i, ref in enumerate(refs):
@@ -341,9 +351,9 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
                                        f"the sector has {len(products)} products"))
             else:
                 producers[products[0]] = producers.get(products[0], 0) + 1
-        elif tech.output not in made:
-            out.append(raw.problem((*base, "output"),
-                                   f"{tech.output!r} is not a product or intermediate of this sector"))
+        elif tech.output not in made | supplied:
+            out.append(raw.problem((*base, "output"), f"{tech.output!r} is not a product or intermediate of this "
+                                   "sector" + (" nor a commodity it supplies" if sf.supplies else "")))
         else:
             producers[tech.output] = producers.get(tech.output, 0) + 1
         for key in ("inputs", "outputs"):
@@ -402,6 +412,9 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
     for name in made:
         if producers.get(name, 0) == 0:
             out.append(raw.problem(("commodities", name), f"no technology makes {name!r}"))
+    for i, name in enumerate(sf.supplies):
+        if name in supplied and producers.get(name, 0) == 0:
+            out.append(raw.problem(("supplies", i), f"no technology makes {name!r}"))
     for name, r in sf.retrofits.items():
         base = ("retrofits", name)
         src((*base, "sources"), r.sources)
@@ -495,6 +508,8 @@ class RunInputs:
     """published outcomes of the run's sectors (models/published/), by name"""
     published_raw: dict[str, Tracked] = field(default_factory=dict)
     """the published file each outcome was read from (for errors found after loading)"""
+    supply: list[str] = field(default_factory=list)
+    """the supply sectors among `sectors` (models/supply/), which the run's other sectors called in"""
 
 
 def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
@@ -513,6 +528,10 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
         problems.extend(probs)
         if model is not None:
             models[sector] = model
+    supply: list[str] = []
+    if not problems:
+        supply, probs = _add_supply(models, scenario, scen_raw, commodities, paths)
+        problems.extend(probs)
     if not problems:
         problems.extend(check_scenario(scenario, scen_raw, models, commodities, paths))
     published, published_raw = {}, {}
@@ -521,9 +540,56 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
         problems.extend(probs)
     if problems:
         raise InputError(problems)
-    files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in sectors]
+    files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in models]
                        + [raw.files[0] for raw in published_raw.values()]))
-    return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw)
+    return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw, supply)
+
+
+def bought(sf: SectorFile) -> set[str]:
+    """Every commodity a sector's technologies take as an input (the stock's own inputs included)."""
+    out = {c for t in sf.technologies.values() for c in t.inputs}
+    return out | {c for t in sf.technologies.values() for co in t.stock for c in co.inputs or {}}
+
+
+def _add_supply(models: dict[str, SectorFile], scenario: Scenario, scen_raw: Tracked,
+                commodities: CommodityFile, paths: ProjectPaths) -> tuple[list[str], list[Problem]]:
+    """Add to `models` each supply sector the scenario allows whose commodities a sector of the run
+    buys (repeated, so a supply sector's own purchases can call in another); return their names."""
+    known = paths.supply_names()
+    allowed = known if scenario.supply is None else scenario.supply
+    problems = []
+    for i, name in enumerate(allowed):
+        if name not in known:
+            hint = difflib.get_close_matches(name, known, n=1)
+            problems.append(scen_raw.problem(("supply", i), f"no supply sector {name!r} in models/supply/"
+                                             + (f"; did you mean {hint[0]!r}?" if hint else
+                                                f"; known: {', '.join(known) or 'none'}")))
+    if problems:
+        return [], problems
+    added: list[str] = []
+    files: dict[str, SectorFile] = {}
+    while True:
+        wanted = set().union(*(bought(sf) for sf in models.values()))
+        new = []
+        for name in allowed:
+            if name in models:
+                continue
+            if name not in files:
+                model, probs = load_sector(name, paths, commodities, scen_raw, start_year=scenario.horizon.start)
+                if probs:
+                    return added, probs
+                assert model is not None
+                if not model.supplies:
+                    return added, [Problem(display_path(paths.sector_file(name)), None, "supplies",
+                                           "a file in models/supply/ must say which shared commodities it supplies")]
+                files[name] = model
+            if set(files[name].supplies) & wanted:
+                new.append(name)
+        if not new:
+            return added, problems
+        for name in new:
+            models[name] = files[name]
+            added.append(name)
 
 
 def load_published(sectors: dict[str, SectorFile], commodities: CommodityFile, paths: ProjectPaths
@@ -593,7 +659,7 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                    commodities: CommodityFile, paths: ProjectPaths) -> list[Problem]:
     """Cross-references of a scenario against the sectors of the run and the commodities."""
     out: list[Problem] = []
-    all_sectors = set(paths.sector_names())
+    all_sectors = set(paths.sector_names()) | set(paths.supply_names())
     known_com = set(commodities.commodities)
     for s in sectors.values():
         known_com |= {n for n, c in s.commodities.items() if c.kind == "purchased"}
@@ -624,7 +690,7 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
             for sector in getattr(sc.budget, key):
                 if sector not in all_sectors:
                     out.append(raw.problem(("budget", key, sector), f"unknown sector {sector!r}"))
-        missing = [s for s in sectors if sc.budget.sector_budget_mt(s) is None]
+        missing = [s for s, sf in sectors.items() if not sf.supplies and sc.budget.sector_budget_mt(s) is None]
         if missing and len(missing) < len(sectors):
             out.append(raw.problem(("budget",), f"no budget given for {', '.join(missing)} "
                                    "while other sectors of the run have one"))
@@ -633,7 +699,7 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                                    "in the scenario"))
         if sc.budget.split == "current_emissions":
             for s, sf in sectors.items():
-                if sf.calibration is None or sf.calibration.emissions is None:
+                if not sf.supplies and (sf.calibration is None or sf.calibration.emissions is None):
                     out.append(raw.problem(("budget", "split"), f"'current_emissions' needs the published "
                                            f"emissions of every sector, and models/{s}.yaml has no "
                                            "calibration.emissions"))

@@ -368,6 +368,11 @@ class Scenario(Strict):
     currency: str = "USD2020"
     demand: dict[str, str] = {}
     commodities: dict[str, CommodityOverride] = {}
+    supply: list[str] | None = None
+    """Supply sectors (files in models/supply/) that make shared commodities for the run: each one
+    whose commodities a sector of the run buys joins the run, and those commodities are then made,
+    not bought at their price (their price and limits do not apply). Absent: every supply sector;
+    `[]`: none (every commodity bought at its price, within its limits)."""
     carbon_price: Trajectory | None = None
     budget: Budget | None = None
     annual_caps: dict[str, Trajectory] = {}

@@ -410,8 +410,13 @@ class SectorFile(Strict):
     unit: str
     description: str = ""
     sources: dict[str, str] = Field(min_length=1)
+    supplies: list[str] = []
+    """A supply sector (a file in models/supply/) makes these shared commodities of
+    models/commodities.yaml for the sectors of a run, in place of buying them at their price: its
+    technologies name one of them as `output`, and it has no `demand` of its own (what the run's
+    sectors buy is its demand; planner/formulation/limits.py)."""
     commodities: dict[str, Commodity] = {}
-    demand: dict[str, ProductDemand] = Field(min_length=1)
+    demand: dict[str, ProductDemand] = {}
     technologies: dict[str, Technology] = Field(min_length=1)
     retrofits: dict[str, Retrofit] = {}
     groups: dict[str, str | Group] = {}
@@ -421,6 +426,13 @@ class SectorFile(Strict):
     plant_unit: str = "plants"
     """What a technology's `plant_size` counts (kilns, plants, ships, aircraft, trucks), plural."""
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _demand_or_supply(self) -> SectorFile:
+        if not self.demand and not self.supplies:
+            raise ValueError("give the sector's 'demand' (or, for a supply sector, the shared "
+                             "commodities it 'supplies')")
+        return self
 
     def group(self, name: str) -> Group:
         """The group `name` as a `Group` (a plain description has no limits)."""
