@@ -6,10 +6,10 @@ A technology with `vintage_inputs` has input coefficients per cohort (`vintage_f
 retrofitted into k, the vintage of the cohort it came from; a stock entry's own `inputs` replace
 the technology's (read at the operating year y). With an `operating_factor` f[k,y] every cohort's
 inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the same rule
-(`vintage_other`). Its emission factors follow per cohort (`vintage_year`: every column above,
-product_carbon to counted) with the formulas above, the commodities' factors, process CO2,
-product carbon and capture rates of the operating year y (`accounting.add_accounting`, the same function for
-both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
+(`vintage_other`). Its emission factors follow per cohort (`vintage_year`: the columns
+accounting.ACCOUNTING, product_carbon to counted) with the formulas of planner/accounting.py, the
+commodities' factors, process CO2, product carbon and capture rates of the operating year y
+(`accounting.add_accounting`, the same function for both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
 the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import COMMODITIES, scenario, table, widget_sector
+from conftest import COMMODITIES, scenario, shipped, table, widget_sector
 
 from planner.errors import InputError
 
@@ -97,6 +97,18 @@ def test_unknown_supply_sector_in_the_scenario_is_an_input_error(h2toy):
     assert "toy.yaml:7" in text and "supply.0" in text and "known: h2" in text
 
 
+def test_price_of_a_commodity_the_run_makes_is_an_input_error(h2toy):
+    # the scenario's price would silently not apply: refused, naming the key and the way out
+    h2toy.write("models/supply/h2.yaml", supply_sector(electrolyser={"build_limit": {"none": "toy"}}))
+    h2toy.scenario(scenario(commodities={"hydrogen": {"price": 5.0}}))
+    with pytest.raises(InputError) as err:
+        h2toy.solve()
+    text = str(err.value)
+    assert "toy.yaml" in text and "commodities.hydrogen.price" in text and "supply: []" in text
+    h2toy.scenario(scenario(commodities={"hydrogen": {"price": 5.0}}, supply=[]))
+    assert h2toy.solve().data.sectors == ["widgets"]
+
+
 def test_supply_sector_output_must_be_a_supplied_commodity(h2toy):
     bad = supply_sector(electrolyser={"build_limit": {"none": "toy"}})
     bad["technologies"]["electrolyser"]["output"] = "coal"
@@ -109,8 +121,6 @@ def test_supply_sector_output_must_be_a_supplied_commodity(h2toy):
 
 
 def test_shipped_hydrogen_supply_meets_steel_within_its_build_ramp(tmp_path):
-    from conftest import shipped
-
     out = shipped(["steel"], folder=tmp_path, carbon_price={2025: 0, 2026: 300, 2050: 500})
     assert out.data.supply == ["hydrogen"]
     use = out.results["commodity_use"].query("commodity == 'hydrogen'")

@@ -65,8 +65,23 @@ class ModelIndex:
     """(m, y) -> (s, k, g, a): cohort groups that buy m as a vintage input"""
 
 
+_CACHED = "_model_index"
+"""attribute of a ModelData holding its index: not a dataclass field, so `dataclasses.replace` (e.g.
+data.restrict) makes data without it, whose index is built afresh"""
+
+
 def build_index(d: ModelData) -> ModelIndex:
-    """Every index tuple the LP needs, from the tables of `d`."""
+    """Every index tuple the LP needs, from the tables of `d`; built once per ModelData (the model,
+    the milestone rows and the published comparison of a run share it; nothing mutates it)."""
+    cached = d.__dict__.get(_CACHED)
+    if cached is not None:
+        return cached
+    ix = _build_index(d)
+    d.__dict__[_CACHED] = ix
+    return ix
+
+
+def _build_index(d: ModelData) -> ModelIndex:
     years = d.years
     ix = ModelIndex(years=years, prev={y: p for p, y in zip(years, years[1:])})
     coh = d.cohorts.reset_index()

@@ -176,7 +176,7 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
         stored = use[use.commodity == d.capture_sink]
         if not stored.empty:
             by_sector(stored, "Carbon Sequestration|CCS", "Mt CO2/yr")
-    made = d.commodities["supplied_by"].dropna().to_dict() if "supplied_by" in d.commodities else {}
+    made = d.commodities["supplied_by"].dropna().to_dict()
     # what a supply sector makes is its output (Secondary Energy), not energy it uses
     energy = [(i, cl.carrier(c, u)) for i, s, c, u in zip(use.index, use.sector, use.commodity, use.unit)
               if made.get(c) != s]

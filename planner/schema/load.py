@@ -545,7 +545,7 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
     return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw, supply)
 
 
-def bought(sf: SectorFile) -> set[str]:
+def _bought(sf: SectorFile) -> set[str]:
     """Every commodity a sector's technologies take as an input (the stock's own inputs included)."""
     out = {c for t in sf.technologies.values() for c in t.inputs}
     return out | {c for t in sf.technologies.values() for co in t.stock for c in co.inputs or {}}
@@ -569,7 +569,7 @@ def _add_supply(models: dict[str, SectorFile], scenario: Scenario, scen_raw: Tra
     added: list[str] = []
     files: dict[str, SectorFile] = {}
     while True:
-        wanted = set().union(*(bought(sf) for sf in models.values()))
+        wanted = set().union(*(_bought(sf) for sf in models.values()))
         new = []
         for name in allowed:
             if name in models:
@@ -586,7 +586,7 @@ def _add_supply(models: dict[str, SectorFile], scenario: Scenario, scen_raw: Tra
             if set(files[name].supplies) & wanted:
                 new.append(name)
         if not new:
-            return added, problems
+            return added, []
         for name in new:
             models[name] = files[name]
             added.append(name)
@@ -677,6 +677,13 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
                                                                         "scope2_factor")):
             out.append(raw.problem(("commodities", name), "a commodity that draws on capture has no emission "
                                    "factors: each tonne drawn counts as 1 tCO2 fed to its user"))
+    made = {c: s for s, sf in sectors.items() for c in sf.supplies}
+    for name, ov in sc.commodities.items():
+        given = [k for k in ("price", "limit", "cumulative_limit") if getattr(ov, k) is not None]
+        if name in made and given:
+            out.append(raw.problem(("commodities", name, given[0]), f"{name!r} is made in this run by the supply "
+                                   f"sector {made[name]!r} (models/supply/{made[name]}.yaml), so its {given[0]} would "
+                                   "not apply; change that file, or buy it at a price with 'supply: []'"))
     for name in sc.commodities:
         if name not in known_com and not _defined_in_other_sector(name, all_sectors - set(sectors), paths):
             hint = difflib.get_close_matches(name, sorted(known_com), n=1)
