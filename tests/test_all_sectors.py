@@ -39,8 +39,8 @@ def test_two_shipped_sectors_decomposed_match_the_joint_solve(tmp_path):
 def test_all_sectors_share_one_budget(tmp_path):
     names = project_paths().sector_names()
     joint, split = _compare(names, tmp_path)
-    assert sorted(joint.data.sectors) == sorted(["aluminium", "aviation", "cement", "chemicals", "shipping",
-                                                 "steel", "trucking"])
+    assert sorted(names) == sorted(["aluminium", "aviation", "cement", "chemicals", "shipping", "steel", "trucking"])
+    assert joint.data.sectors == [*names, "hydrogen"] and joint.data.supply == ["hydrogen"]  # called in by buyers
     em = joint.results["emissions"]
     assert em["counted"].sum() == pytest.approx(joint.data.budget_mt, rel=1e-6)   # what the budget counts
     # default accounting: CO2, with the carbon held in products (methanol, urea) released downstream
@@ -51,7 +51,7 @@ def test_all_sectors_share_one_budget(tmp_path):
     assert set(em.sector) == set(joint.data.sectors)
     # the plan beside published pathways: at least 30 outcomes over all seven sectors (issue 14)
     pub = joint.results["published"]
-    assert len(pub) >= 30 and set(pub.sector) == set(joint.data.sectors)
+    assert len(pub) >= 30 and set(pub.sector) == set(names)
     assert pub.plan.notna().all() and set(pub.status) <= {"within", "explained", "outside"}
     steel = em.query("sector == 'steel' and year == 2050")["captured"].sum()
     assert pub.set_index("name").loc["iea-nzr23-steel-co2-captured-2050", "plan"] == pytest.approx(steel)
@@ -75,7 +75,8 @@ def test_all_sectors_report_and_iamc(tmp_path):
     assert len(rep.charts) == 9
     md = rep.markdown.read_text(encoding="utf-8")
     codelist = Codelist.load(paths.iamc_codelist)
-    for s in paths.sector_names():
+    in_run = paths.sector_names() + paths.supply_names()   # the supply sector has its own section too
+    for s in in_run:
         assert f"Emissions|CO2|{codelist.sectors[s]}" in set(table.variable)
-        assert md.count("| Emissions (MtCO2/yr; change from 2025)") == len(paths.sector_names())
+        assert md.count("| Emissions (MtCO2/yr; change from 2025)") == len(in_run)
     assert "## Published pathways" in md and "iea-nzr23-2050-steel-near-zero-iron" in md
