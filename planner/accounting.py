@@ -1,13 +1,15 @@
 """Emission coefficients per unit of activity (tCO2 per unit; times activity in Mt gives MtCO2):
 ``fossil = sum_c use[c] * ef[c] + process``; ``biogenic = sum_c use[c] * bio[c]``;
-``pc = product_carbon`` (fossil carbon leaving in the output, 0 <= pc <= fossil);
+``pc = product_carbon`` (fossil carbon leaving in the output, 0 <= pc <= fossil), of which the
+share ``r = carbon_release`` of the output product is released downstream and ``held = (1 - r) * pc``
+stays held in products (landfill, long-lived stock; reported, never counted);
 ``captured = capture_rate * (fossil - pc + biogenic) + process_capture_rate * process``
 (capture acts on the CO2 formed at the site, not on carbon that leaves in the product);
 ``site = fossil - pc - captured`` (negative with captured biogenic CO2);
-``scope1 = site + pc`` with `emissions.product_carbon: at_production`, else ``site``, and then
-``downstream = pc`` (released downstream, in the year the product is made), else 0; so
-``scope1 + downstream = fossil - captured`` under either switch: no carbon is lost or counted
-twice. ``scope2 = sum_c use[c] * scope2_factor[c]``.
+``scope1 = site + r * pc`` with `emissions.product_carbon: at_production`, else ``site``, and then
+``downstream = r * pc`` (released downstream, in the year the product is made), else 0; so
+``scope1 + downstream + held = fossil - captured`` under either switch: no carbon is lost or
+counted twice. ``scope2 = sum_c use[c] * scope2_factor[c]``.
 
 Non-CO2 gases (technology `other_emissions`, Mt of gas per unit) in CO2e at their GWP100 (the
 `gases:` of the commodity file): ``other_co2e = sum_g gwp[g] * other[g]`` over every gas, and
@@ -23,8 +25,8 @@ import pandas as pd
 from planner.errors import Problem
 from planner.schema.scenario import EmissionAccounting
 
-ACCOUNTING = ["product_carbon", "fossil", "site", "captured", "downstream", "scope1", "scope2", "other_co2e",
-              "counted"]
+ACCOUNTING = ["product_carbon", "fossil", "site", "captured", "downstream", "held", "scope1", "scope2",
+              "other_co2e", "counted"]
 """the emission accounting columns of tech_year and vintage_year (module docstring)"""
 
 
@@ -43,7 +45,7 @@ def add_accounting(table: pd.DataFrame, flows: pd.DataFrame, other: pd.DataFrame
 def emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodity_year: pd.DataFrame,
                            product_carbon: str = "downstream", problems: list[Problem] | None = None,
                            keys: tuple[str, ...] = ("sector", "tech", "year")) -> pd.DataFrame:
-    """Add fossil, site, captured, downstream, scope1 and scope2 (tCO2 per unit of activity) to a
+    """Add fossil, site, captured, downstream, held, scope1 and scope2 (tCO2 per unit of activity) to a
     table keyed by `keys` (module docstring); a product_carbon above the fossil carbon fed is a problem."""
     f = flows.merge(commodity_year[["emission_factor", "biogenic_factor", "scope2_factor"]],
                     left_on=["commodity", "year"], right_index=True, how="left").fillna(0.0)
@@ -67,9 +69,11 @@ def emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodit
     gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["site"] = ty["fossil"] - pc - ty["captured"]
+    released = pc * (ty["carbon_release"] if "carbon_release" in ty.columns else 1.0)
+    ty["held"] = pc - released
     downstream = product_carbon == "downstream"
-    ty["downstream"] = pc if downstream else 0.0
-    ty["scope1"] = ty["site"] + (0.0 if downstream else pc)
+    ty["downstream"] = released if downstream else 0.0
+    ty["scope1"] = ty["site"] + (0.0 if downstream else released)
     return ty
 
 

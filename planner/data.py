@@ -28,7 +28,7 @@ import pandas as pd
 from planner import vintages
 from planner.accounting import ACCOUNTING, add_accounting
 from planner.errors import InputError, Problem
-from planner.schema.common import interpolate
+from planner.schema.common import Trajectory, interpolate
 from planner.schema.load import RunInputs
 from planner.schema.sector import CALIBRATION_UNITS, Commodity, SectorFile
 
@@ -270,6 +270,7 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "capture_rate": interpolate(t.capture_rate, years),
                 "process_capture_rate": interpolate(t.process_capture_rate, years),
                 "product_carbon": interpolate(t.product_carbon, years),
+                "carbon_release": interpolate(_release(sf, output), years, 1.0),
                 "max_share": interpolate(t.max_share, years),
                 "max_build": interpolate(t.build_limit.absolute if t.build_limit else None, years),
             })
@@ -568,6 +569,13 @@ def input_hash(inputs: RunInputs) -> str:
     for path in inputs.files:
         h.update(Path(path).read_bytes())
     return h.hexdigest()[:16]
+
+
+def _release(sf: SectorFile, output: str | None) -> Trajectory | None:
+    """The share of the carbon held in a technology's output that is released downstream (its
+    product's `carbon_release`; None, read as 1, when the product states none)."""
+    product = sf.commodities.get(output) if output else None
+    return product.carbon_release if product is not None else None
 
 
 def _commodity_tables(inputs: RunInputs, years: list[int],

@@ -100,7 +100,8 @@ def vintage_emissions(vintage: set[tuple[str, str]], vintage_flows: pd.DataFrame
     if not rows:
         return pd.DataFrame(columns=ACCOUNTING, index=pd.MultiIndex.from_tuples([], names=keys))
     base = pd.DataFrame(rows, columns=keys).merge(
-        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate", "product_carbon"]],
+        tech_year[["sector", "tech", "year", "process", "capture_rate", "process_capture_rate", "product_carbon",
+                   "carbon_release"]],
         on=["sector", "tech", "year"])
     out = add_accounting(base, vintage_flows, vintage_other, commodity_year, acc, tuple(keys), problems)
     return out.set_index(keys)[ACCOUNTING]

@@ -195,6 +195,64 @@ def test_product_carbon_above_the_fossil_carbon_fed_is_an_input_error(toy):
     assert "exceeds the fossil carbon" in p.message and "2.5" in p.message
 
 
+# A quarter of the widgets' carbon is released downstream (carbon_release 0.25), the rest stays
+# held (e.g. landfilled plastics): released 0.25 x 15 = 3.75, held 11.25 MtCO2 a year.
+def held_share(release: object = 0.25) -> dict:
+    sector = copy.deepcopy(HELD)
+    sector["commodities"]["widget"]["carbon_release"] = release
+    return sector
+
+
+@pytest.mark.parametrize("switch, value, downstream, counted", [
+    ({"product_carbon": "at_production"}, 3.2 + 3.75, 0.0, 6.95),
+    ({"product_carbon": "downstream", "downstream_in_budget": True}, 3.2, 3.75, 6.95),
+    ({"product_carbon": "downstream", "downstream_in_budget": False}, 3.2, 3.75, 3.2),
+])
+def test_only_the_released_share_of_product_carbon_is_counted(toy, switch, value, downstream, counted):
+    toy.sector(held_share()).scenario(scenario(carbon_price=10, emissions=switch))
+    out = toy.solve()
+    em = out.results["emissions"].set_index("year")
+    assert em.at[2030, "value"] == pytest.approx(value)
+    assert em.at[2030, "downstream"] == pytest.approx(downstream)
+    assert em.at[2030, "held"] == pytest.approx(11.25)
+    assert em.at[2030, "counted"] == pytest.approx(counted)
+    assert em.at[2030, "value"] + em.at[2030, "downstream"] + em.at[2030, "held"] == pytest.approx(20 - 1.8)
+    carbon = out.results["costs"].query("component == 'carbon_price'").set_index("year")["value"]
+    assert carbon[2030] == pytest.approx(10 * counted)
+    by_tech = out.results["emissions_by_technology"].query("year == 2030").set_index("technology")
+    assert by_tech.at["plain", "held"] == pytest.approx(6 * 1.5 * 0.75)
+
+
+def test_the_release_share_decides_the_route(toy):
+    # 'held' (40 USD/t of coal, 0.5 t at the site + 1.5 t in the product) against 'green' (60 USD/t
+    # of power): at 20 USD/t with all the product carbon released, held costs 40 + 20 x 2.0 = 80 > 60;
+    # with a quarter released, 40 + 20 x (0.5 + 0.375) = 57.5 < 60.
+    sector = widget_sector(held={"inputs": {"coal": 20}, "product_carbon": 1.5},
+                           green={"inputs": {"electricity": 6}})
+    toy.sector(sector).scenario(scenario(carbon_price=20))
+    assert made_by(toy.solve(), "green") == pytest.approx(10)
+    sector["commodities"]["widget"]["carbon_release"] = {2025: 0.25, 2040: 0.25}
+    toy.sector(sector)
+    assert made_by(toy.solve(), "held") == pytest.approx(10)
+
+
+@pytest.mark.parametrize("where, release, message", [
+    ("widget", 1.5, "between 0 and 1"),
+    ("coal", 0.5, "applies to a product or intermediate"),
+])
+def test_a_bad_release_share_is_an_input_error(toy, where, release, message):
+    sector = held_share(release) if where == "widget" else copy.deepcopy(HELD)
+    if where == "coal":
+        sector["commodities"]["coal"] = {"unit": "PJ", "price": 2.0, "emission_factor": 0.1,
+                                         "carbon_release": release, "sources": ["toy"]}
+    toy.sector(sector).scenario(scenario())
+    with pytest.raises(InputError) as info:
+        toy.solve()
+    (p,) = info.value.problems
+    assert p.path.startswith(f"commodities.{where}") and p.file.endswith("widgets.yaml")
+    assert message in p.message
+
+
 # ---------------------------------------------------------------- captured CO2 stored or used
 
 def capture_commodities(toy) -> None:

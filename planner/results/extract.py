@@ -198,8 +198,9 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     return out[cols]
 
 
-EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "downstream", "other_co2e", "counted"]
-AMOUNTS = ["value", "captured", "scope2", "site", "product_carbon", "downstream", "other_co2e", "counted"]
+EMISSION_COLUMNS = ["sector", "year", "value", "unit", "captured", "scope2", "downstream", "held", "other_co2e",
+                    "counted"]
+AMOUNTS = ["value", "captured", "scope2", "site", "product_carbon", "downstream", "held", "other_co2e", "counted"]
 """emission amounts per technology and year (MtCO2 or MtCO2e), `value` being scope 1"""
 
 
@@ -255,10 +256,12 @@ def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
     """emissions.csv: per sector and year the scope-1 CO2 net of capture (`value`, the EM variable:
     site emissions, plus the carbon held in products with `product_carbon: at_production`), CO2
     captured, scope 2, the carbon held in products released downstream (`downstream`, with
-    `product_carbon: downstream`), the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases)
-    and the emissions the budget, caps and carbon price count (`counted`, MtCO2e: value plus the
-    CO2e of the gases the scenario counts plus downstream if the scenario counts it)."""
-    cols = ["captured", "scope2", "downstream", "other_co2e", "extra"]
+    `product_carbon: downstream`), the fossil carbon that stays held in products (`held`: the
+    part of the product carbon its product's `carbon_release` does not release; never counted),
+    the CO2e of non-CO2 gases at GWP100 (`other_co2e`, all gases) and the emissions the budget,
+    caps and carbon price count (`counted`, MtCO2e: value plus the CO2e of the gases the scenario
+    counts plus downstream if the scenario counts it)."""
+    cols = ["captured", "scope2", "downstream", "held", "other_co2e", "extra"]
     by_sy = per_tech.assign(extra=per_tech.counted - per_tech.value)
     by_sy = by_sy.groupby(["sector", "year"], as_index=False)[cols].sum()
     out = em.merge(by_sy, on=["sector", "year"], how="left")
@@ -270,10 +273,11 @@ def _emissions(em: pd.DataFrame, per_tech: pd.DataFrame) -> pd.DataFrame:
 
 def _emissions_by_tech(per_tech: pd.DataFrame) -> pd.DataFrame:
     """Per technology: scope 1 (`value`, as in emissions.csv), captured, scope 2, the carbon held
-    in its products (`product_carbon`, whatever the switch) and the part released downstream."""
+    in its products (`product_carbon`, whatever the switch), the part released downstream and the
+    part that stays held in products."""
     cols = ["value", "captured", "scope2", "product_carbon"]
     out = per_tech[(per_tech[cols].abs() > TOL).any(axis=1)]
-    out = out[["sector", "technology", "year", *cols, "downstream"]].reset_index(drop=True)
+    out = out[["sector", "technology", "year", *cols, "downstream", "held"]].reset_index(drop=True)
     out["unit"] = "MtCO2"
     return out
 
@@ -530,6 +534,7 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
     em = res["emissions"].groupby("year")["value"].sum()
     counted = res["emissions"].groupby("year")["counted"].sum()
     downstream = res["emissions"].groupby("year")["downstream"].sum()
+    held = res["emissions"].groupby("year")["held"].sum()
     prices = res["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
     cumulative = sum(counted.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
@@ -545,6 +550,7 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
         "cumulative_emissions": float(cumulative),
         "counted_gases": list(d.counted_gases),
         "downstream_emissions": float(sum(downstream.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
+        "held_in_products": float(sum(held.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
         "budget": d.budget_mt,
         "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},

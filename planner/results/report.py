@@ -40,7 +40,7 @@ CAPTIONS = {
 }
 FILES = {
     "emissions.csv": "emissions per sector and year (MtCO2; captured, scope 2, carbon released downstream from "
-                     "products, other gases in CO2e and what the budget counts beside)",
+                     "products and carbon held in them, other gases in CO2e and what the budget counts beside)",
     "captured_co2.csv / other_emissions.csv": "captured CO2 stored or used as a feedstock; non-CO2 gases "
                                                "(Mt and CO2e at GWP100)",
     "production.csv / capacity.csv / new_capacity.csv / retired_capacity.csv": "the pathway per technology",

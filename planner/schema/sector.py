@@ -307,6 +307,12 @@ class Commodity(Strict):
     planner/formulation/capture.py). The engine counts each tonne drawn as 1 tCO2 of fossil CO2
     fed to the user, so it gives no emission factors of its own; its price is the cost of getting
     the CO2 to the user.
+
+    `carbon_release` (product or intermediate only; share, default 1) is the part of the fossil
+    carbon held in this product (`product_carbon` of the technologies that make it) that is
+    released as CO2 downstream; the rest stays held (landfilled, or in long-lived stock beyond
+    the horizon) and is reported as `held`, never counted. The released part counts where the
+    scenario's `emissions.product_carbon` says, in the year the product is made (planner/accounting.py).
     """
 
     name: str = ""
@@ -320,8 +326,23 @@ class Commodity(Strict):
     cumulative_limit: NonNegativeFloat | None = None
     store_captured_co2: bool = False
     draw_on_capture: bool = False
+    carbon_release: Trajectory | None = None
     sources: list[str] = []
     notes: str = ""
+
+    @field_validator("carbon_release")
+    @classmethod
+    def _release_share(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
+        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
+            raise ValueError("must lie between 0 and 1")
+        return v
+
+    @model_validator(mode="after")
+    def _release_of_made_goods(self) -> Commodity:
+        if self.carbon_release is not None and self.kind == "purchased":
+            raise ValueError("'carbon_release' applies to a product or intermediate (the carbon held in "
+                             "what a technology makes), not to a purchased commodity")
+        return self
 
     @model_validator(mode="after")
     def _capture_flags(self) -> Commodity:
