@@ -61,5 +61,10 @@ def test_methane_slip_is_reported_for_lng_ships(base):
     other = base.results["other_emissions"]
     ch4_2025 = other[(other.gas == "CH4") & (other.year == 2025)]
     assert set(ch4_2025.technology) == {"lng_dual_fuel"}
-    # 697 PJ of LNG x 3% slip / 48 GJ/t = 0.44 Mt CH4
-    assert ch4_2025.value.sum() == pytest.approx(0.436, rel=0.02)
+    # 3% of the LNG burned slips, at 48 GJ/t: the 2025 stock alone burns 697 PJ (0.44 Mt CH4);
+    # with LNG priced as landed (models/commodities.yaml `lng`) some LNG ships are also built in
+    # 2025, so the slip is checked against the LNG actually burned that year.
+    prod = base.results["production"]
+    lng_pj = prod[(prod.year == 2025) & (prod.output == "ship_lng_fuel")]["value"].sum()
+    assert lng_pj >= 697
+    assert ch4_2025.value.sum() == pytest.approx(lng_pj * 0.03 / 48, rel=0.02)
