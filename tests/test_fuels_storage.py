@@ -55,12 +55,13 @@ def test_fuel_oil_is_no_longer_priced_as_gas_and_oil_products_share_one_path():
     assert p["fuel_oil"][0] < p["jet_kerosene"][0] < p["ship_mgo"][0]
 
 
-def test_storage_limit_is_the_nze_industry_capture_line():
+def test_storage_limit_is_the_nze_industry_and_merchant_hydrogen_capture_lines():
     commodities, _ = load_commodities(project_paths())
     limit = commodities.commodities["co2_storage"].limit
     # IEA NZE 2023: industry fossil + process 4 / 247 / 769 / 2,152 plus industry bioenergy
-    # 0 / 23 / 77 / 232 Mt (2022/30/35/50), of the total 45 / 1,024 / 2,421 / 6,040.
-    assert list(interpolate(limit, [2022, 2030, 2035, 2050])) == pytest.approx([4, 270, 846, 2384])
+    # 0 / 23 / 77 / 232 plus merchant hydrogen 0 / 161 / 285 / 756 Mt (2022/30/35/50), of the
+    # total 45 / 1,024 / 2,421 / 6,040.
+    assert list(interpolate(limit, [2022, 2030, 2035, 2050])) == pytest.approx([4, 431, 1131, 3140])
 
 
 def test_storage_limit_binds_and_prices_storage(toy):
