@@ -82,3 +82,11 @@ def test_validate_and_list(project):
     listing = planner(project, "list")
     assert listing.returncode == 0
     assert "Widgets" in listing.stdout and "default" in listing.stdout
+
+
+def test_every_shipped_file_is_valid():
+    # the shipped models/ and scenarios/ (a YAML error in one scenario once went unnoticed)
+    res = subprocess.run([sys.executable, "-m", "planner", "validate"], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "COLUMNS": "200"})
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "files valid" in res.stdout
