@@ -1,6 +1,7 @@
 """Shipping end to end on the shipped data: calibration to published 2025 figures under the base
 scenario, and under a rising carbon price a switch to zero-emission fuels with CO2 near zero in
-2050, methane slip reported for LNG ships and 2025 unchanged."""
+2050 (LNG ships burn e-LNG, or convert to ammonia when e-LNG cannot be had), methane slip
+reported for LNG ships and 2025 unchanged."""
 
 from __future__ import annotations
 
@@ -16,12 +17,23 @@ def base():
     return shipped(["shipping"])
 
 
+PRICE = {2025: 0, 2030: 200, 2040: 500, 2050: 500}
+LNG_CONVERSIONS = {"lng_fleet_to_ammonia", "lng_newbuild_to_ammonia"}
+
+
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory):
     # the sector's own response to a carbon price, with hydrogen bought at the commodity's price
     # (supply: []); the hydrogen supply sector and its build ramps: tests/test_supply.py
-    return shipped(["shipping"], folder=tmp_path_factory.mktemp("shipping"),
-                   supply=[], carbon_price={2025: 0, 2030: 200, 2040: 500, 2050: 500})
+    return shipped(["shipping"], folder=tmp_path_factory.mktemp("shipping"), supply=[], carbon_price=PRICE)
+
+
+@pytest.fixture(scope="module")
+def priced_without_e_lng(tmp_path_factory):
+    # the same price with no e-LNG plant allowed: the LNG fleet's only way out is conversion
+    return shipped(["shipping"], folder=tmp_path_factory.mktemp("shipping_no_elng"), supply=[],
+                   carbon_price=PRICE,
+                   overrides={"shipping": {"technologies": {"e_lng": {"build_limit": {"absolute": 0}}}}})
 
 
 def test_2025_reproduces_published_activity_and_co2(base):
@@ -35,6 +47,16 @@ def test_2025_reproduces_published_activity_and_co2(base):
 def test_base_stays_fossil_and_grows(base):
     em = base.results["emissions"].query("sector == 'shipping'").set_index("year")["value"]
     assert em[2050] > em[2025]  # demand growth outpaces the 1%/yr efficiency gain
+
+
+def test_base_keeps_fossil_lng(base):
+    # no climate policy: e-LNG and LNG-to-ammonia conversions cost more than fossil LNG
+    prod = base.results["production"]
+    lng = prod[prod.output == "ship_lng_fuel"].groupby("technology")["value"].sum()
+    assert lng.get("e_lng", 0.0) < 1e-6
+    assert lng["fossil_lng"] > 0.99 * lng.sum()
+    retro = base.results["retrofits"]
+    assert retro[retro.retrofit.isin(LNG_CONVERSIONS)]["value"].sum() < 1e-6
 
 
 def test_carbon_price_brings_zero_emission_fuels(priced):
@@ -52,9 +74,25 @@ def test_carbon_price_brings_zero_emission_fuels(priced):
     assert share[2025] < 0.005  # only seed plants run (growth builds on capacity in use)
     assert share[2050] > 0.95
 
-    ships = prod[(prod.output == "sea_freight") & (prod.year == 2050)]
-    capable = set(d.groups["shipping"]["zero_emission_capable_ships"])
-    assert ships[ships.technology.isin(capable)].value.sum() > 0.5 * ships.value.sum()
+    # no lock-in: the ships that remain LNG-fuelled in 2050 burn e-LNG or bio-LNG, not fossil LNG
+    lng = prod[(prod.output == "ship_lng_fuel") & (prod.year == 2050)].groupby("technology")["value"].sum()
+    assert lng.sum() > 0
+    assert lng.get("fossil_lng", 0.0) < 0.01 * lng.sum()
+    assert lng.get("e_lng", 0.0) > 0.5 * lng.sum()
+
+
+def test_lng_ships_convert_to_ammonia_without_e_lng(priced_without_e_lng):
+    run = priced_without_e_lng
+    prod = run.results["production"].query("sector == 'shipping'")
+    assert prod[prod.technology == "e_lng"]["value"].sum() < 1e-6
+    retro = run.results["retrofits"]
+    converted = retro[retro.retrofit.isin(LNG_CONVERSIONS)]
+    assert converted["value"].sum() > 1000  # Gtkm/yr of LNG ships converted over the horizon
+    assert converted["year"].min() >= 2027  # a year after the first ammonia newbuilds
+    em = run.results["emissions"].query("sector == 'shipping'").set_index("year")["value"]
+    assert em[2050] < 0.05 * em[2025]  # IMO 2023 strategy: net zero by or around 2050
+    lng = prod[(prod.output == "ship_lng_fuel") & (prod.year == 2050)]
+    assert lng[lng.technology == "fossil_lng"]["value"].sum() < 0.01 * max(lng["value"].sum(), 1.0)
 
 
 def test_methane_slip_is_reported_for_lng_ships(base):
