@@ -35,7 +35,8 @@ def add_accounting(table: pd.DataFrame, flows: pd.DataFrame, other: pd.DataFrame
                 problems: list[Problem] | None = None) -> pd.DataFrame:
     """Add the accounting columns (ACCOUNTING, tCO2 or tCO2e per unit of activity; module docstring)
     to a table keyed by `keys`, (sector, tech, year) or (sector, tech, cohort, year), that holds
-    process, capture_rate, process_capture_rate and product_carbon, from its input `flows` and
+    process, capture_rate, process_capture_rate, product_carbon and carbon_release (the share of
+    the product carbon released), from its input `flows` and
     non-CO2 gases `other` (columns coef and gwp100) keyed alike; the scenario's `emissions` says
     where product carbon counts and which gases count."""
     out = emission_coefficients(table, flows, commodity_year, acc.product_carbon, problems, keys)
@@ -69,7 +70,7 @@ def emission_coefficients(tech_year: pd.DataFrame, flows: pd.DataFrame, commodit
     gross = (ty["fossil"] - pc + ty["bio"]).clip(lower=0.0)
     ty["captured"] = ty["capture_rate"] * gross + ty["process_capture_rate"] * ty["process"].clip(lower=0.0)
     ty["site"] = ty["fossil"] - pc - ty["captured"]
-    released = pc * (ty["carbon_release"] if "carbon_release" in ty.columns else 1.0)
+    released = pc * ty["carbon_release"]
     ty["held"] = pc - released
     downstream = product_carbon == "downstream"
     ty["downstream"] = released if downstream else 0.0

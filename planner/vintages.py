@@ -9,8 +9,9 @@ inputs are multiplied by f[k,y]. Non-CO2 gases (`other_emissions`) follow the sa
 (`vintage_other`). Its emission factors follow per cohort (`vintage_year`: the columns
 accounting.ACCOUNTING, product_carbon to counted) with the formulas of planner/accounting.py, the
 commodities' factors, process CO2, product carbon and capture rates of the operating year y
-(`accounting.add_accounting`, the same function for both tables). Its rows of `flows` and `tech_year` hold a unit built in y (vintage y),
-the view of the levelized cost; `flows.by_vintage` marks the input rows the LP takes per cohort.
+(`accounting.add_accounting`, the same function for both tables). Its rows of `flows` and
+`tech_year` hold a unit built in y (vintage y), the view of the levelized cost; `flows.by_vintage`
+marks the input rows the LP takes per cohort.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ def base():
 def priced(tmp_path_factory):
     # the sector's own response to a carbon price, with hydrogen bought at the commodity's price
     # (supply: []); the hydrogen supply sector and its build ramps: tests/test_supply.py
-    return shipped(["aviation"], folder=tmp_path_factory.mktemp("aviation"), supply=[], carbon_price={2025: 0, 2050: 300})
+    return shipped(["aviation"], folder=tmp_path_factory.mktemp("aviation"), supply=[],
+                   carbon_price={2025: 0, 2050: 300})
 
 
 def _by_tech(outcome, year: int, output: str):

@@ -16,7 +16,8 @@ def base():
 def priced(tmp_path_factory):
     # the sector's own response to a carbon price, with hydrogen bought at the commodity's price
     # (supply: []); the hydrogen supply sector and its build ramps: tests/test_supply.py
-    return shipped(["chemicals"], folder=tmp_path_factory.mktemp("chemicals"), supply=[], carbon_price={2025: 0, 2050: 300})
+    return shipped(["chemicals"], folder=tmp_path_factory.mktemp("chemicals"), supply=[],
+                   carbon_price={2025: 0, 2050: 300})
 
 
 def _shares(outcome, product: str, year: int):
@@ -94,7 +95,8 @@ def test_hvc_low_carbon_routes_need_a_carbon_price(base, priced):
     assert all(_hvc_route(base, HVC_ABATED, y) == pytest.approx(0, abs=1e-6) for y in years)
     assert _hvc_route(priced, {"hvc_electric", "hvc_mto", "hvc_naphtha_ccs", "hvc_naphtha_fleet_ccs",
                                "hvc_bionaphtha"}, 2050) > 0.3 * 817.6
-    assert _hvc_route(priced, {"hvc_naphtha", "hvc_naphtha_fleet"}, 2050) < _hvc_route(base, {"hvc_naphtha", "hvc_naphtha_fleet"}, 2050)
+    naphtha = {"hvc_naphtha", "hvc_naphtha_fleet"}
+    assert _hvc_route(priced, naphtha, 2050) < _hvc_route(base, naphtha, 2050)
 
 
 def test_recycling_is_bounded_by_its_feedstock_share(base, priced):

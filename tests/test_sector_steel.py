@@ -72,7 +72,8 @@ GROWTH = 0.25
 @pytest.fixture(scope="module")
 def steep(tmp_path_factory):
     """A carbon price steep enough that every near-zero route is wanted as early as it may come."""
-    return shipped(["steel"], folder=tmp_path_factory.mktemp("steel_steep"), carbon_price={2025: 0, 2026: 300, 2050: 500})
+    return shipped(["steel"], folder=tmp_path_factory.mktemp("steel_steep"),
+                   carbon_price={2025: 0, 2026: 300, 2050: 500})
 
 
 @pytest.mark.parametrize("tech", sorted(FIRST_PLANTS))

@@ -17,7 +17,8 @@ def base():
 def priced(tmp_path_factory):
     # the sector's own response to a carbon price, with hydrogen bought at the commodity's price
     # (supply: []); the hydrogen supply sector and its build ramps: tests/test_supply.py
-    return shipped(["trucking"], folder=tmp_path_factory.mktemp("trucking"), supply=[], carbon_price={2025: 0, 2050: 300})
+    return shipped(["trucking"], folder=tmp_path_factory.mktemp("trucking"), supply=[],
+                   carbon_price={2025: 0, 2050: 300})
 
 
 def test_2025_reproduces_published_tkm_and_co2(base):

@@ -531,13 +531,16 @@ def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame)
 
 def summary_numbers(d: ModelData, res: Results) -> dict:
     """Headline numbers of a run (printed, and stored in run.json)."""
-    em = res["emissions"].groupby("year")["value"].sum()
-    counted = res["emissions"].groupby("year")["counted"].sum()
-    downstream = res["emissions"].groupby("year")["downstream"].sum()
-    held = res["emissions"].groupby("year")["held"].sum()
+    by_year = res["emissions"].groupby("year")[["value", "counted", "downstream", "held"]].sum()
+    em, counted = by_year["value"], by_year["counted"]
     prices = res["prices"]
     cp = prices[prices.name == "carbon_price"].set_index("year")["value"]
-    cumulative = sum(counted.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))
+
+    def over_budget_years(column: str) -> float:
+        """A column of emissions.csv summed over the budget's years (or the horizon), MtCO2."""
+        return float(sum(by_year[column].get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years)))
+
+    cumulative = over_budget_years("counted")
     prod = res["production"]
     mix = {}
     for y in report_years(d, (2030, 2050)):
@@ -549,8 +552,8 @@ def summary_numbers(d: ModelData, res: Results) -> dict:
         "emissions_counted": {str(y): float(counted.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},
         "cumulative_emissions": float(cumulative),
         "counted_gases": list(d.counted_gases),
-        "downstream_emissions": float(sum(downstream.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
-        "held_in_products": float(sum(held.get(y, 0.0) * d.length[y] for y in (d.budget_years or d.years))),
+        "downstream_emissions": over_budget_years("downstream"),
+        "held_in_products": over_budget_years("held"),
         "budget": d.budget_mt,
         "budget_overshoot": sum(res.overshoot.values()),
         "carbon_price": {str(y): float(cp.get(y, 0.0)) for y in report_years(d, (2025, 2030, 2040, 2050))},

@@ -46,16 +46,16 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
                           f"{d.budget_penalty:,.0f} {currency}/tCO2 in present value, not counted as cost)")
     else:
         console.print(f"Cumulative emissions {d.years[0]}-{d.end_year}: {cum:.2f} {gt} (no budget)")
+    first = d.budget_years[0] if d.budget_years else d.years[0]
     if abs(headline.get("downstream_emissions", 0.0)) > 1e-6:
-        first = d.budget_years[0] if d.budget_years else d.years[0]
         note = ("included in the cumulative emissions above" if d.downstream_in_budget
                 else "reported, not counted under the budget")
         console.print(f"Carbon held in products and released downstream {first}-{d.end_year}: "
                       f"{headline['downstream_emissions'] / 1000:.2f} GtCO2 ({note}; emissions.csv `downstream`)")
     if abs(headline.get("held_in_products", 0.0)) > 1e-6:
-        first = d.budget_years[0] if d.budget_years else d.years[0]
         console.print(f"Fossil carbon that stays held in products (landfill, long-lived stock) {first}-{d.end_year}: "
-                      f"{headline['held_in_products'] / 1000:.2f} GtCO2 (not emitted, not counted; emissions.csv `held`)")
+                      f"{headline['held_in_products'] / 1000:.2f} GtCO2 "
+                      "(not emitted, not counted; emissions.csv `held`)")
     path = ", ".join(f"{v:,.0f} in {y}" for y, v in cp.items())
     if "all" in d.budget_rows:
         pv = res["prices"].query("name == 'carbon_price_pv'")["value"]

@@ -14,6 +14,13 @@ from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_
 
 from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
 
+
+def share_of_one(v: float | dict[int, float] | None) -> float | dict[int, float] | None:
+    """A share trajectory (or None) unchanged; a value outside [0, 1] is a validation error."""
+    if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
+        raise ValueError("must lie between 0 and 1")
+    return v
+
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
@@ -128,9 +135,7 @@ class Turnover(Strict):
     @field_validator("max_share")
     @classmethod
     def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
-        if trajectory_min(v) < 0 or trajectory_max(v) > 1:
-            raise ValueError("must lie between 0 and 1")
-        return v
+        return share_of_one(v)
 
 
 class Adoption(Strict):
@@ -232,19 +237,10 @@ class Technology(Strict):
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
-    @field_validator("utilisation", "min_utilisation", "capture_rate", "process_capture_rate")
+    @field_validator("utilisation", "min_utilisation", "capture_rate", "process_capture_rate", "max_share")
     @classmethod
     def _fraction(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
-        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
-            raise ValueError("must lie between 0 and 1")
-        return v
-
-    @field_validator("max_share")
-    @classmethod
-    def _share(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
-        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
-            raise ValueError("must lie between 0 and 1")
-        return v
+        return share_of_one(v)
 
     @field_validator("operating_factor")
     @classmethod
@@ -333,9 +329,7 @@ class Commodity(Strict):
     @field_validator("carbon_release")
     @classmethod
     def _release_share(cls, v: float | dict[int, float] | None) -> float | dict[int, float] | None:
-        if v is not None and (trajectory_min(v) < 0 or trajectory_max(v) > 1):
-            raise ValueError("must lie between 0 and 1")
-        return v
+        return share_of_one(v)
 
     @model_validator(mode="after")
     def _release_of_made_goods(self) -> Commodity:
