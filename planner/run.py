@@ -19,6 +19,7 @@ from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import InputError, SolveFailed
 from planner.explain import elastic_violations, explain_failure
 from planner.formulation import build_model
+from planner.history import with_history
 from planner.paths import ProjectPaths, project_paths
 from planner.results.diagnostics import diagnostics_table
 from planner.results.extract import Results, extract, summary_numbers
@@ -74,9 +75,12 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     published_rows = check_published_units(data, inputs)
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
+    if data.history_first_year:
+        data = with_history(data, inputs.scenario.solver)
+    t_history = time.perf_counter() - t0 - t_load
     cache = WARM if reuse else None
     sol = solve_elastic(data, inputs.scenario.solver) if elastic else solve_data(data, inputs.scenario.solver, cache)
-    timings = {"load": t_load, **sol.timings}
+    timings = {"load": t_load, "history": t_history, **sol.timings}
     res = extract(data, sol)
     reference = None
     if data.budget_mode == "shares" and len(data.sectors) > 1:

@@ -100,6 +100,7 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
     fixed = {(v.parent_component().local_name, v.index()): float(expr if isinstance(expr, (int, float))
                                                                  else pyo.value(expr))
              for v, expr in repn.eliminated_vars}
+    fixed.update(getattr(model, "fixed_values", {}))  # variables held by the model (formulation.fix_history)
     return CompiledLP(
         cost=cost, offset=offset, col_lower=lower, col_upper=upper, row_lower=row_lower, row_upper=row_upper,
         a_start=a.indptr.astype(np.int32), a_index=a.indices.astype(np.int32), a_value=a.data.astype(float),

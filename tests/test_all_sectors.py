@@ -8,9 +8,9 @@ from conftest import shipped
 from planner.paths import project_paths
 
 
-def _compare(sectors: list[str], tmp_path) -> tuple:
+def _compare(sectors: list[str], tmp_path, gap: float = 1e-5) -> tuple:
     joint = shipped(sectors, "default")
-    split = shipped(sectors, "default", tmp_path, solver={"decompose": True, "jobs": 2})
+    split = shipped(sectors, "default", tmp_path, solver={"decompose": True, "jobs": 2, "gap": gap})
     return joint, split
 
 
@@ -38,11 +38,17 @@ def test_two_shipped_sectors_decomposed_match_the_joint_solve(tmp_path):
 @pytest.mark.slow
 def test_all_sectors_share_one_budget(tmp_path):
     names = project_paths().sector_names()
-    joint, split = _compare(names, tmp_path)
+    # gap 1e-3: the issue asks the decomposition to agree with the joint LP within 0.5% in cost and
+    # emissions; with the CO2 storage ceiling binding in every year from 2030 (26 more priced rows)
+    # the cutting plane needs about 100 rounds to 1e-3 and 180 to 1e-4 (measured, 2 vCPU)
+    joint, split = _compare(names, tmp_path, gap=1e-3)
     assert sorted(names) == sorted(["aluminium", "aviation", "cement", "chemicals", "shipping", "steel", "trucking"])
     assert joint.data.sectors == [*names, "hydrogen"] and joint.data.supply == ["hydrogen"]  # called in by buyers
     em = joint.results["emissions"]
-    assert em["counted"].sum() == pytest.approx(joint.data.budget_mt, rel=1e-6)   # what the budget counts
+    # the soft budget binds: what it counts equals the budget plus the overshoot it reports
+    over = joint.results.overshoot["all"]
+    assert over > 0
+    assert em["counted"].sum() == pytest.approx(joint.data.budget_mt + over, rel=1e-6)
     # default accounting: CO2, with the carbon held in products (methanol, urea) released downstream
     assert em["counted"].sum() == pytest.approx((em["value"] + em["downstream"]).sum(), rel=1e-9)
     assert em.query("sector == 'chemicals'")["downstream"].sum() > 0
@@ -71,7 +77,11 @@ def test_all_sectors_report_and_iamc(tmp_path):
     table = pd.read_csv(folder / "iamc.csv")
     assert check_iamc(table, Codelist.load(paths.iamc_codelist)) == []
     rep = make_report(folder)
-    assert rep.headline["budget_used"] == pytest.approx(1.0, abs=1e-6)      # the shared budget binds
+    import json
+    head = json.loads((folder / "run.json").read_text(encoding="utf-8"))["headline"]
+    # the soft budget binds: used = (budget + overshoot) / budget
+    assert head["budget_overshoot"] > 0
+    assert rep.headline["budget_used"] == pytest.approx(1 + head["budget_overshoot"] / head["budget"], rel=1e-6)
     assert len(rep.charts) == 9
     md = rep.markdown.read_text(encoding="utf-8")
     codelist = Codelist.load(paths.iamc_codelist)

@@ -94,7 +94,7 @@ def test_unknown_supply_sector_in_the_scenario_is_an_input_error(h2toy):
     with pytest.raises(InputError) as err:
         h2toy.solve()
     text = str(err.value)
-    assert "toy.yaml:7" in text and "supply.0" in text and "known: h2" in text
+    assert "toy.yaml:8" in text and "supply.0" in text and "known: h2" in text
 
 
 def test_price_of_a_commodity_the_run_makes_is_an_input_error(h2toy):

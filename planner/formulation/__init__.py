@@ -35,7 +35,23 @@ def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel,
     add_service_life(m, d, ix)          # no early retirement of young capacity built in the horizon
     add_milestones(m, d, ix, elastic)   # the scenario's commitments (hard or soft)
     add_objective(m, d, ix)             # discounted cost with salvage
+    fix_history(m, d)                   # the first year as history (planner/history.py)
     return m, ix
+
+
+def fix_history(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Hold the first year's decisions at `d.history` (entries the model does not hold, e.g. another
+    sector's in a sector LP of the decomposition, are skipped). The values go to `m.fixed_values`,
+    which the compiler reports with the columns."""
+    m.fixed_values = {}
+    for name, entries in d.history.items():
+        var = getattr(m, name, None)
+        if var is None:
+            continue
+        for idx, value in entries.items():
+            if idx in var:
+                var[idx].fix(value)
+                m.fixed_values[name, idx] = value
 
 
 def check_servable(d: ModelData, ix: ModelIndex) -> None:

@@ -15,11 +15,17 @@ from planner.schema.common import Strict, Trajectory
 
 
 class Horizon(Strict):
-    """Model years: start..end in steps of `step` years (each period weighted by its length)."""
+    """Model years: start..end in steps of `step` years (each period weighted by its length).
+
+    `history` (default true): the first year is history, solved on its own without climate policy
+    and then held fixed, so it is the same in every scenario (planner/history.py); false optimises
+    it with the rest of the horizon.
+    """
 
     start: int = 2025
     end: int = 2050
     step: PositiveInt = 1
+    history: bool = True
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
