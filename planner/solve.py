@@ -1,6 +1,6 @@
 """The only module that talks to HiGHS.
 
-Route (the fastest measured, see benchmarks/ and shared/reference/pyomo_highs_routes.md):
+Route (the fastest measured, see benchmarks/):
 Pyomo model -> LinearStandardFormCompiler (mixed form: rows keep their sense) -> arrays ->
 highspy `passModel` -> `run`. The solution comes back as plain dictionaries keyed by component
 name and index, so no Pyomo object leaves this module.
