@@ -46,3 +46,17 @@ def test_the_impossible_example_names_its_milestone_and_the_build_limits(tmp_pat
     assert "build-rate growth limit of cement" in text
     assert "gcca-2030-intensity" in text  # the elastic part names the other one with its amount
     assert "imo-" not in text and "icao" not in text
+
+
+@pytest.mark.slow
+def test_joint_plan_keeps_shipping_on_the_imo_path():
+    # read for single years, the IMO checkpoints let the joint plan cut shipping to 340 Mt in
+    # 2040 only, rise back to 861 Mt by 2050 and flip its fuel and ship sales around 2030 and 2040
+    out = shipped(project_paths().sector_names(), "milestones-2030")
+    em = out.results["emissions"].query("sector == 'shipping'").groupby("year")["value"].sum()
+    checkpoint = 0.30 * 1133  # IMO: at least 70% below 2008 (scenarios/milestones-2030.yaml)
+    assert (em[em.index >= 2040] <= checkpoint * (1 + 1e-6)).all(), em
+    steps = em.diff().loc[2031:2040]
+    assert steps.min() > -0.10 * em[2030], steps  # no cliff in one year (was -187 Mt in 2040)
+    diag = out.results["diagnostics"]
+    assert diag[(diag.sector == "shipping") & (diag.severity == "high")].empty, diag
