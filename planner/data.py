@@ -179,9 +179,8 @@ class ModelData:
     """the scenario's self-check thresholds (schema.scenario.Diagnostics, as a dict)"""
     history: dict[str, dict] = field(default_factory=dict)
     """the first model year's fixed decisions (planner/history.py): variable name (ACT, ACTC, CAP,
-    RETRO) -> {index: value}; empty when the first year is optimised with the rest"""
-    history_first_year: bool = True
-    """whether the run fixes its first year as history (scenario `horizon.history`)"""
+    RETRO) -> {index: value}; empty when the first year is optimised with the rest (scenario
+    `horizon.history: false`)"""
     published: dict[str, dict] = field(default_factory=dict)
     """published outcomes of the run's sectors in the horizon, by name: the metric spec of a
     milestone (planner/milestones.py) plus value, unit, pathway, sources and reason"""
@@ -382,7 +381,6 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
-    data.history_first_year = sc.horizon.history
     data.group_limits = _group_limits(inputs, years)
     data.diagnostics = sc.diagnostics.model_dump()
     return data

@@ -75,7 +75,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     published_rows = check_published_units(data, inputs)
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
     t_load = time.perf_counter() - t0
-    if data.history_first_year:
+    if inputs.scenario.horizon.history:
         data = with_history(data, inputs.scenario.solver)
     t_history = time.perf_counter() - t0 - t_load
     cache = WARM if reuse else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import shipped
 
@@ -81,7 +83,6 @@ def test_all_sectors_report_and_iamc(tmp_path):
     table = pd.read_csv(folder / "iamc.csv")
     assert check_iamc(table, Codelist.load(paths.iamc_codelist)) == []
     rep = make_report(folder)
-    import json
     head = json.loads((folder / "run.json").read_text(encoding="utf-8"))["headline"]
     # the soft budget binds: used = (budget + overshoot) / budget
     assert head["budget_overshoot"] > 0
