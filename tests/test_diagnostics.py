@@ -45,6 +45,17 @@ def test_thresholds_come_from_the_scenario(toy):
     assert findings(out, "emissions_drop").empty and findings(out, "cost_swing").empty
 
 
+@pytest.mark.parametrize("min_fall, flagged", [(10.0, True), (10.5, False)])
+def test_an_emissions_drop_must_be_material(toy, min_fall, flagged):
+    # The switch of the test above cuts 10 MtCO2 in one year: a finding while that is at least
+    # min_fall MtCO2 a year, none once min_fall is above it.
+    toy.sector(widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+        clean={"variable_om": 50, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+    )).scenario(scenario(carbon_price={2026: 0, 2027: 1000}, diagnostics={"emissions_drop": {"min_fall": min_fall}}))
+    assert (not findings(toy.solve(), "emissions_drop").empty) == flagged
+
+
 def bridge_sector(**bridge_costs: float) -> dict:
     """'bridge' (capex 1 USD per t/yr, 20-year life, the given costs) serves until the cheaper
     'future' arrives in 2030."""

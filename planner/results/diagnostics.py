@@ -5,7 +5,8 @@ severity, unit, message; one row per finding, empty when the plan is clean). Thr
 the scenario's `diagnostics` (schema.scenario.Diagnostics; scenarios/base.yaml states them):
 
 - emissions_drop: ``(E[s,y-1] - E[s,y]) / E[s,y-1] > threshold`` for a sector s and a year
-  y <= `before` (scope 1 net of capture, per year of the step);
+  y <= `before` (scope 1 net of capture, MtCO2, per year of the step), where the fall is at
+  least `min_fall` MtCO2 a year;
 - churn: for a technology k, capacity built in the horizon and retired early before
   ``life_share * lifetime`` years, over all capacity of k built in the horizon; the message
   gives the capacity and its undepreciated (straight-line) value at retirement;
@@ -68,8 +69,9 @@ def _emissions_drop(d: ModelData, em: pd.DataFrame, cfg: dict) -> list[dict]:
         for y0, y1 in zip(series.index[:-1], series.index[1:]):
             if y1 > cfg["before"] or series[y0] <= TOL:
                 continue
-            per_year = 1 - (series[y1] / series[y0]) ** (1 / max(1, y1 - y0)) if series[y1] > 0 else 1.0
-            if per_year > cfg["threshold"]:
+            step = max(1, y1 - y0)
+            per_year = 1 - (series[y1] / series[y0]) ** (1 / step) if series[y1] > 0 else 1.0
+            if per_year > cfg["threshold"] and (series[y0] - series[y1]) / step >= cfg["min_fall"]:
                 rows.append(_row("emissions_drop", s, "", f"{y0}-{y1}", per_year, cfg, "share per year",
                                  f"emissions fall {per_year:.0%} a year, {series[y0]:,.0f} -> {series[y1]:,.0f} MtCO2"))
     return rows

@@ -291,10 +291,12 @@ class Check(Strict):
 
 class EmissionsDrop(Check):
     """A sector's emissions fall by more than `threshold` (share) from one year to the next,
-    in years up to `before`."""
+    in years up to `before`, by at least `min_fall` MtCO2 a year (a fall of a few kilotonnes in a
+    supply sector that hardly emits is no transition a sector expert would question)."""
 
     threshold: float = 0.10
     before: int = 2030
+    min_fall: NonNegativeFloat = 1.0
 
 
 class Churn(Check):
