@@ -10,9 +10,11 @@ from conftest import shipped
 from planner.paths import project_paths
 
 
-def _compare(sectors: list[str], tmp_path, gap: float = 1e-5) -> tuple:
+def _compare(sectors: list[str], tmp_path, gap: float | None = None) -> tuple:
+    """The joint LP and the decomposition (at the solver's default gap unless given)."""
     joint = shipped(sectors, "default")
-    split = shipped(sectors, "default", tmp_path, solver={"decompose": True, "jobs": 2, "gap": gap})
+    solver = {"decompose": True, "jobs": 2} | ({"gap": gap} if gap is not None else {})
+    split = shipped(sectors, "default", tmp_path, solver=solver)
     return joint, split
 
 
