@@ -159,7 +159,8 @@ class ModelData:
     pool_limit: dict[tuple[str, int], float] = field(default_factory=dict)
     """(pool, year) -> annual limit (pool unit per year), where one applies"""
     milestones: dict[str, dict] = field(default_factory=dict)
-    """name -> the scenario's milestone with `years` resolved to model years and `penalty` (or None)"""
+    """name -> the scenario's milestone with `years` resolved to model years, `bounds` (sense -> model
+    year -> bound, a path read in each year) and `penalty` (or None)"""
     resources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["resource", "name", "unit", "commodity", "factor"]))
     """reported resources (commodity file `resources:`): one row per member commodity bought in the run"""
@@ -434,6 +435,8 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
             chosen = [y for y in years if ms.from_ <= y <= last]
         spec = ms.model_dump()
         spec["commodities"] = _commodity_members(inputs.sectors.get(ms.sector), ms.commodities)
+        spec["bounds"] = {sense: dict(zip(chosen, interpolate(spec[sense], chosen).tolist()))
+                          for sense in ("min", "max") if spec[sense] is not None}
         spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,
                     relative_to=model_year(ms.relative_to) if ms.relative_to is not None else None)
         out[name] = spec
@@ -449,7 +452,8 @@ def _published(inputs: RunInputs, years: list[int], length: dict[int, int]) -> d
             continue
         spec = oc.model_dump()
         spec["commodities"] = _commodity_members(inputs.sectors[oc.sector], oc.commodities)
-        spec.update(years=chosen, min=None, max=oc.value, relative_to=None, base_value=None, penalty=None)
+        spec.update(years=chosen, min=None, max=oc.value, bounds={"max": {y: oc.value for y in chosen}},
+                    relative_to=None, base_value=None, penalty=None)
         out[name] = spec
     return out
 

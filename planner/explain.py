@@ -172,7 +172,8 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
             label, unit = f"the annual emission cap on {what}", "MtCO2"
         elif family == "milestone":
             name, sense = what.split("|")
-            label = f"milestone '{name}' ({d.milestones[name]['metric']} {sense} {d.milestones[name][sense]})"
+            spec = d.milestones[name]
+            label = f"milestone '{name}' ({spec['metric']} {sense} {spec['bounds'][sense][worst]:g} in {worst})"
             unit = num_units.get((name, sense, -1), "")
         else:
             table = d.pools if family == "pool_slack" else d.commodities

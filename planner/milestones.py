@@ -92,7 +92,7 @@ def milestone_rows(d: ModelData, ix: ModelIndex | None = None, specs: dict[str, 
             for sense in ("min", "max"):
                 if m[sense] is None:
                     continue
-                row = MilestoneRow(name, m["sector"], y, m["metric"], sense, float(m[sense]), "",
+                row = MilestoneRow(name, m["sector"], y, m["metric"], sense, float(m["bounds"][sense][y]), "",
                                    penalty=m["penalty"])
                 _fill(row, m, y, d, ix, inputs, units, outputs)
                 _bound(row, m, y, d, ix, inputs, units, outputs)

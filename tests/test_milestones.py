@@ -79,6 +79,27 @@ def test_capacity_metric_and_every_year_from(toy):
     assert cap.get(2034, 0.0) == pytest.approx(0.0, abs=1e-6)
 
 
+def test_a_bound_given_as_a_path_holds_in_each_year_at_its_interpolated_value(toy):
+    # clean output share at least 20% in 2030 rising in a straight line to 70% in 2040: 45% in 2035
+    widgets(toy)
+    out = solve(toy, line={"sector": "widgets", "metric": "output_share", "group": "near_zero", "from": 2030,
+                           "min": {2030: 0.2, 2040: 0.7}})
+    prod = out.results["production"].query("technology == 'clean'").set_index("year")["value"]
+    for year, share in ((2030, 0.2), (2035, 0.45), (2038, 0.6), (2040, 0.7)):
+        assert prod[year] == pytest.approx(10 * share, rel=1e-6)
+        assert row(out, "line", year).status == "binding"
+        assert row(out, "line", year).bound == pytest.approx(share, rel=1e-6)
+
+
+def test_a_path_bound_needs_from(toy):
+    widgets(toy)
+    toy.scenario(scenario(milestones={"m": {"sector": "widgets", "metric": "emissions", "year": 2030,
+                                            "max": {2030: 5.0, 2040: 1.0}}}))
+    with pytest.raises(InputError) as exc:
+        toy.solve()
+    assert any("needs 'from'" in p.message and p.path.startswith("milestones.m") for p in exc.value.problems)
+
+
 def test_relative_to_a_model_year(toy):
     # emissions in 2030 at most 75% of 2025's 10 Mt
     widgets(toy)

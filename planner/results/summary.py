@@ -212,7 +212,7 @@ def _milestone_table(d: ModelData, res: Results) -> Table:
         style = {"violated": "[red]violated[/]", "binding": "[yellow]binding[/]", "met": "[green]met[/]"}[status]
         share = worst.unit == "fraction"
         fmt = (lambda v: f"{v:.1%}") if share else (lambda v: f"{v:,.3g}")
-        step = worst.dual * (0.01 if share else 0.01 * abs(float(d.milestones[name][sense])))
+        step = worst.dual * (0.01 if share else 0.01 * abs(d.milestones[name]["bounds"][sense][int(worst.year)]))
         t.add_row(f"{name} ({worst.sector})", f"{worst.metric} ({worst.unit})", years, f"{sense} {fmt(worst.bound)}",
                   fmt(worst.value), style, f"{step:,.1f}" if abs(step) > 1e-9 else "")
     return t

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
 
-from planner.schema.common import Strict, Trajectory
+from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
 
 
 class Horizon(Strict):
@@ -82,7 +82,9 @@ class Milestone(Strict):
 
     Years: `year` (one), or `from` (every model year from then on, to `to` or the horizon end).
     Bound: `min` and/or `max`; with `relative_to` (a model year) or `base_value` (a published
-    figure) the bound is a multiple of that base (``max: 0.75`` = down 25%).
+    figure) the bound is a multiple of that base (``max: 0.75`` = down 25%). With `from`, a bound
+    may be a path ``{year: value}``, read in each year linearly between its years and held flat
+    outside them (``min: {2030: 0.3, 2040: 1.0}``: a straight line from 30% to 100%).
     """
 
     sector: str
@@ -95,8 +97,8 @@ class Milestone(Strict):
     year: int | None = None
     from_: int | None = Field(default=None, alias="from")
     to: int | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Trajectory | None = None
+    max: Trajectory | None = None
     relative_to: int | None = None
     base_value: PositiveFloat | None = None
     soft: Soft | None = None
@@ -111,12 +113,15 @@ class Milestone(Strict):
             raise ValueError("'to' goes with 'from'")
         if self.min is None and self.max is None:
             raise ValueError("give a bound: 'min' or 'max'")
+        if self.year is not None and any(isinstance(b, dict) for b in (self.min, self.max)):
+            raise ValueError("a bound given as a path {year: value} needs 'from' (the years it runs over), not 'year'")
         if self.relative_to is not None and self.base_value is not None:
             raise ValueError("give 'relative_to' or 'base_value', not both")
         if (self.relative_to is not None or self.base_value is not None) and self.metric in SHARE_METRICS:
             raise ValueError(f"a {self.metric} bound is a fraction already; 'relative_to'/'base_value' do not apply")
         check_metric(self.metric, self.group, self.product, self.commodities)
-        if self.metric in SHARE_METRICS and any(b is not None and not 0 <= b <= 1 for b in (self.min, self.max)):
+        if self.metric in SHARE_METRICS and any(b is not None and not 0 <= trajectory_min(b) <= trajectory_max(b) <= 1
+                                                for b in (self.min, self.max)):
             raise ValueError("a share bound is a fraction between 0 and 1")
         return self
 
