@@ -90,7 +90,8 @@ class ModelData:
     """index (sector, tech, cohort): start, end, initial, kind, origin, retrofit, vintage (the build
     year whose inputs the cohort has), entry (index of its stock entry, -1 for none)"""
     retrofit_moves: pd.DataFrame
-    """columns sector, retrofit, from_tech, to_tech, cohort, target_cohort, year, capex, capex_counted"""
+    """columns sector, retrofit, from_tech, to_tech, cohort, target_cohort, year, capex, capex_counted,
+    turnover (the conversion counts against the turnover limits of from_tech's groups)"""
     balances: pd.DataFrame
     """index (sector, commodity): kind (product | intermediate), unit"""
     demand: pd.Series
@@ -297,7 +298,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     for name, sf in inputs.sectors.items():
         retro_rows.extend(_retrofits(name, sf, cohorts, years, end_year, r))
     retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
-                                              "target_cohort", "year", "capex", "capex_counted"])
+                                              "target_cohort", "year", "capex", "capex_counted", "turnover"])
     if not retro.empty:
         targets = retro.groupby(["sector", "target_cohort"], as_index=False).agg(
             tech=("to_tech", "first"), start=("year", "min"), from_tech=("from_tech", "first"),
@@ -720,5 +721,5 @@ def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[i
                     counted = capex[y] * float(annuity_fraction(min(life, end_year + 1 - y), life, rate))
                     rows.append({"sector": sector, "retrofit": rname, "from_tech": r.from_, "to_tech": r.to,
                                  "cohort": cohort, "target_cohort": f"{rname}:{cohort}", "year": y,
-                                 "capex": capex[y], "capex_counted": counted})
+                                 "capex": capex[y], "capex_counted": counted, "turnover": r.turnover})
     return rows

@@ -78,6 +78,26 @@ def test_turnover_counts_conversions(toy):
     assert moved[2027] == pytest.approx(2.5)
 
 
+def test_a_retrofit_outside_turnover_converts_at_once_and_leaves_the_limit_to_retirements(toy):
+    # As above, but the conversion is not a rebuild (turnover: false): the whole 10 Mt converts in
+    # the first year it may, while early retirement of the same group stays at 25% (2.5 Mt) a year.
+    sector = widget_sector(dirty=DIRTY_STOCK, captured={"inputs": {"coal": 10}, "capture_rate": 0.9,
+                                                        "available_from": 2100, "groups": ["plants"]})
+    sector["retrofits"] = {"capture": {"from": "dirty", "to": "captured", "capex": 1, "turnover": False,
+                                       "sources": ["toy"]}}
+    sector["groups"] = {"plants": group(turnover={"max_share": 0.25, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    moved = years(table(out, "retrofits"))
+    assert moved[2026] == pytest.approx(10.0)
+    assert moved.sum() == pytest.approx(10.0)
+    sector["retrofits"]["capture"]["available_from"] = 2100  # no conversion: the stock can only retire
+    sector["technologies"]["captured"]["available_from"] = 2025  # and be replaced by new build
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    early = years(table(toy.solve(), "retired_capacity", technology="dirty", kind="early"))
+    assert early[2026] == pytest.approx(2.5)  # the turnover row still binds on retirement
+
+
 def test_turnover_of_each_member_spreads_over_the_fleets(toy):
     # Two 5-Mt fleets that run full unless retired; the group may turn over 20% of its 10 Mt a
     # year. Pooled, the dirtier fleet goes first at the group's 2 Mt a year; with each_member no

@@ -21,12 +21,16 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
                       (for the first model year: the members' existing stock)
-  turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y])
+  turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y]
+                                                         - sum_{r exempt} RETRO[r,c,y])
                           <= turnover_G[y] * L[y] * USED_G[y']
                       where IN are retrofits into cohort c: by the carry-over row (stock.py) the
-                      left side is early retirement plus conversion out of the group's cohorts;
-                      leaving service at end of life is not counted; for y' the first model year
-                      USED_G[y'] is the group's stock in the data (history, not a choice)
+                      left side is early retirement plus conversion out of the group's cohorts,
+                      less the conversions of exempt retrofits (`turnover: false`: not a rebuild
+                      of the plant, e.g. a fuel switch of its burners; the build limits of their
+                      target still bound them); leaving service at end of life is not counted;
+                      for y' the first model year USED_G[y'] is the group's stock in the data
+                      (history, not a choice)
   turnover, each:     the same for the existing stock of every member k (turnover `each_member`):
                       sum_{c of k's stock carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y])
                           <= turnover_G[y] * L[y] * ACT[s,k,y'] / u[s,k,y']
@@ -137,7 +141,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     def outflow(s: str, k: str, y: int, stock_only: bool = False) -> object:
         """Early retirement plus conversion out of k's cohorts carried into y (only those of the
-        stock at the start of the horizon, if `stock_only`)."""
+        stock at the start of the horizon, if `stock_only`), less conversions outside turnover."""
         prev = ix.prev[y]
         out = 0
         for c in carried_cohorts.get((s, k, y), ()):
@@ -145,7 +149,8 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
                 continue
             before = m.CAP[s, k, c, prev] if (s, k, c, prev) in m.CAP.index_set() else 0
             inflow = sum(m.RETRO[mv] for mv in ix.move_in.get((s, k, c, y), ()))
-            out += before + inflow - m.CAP[s, k, c, y]
+            exempt = sum(m.RETRO[mv] for mv in ix.move_out.get((s, k, c, y), ()) if mv in ix.outside_turnover)
+            out += before + inflow - m.CAP[s, k, c, y] - exempt
         return out
 
     def in_use_before(s: str, members: list[str], y: int) -> object:

@@ -44,6 +44,8 @@ class ModelIndex:
     moves: list[Move] = field(default_factory=list)
     move_out: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
     move_in: dict[SKCY, list[Move]] = field(default_factory=lambda: defaultdict(list))
+    outside_turnover: set[Move] = field(default_factory=set)
+    """moves of retrofits with `turnover: false` (not counted by the group turnover rows)"""
     additions_in: dict[SKY, list[Move]] = field(default_factory=lambda: defaultdict(list))
     coef: dict[SKY, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
     makers: dict[tuple[str, str, int], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
@@ -105,10 +107,12 @@ def _build_index(d: ModelData) -> ModelIndex:
     ix.act = [(s, k, y) for (s, k) in d.techs.index for y in years if ix.cohorts_in_service.get((s, k, y))]
     ix.active = set(ix.act)
     mv = d.retrofit_moves
-    for s, r, frm, to, c, target, y in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,
-                                           mv.target_cohort, mv.year):
+    for s, r, frm, to, c, target, y, counted in zip(mv.sector, mv.retrofit, mv.from_tech, mv.to_tech, mv.cohort,
+                                                    mv.target_cohort, mv.year, mv.turnover):
         key = (s, r, c, int(y))
         ix.moves.append(key)
+        if not counted:
+            ix.outside_turnover.add(key)
         ix.move_out[(s, frm, c, int(y))].append(key)
         ix.move_in[(s, to, target, int(y))].append(key)
         ix.additions_in[(s, to, int(y))].append(key)

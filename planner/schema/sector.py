@@ -282,6 +282,11 @@ class Retrofit(Strict):
     cohorts: Literal["all", "existing", "new"] = "all"
     """Which capacity of `from` may be converted: all of it, only the existing stock (built before
     the first model year) or only capacity built in the horizon."""
+    turnover: bool = True
+    """Whether the conversion counts against the turnover limit of the groups of `from` (early
+    retirement plus conversion, a plant's investment-cycle decision). false for a conversion that
+    is not a rebuild of the plant (a fuel switch of its burners, a change of feedstock): the build
+    limits of `to` still bound how fast it spreads."""
     available_from: int | None = None
     sources: list[str] = Field(min_length=1)
     notes: str = ""
