@@ -51,13 +51,14 @@ def first_year_data(d: ModelData) -> ModelData:
 
 def with_history(d: ModelData, options: SolverOptions) -> ModelData:
     """`d` with its first year fixed to the history solve (an infeasible first year is an error
-    in the scenario's terms: the 2025 data cannot serve the 2025 demand)."""
+    in the scenario's terms: the 2025 data cannot serve the 2025 demand), solved with the
+    scenario's solver `options`."""
     if len(d.years) < 2:
         return d
     first = first_year_data(d)
     model, _ix = build_model(first)
     lp = compile_lp(model)
-    status, x, _duals, _objective = solve_arrays(lp)
+    status, x, _duals, _objective = solve_arrays(lp, options)
     if status != Status.OPTIMAL or x is None:
         raise SolveFailed(status.value, f"Scenario '{d.scenario}': the first model year {d.years[0]} cannot be "
                           f"solved as history ({status.value}): the sector files' {d.years[0]} stock, limits and "

@@ -333,9 +333,11 @@ class ResolvableLP:
         return np.asarray(self.highs.getSolution().row_dual)
 
 
-def solve_arrays(lp: CompiledLP) -> tuple[Status, np.ndarray, np.ndarray, float]:
-    """Solve a small LP given as arrays (the decomposition's master): values, row duals, objective."""
-    h = pass_to_highs(lp, SolverOptions())
+def solve_arrays(lp: CompiledLP, options: SolverOptions | None = None
+                 ) -> tuple[Status, np.ndarray, np.ndarray, float]:
+    """Solve a small LP given as arrays (the decomposition's master, the history year): values,
+    row duals, objective; with the scenario's `options` (time limit, threads, method) if given."""
+    h = pass_to_highs(lp, options or SolverOptions())
     h.run()
     status = _STATUS.get(h.getModelStatus(), Status.ERROR)
     if status != Status.OPTIMAL:

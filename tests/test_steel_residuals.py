@@ -97,5 +97,6 @@ def test_without_biomass_to_spare_the_same_price_stops_at_hydrogen_heating(high,
     assert made(high_no_biomass, H2) > 0.5 * scrap_steel_2050(high_no_biomass)  # the gas still goes
     # the scrap route's 2050 intensity rises from biocarbon's toward hydrogen heating's 0.0816 t/t
     def intensity(o):
-        return sum(table(o, "emissions_by_technology", technology=k).get(2050, 0.0) for k in SCRAP_ROUTES) / scrap_steel_2050(o)
+        emitted = sum(table(o, "emissions_by_technology", technology=k).get(2050, 0.0) for k in SCRAP_ROUTES)
+        return emitted / scrap_steel_2050(o)
     assert intensity(high) < 0.06 < intensity(high_no_biomass)

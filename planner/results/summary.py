@@ -96,7 +96,8 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
                       f"{'es' if method['workers'] > 1 else ''} ({', '.join('+'.join(g) for g in method['groups'])}): "
                       f"{method['iterations']} price rounds over {len(method['coupled_rows'])} shared rows, "
                       f"optimality gap {method['gap']:.1e}")
-    shown = ("load", "history", "build", "transfer", "setup", "solve", "mix", "reference_solve", "unconstrained_solve", "write")
+    shown = ("load", "history", "build", "transfer", "setup", "solve", "mix", "reference_solve",
+             "unconstrained_solve", "write")
     parts = " | ".join(f"{k} {timings[k]:.2f} s" for k in shown if k in timings)
     console.print(f"Timings: {parts}")
     if folder:
