@@ -98,8 +98,8 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     build_rows, share_rows, turnover_rows, adoption_rows = [], [], [], []
     member_turnover_rows = []
     first_build: dict[tuple[str, str], int] = {}
-    mv = d.retrofit_moves
-    source = dict(zip(zip(mv.sector, mv.retrofit), mv.from_tech))
+    moves = d.retrofit_moves
+    source = dict(zip(zip(moves.sector, moves.retrofit), moves.from_tech))
     for (s, g), gl in groups.items():
         buildable = [y for y in years if any((s, k, y) in ix.new for k in gl.members)]
         inside = set(gl.members)
