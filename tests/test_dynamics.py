@@ -264,3 +264,55 @@ def test_group_limit_input_errors_name_file_line_and_key(toy):
     assert "groups.plants.adoption.start.b" in keys  # b is not a member of the group
     assert "groups.plants.adoption.sources.0" in keys  # unknown source
     assert all(p.line for p in exc.value.problems)
+
+
+def test_group_build_limit_counts_retrofits_into_the_group_when_told(toy):
+    # Fitting a device halves the coal of the dirty stock (retrofit to 'fitted', 510 USD/t under the
+    # carbon price against 1,025); a new route with the device costs 1,000 USD/t to run. The group
+    # may take in 2 Mt/yr. Counting new build only, the whole 10 Mt stock converts in 2026 (the
+    # first year a conversion may be made); with count_retrofits conversions share the 2 Mt/yr.
+    sector = widget_sector(
+        dirty={**DIRTY_STOCK, "groups": []},
+        fitted={"inputs": {"coal": 5}, "available_from": 2100, "groups": ["device"]},
+        clean={"capex": 10, "variable_om": 1000, "groups": ["device"]},
+    )
+    sector["retrofits"] = {"fit": {"from": "dirty", "to": "fitted", "capex": 1, "sources": ["toy"]}}
+    limit = {"absolute": 2, "sources": ["toy"]}
+    sector["groups"] = {"device": group(build_limit=limit)}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    assert years(table(toy.solve(), "retrofits"))[2026] == pytest.approx(10.0)
+    sector["groups"] = {"device": group(build_limit={**limit, "count_retrofits": True})}
+    toy.sector(sector).scenario(scenario(carbon_price=1000))
+    out = toy.solve()
+    moved = years(table(out, "retrofits"))
+    new = years(table(out, "new_capacity"))
+    assert ((moved + new) <= 2 + 1e-7).all()
+    assert moved[2026] == pytest.approx(2.0)  # binding: fitting saves more than building new
+    assert moved.sum() == pytest.approx(10.0)
+    assert moved[2030] == pytest.approx(2.0)  # the whole stock converts, 2 Mt a year over 2026-2030
+
+
+def test_group_share_limit_caps_the_members_output_together(toy):
+    # Two cheap routes (variable cost 1) and a dear one (2): each cheap route alone may make all the
+    # widgets, but the group of the two at most 30% of them: 3 Mt cheap, 7 Mt dear every year.
+    free = {"build_limit": {"none": "toy: free capacity"}}
+    sector = widget_sector(cheap_a={"variable_om": 1, "groups": ["cheap"], **free},
+                           cheap_b={"variable_om": 1, "groups": ["cheap"], **free},
+                           dear={"variable_om": 2, **free})
+    sector["groups"] = {"cheap": group(share_limit={"max_share": 0.3, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario())
+    out = toy.solve()
+    made = {k: years(table(out, "production", technology=k)) for k in ("cheap_a", "cheap_b", "dear")}
+    assert (made["cheap_a"] + made["cheap_b"]).tolist() == pytest.approx([3.0] * 16)
+    assert made["dear"].tolist() == pytest.approx([7.0] * 16)
+
+
+def test_group_share_limit_needs_members_of_one_output(toy):
+    sector = widget_sector(a={"capex": 1, "groups": ["mixed"], "build_limit": {"absolute": 1}},
+                           b={"capex": 1, "output": "part", "groups": ["mixed"], "build_limit": {"absolute": 1}})
+    sector["commodities"]["part"] = {"kind": "intermediate", "unit": "Mt"}
+    sector["groups"] = {"mixed": group(share_limit={"max_share": 0.5, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario())
+    problems, _ = validate_files([toy.root / "models/widgets.yaml"], toy.paths)
+    hit = [p for p in problems if p.path == "groups.mixed.share_limit"]
+    assert hit and "different outputs" in hit[0].message and hit[0].line
