@@ -51,16 +51,12 @@ class GroupLimits:
     turnover[y]: early retirement + conversion of members' capacity at most this share of it;
     turnover_each: and of each member's own capacity (schema.sector.Turnover.each_member);
     adoption: each member's share of the group's new build rises at most this much a year, from
-    the sales shares `start` of the year before the group's first build year;
-    count_retrofits: the build limits count retrofits into the group from outside it too;
-    share[y]: the members' output at most this share of all output of their commodity (absent: none).
+    the sales shares `start` of the year before the group's first build year.
     """
 
     members: list[str]
     build: dict[int, float] = field(default_factory=dict)
     stock_share: float | None = None
-    count_retrofits: bool = False
-    share: dict[int, float] = field(default_factory=dict)
     turnover: dict[int, float] = field(default_factory=dict)
     turnover_each: bool = False
     adoption: float | None = None
@@ -408,16 +404,13 @@ def _group_limits(inputs: RunInputs, years: list[int]) -> dict[tuple[str, str], 
     for s, sf in inputs.sectors.items():
         for name in sf.groups:
             g = sf.group(name)
-            if g.build_limit is None and g.turnover is None and g.adoption is None and g.share_limit is None:
+            if g.build_limit is None and g.turnover is None and g.adoption is None:
                 continue
             gl = GroupLimits(members=[k for k, t in sf.technologies.items() if name in t.groups])
             if g.build_limit is not None:
                 if g.build_limit.absolute is not None:
                     gl.build = dict(zip(years, interpolate(g.build_limit.absolute, years).tolist()))
                 gl.stock_share = g.build_limit.stock_share
-                gl.count_retrofits = g.build_limit.count_retrofits
-            if g.share_limit is not None:
-                gl.share = dict(zip(years, interpolate(g.share_limit.max_share, years).tolist()))
             if g.turnover is not None:
                 gl.turnover = dict(zip(years, interpolate(g.turnover.max_share, years).tolist()))
                 gl.turnover_each = g.turnover.each_member

@@ -5,7 +5,6 @@ reported for LNG ships and 2025 unchanged."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from conftest import shipped
 
@@ -150,69 +149,3 @@ def test_ammonia_fuel_is_made_from_the_runs_hydrogen_supply(default):
 def test_shipping_alone_under_default_has_no_high_finding(default):
     diag = default.results["diagnostics"]
     assert diag[(diag.sector == "shipping") & (diag.severity == "high")].empty, diag
-
-
-# Rotor sails (models/shipping.yaml, wind-assisted ships): 8.2% of a ship's fuel saved, measured
-# over a year on the Maersk Pelican; a retrofitted ship keeps its vintage.
-WIND_SAVING = 0.082
-
-
-def test_rotor_sails_cut_a_ship_s_fuel_and_slip_by_the_measured_share(base):
-    vf = base.data.vintage_flows.set_index(["sector", "tech", "cohort", "commodity", "year"])["coef"]
-    vo = base.data.vintage_other.set_index(["sector", "tech", "cohort", "gas", "year"])["coef"]
-    # a ship of the 2025 fleet retrofitted (any year) burns 0.918 x the same ship without sails
-    assert vf["shipping", "conventional_wind", "fleet_to_wind:stock-2045", "ship_oil_fuel", 2040] == pytest.approx(
-        (1 - WIND_SAVING) * vf["shipping", "conventional", "stock-2045", "ship_oil_fuel", 2040], rel=1e-3)
-    # an LNG ship built in 2030 with sails: fuel and methane slip 0.918 x the plain 2030 ship's
-    assert vf["shipping", "lng_wind", "2030", "ship_lng_fuel", 2045] == pytest.approx(
-        (1 - WIND_SAVING) * vf["shipping", "lng_dual_fuel", "2030", "ship_lng_fuel", 2045], rel=1e-3)
-    assert vo["shipping", "lng_wind", "2030", "CH4", 2045] == pytest.approx(
-        (1 - WIND_SAVING) * vo["shipping", "lng_dual_fuel", "2030", "CH4", 2045], rel=2e-3)
-
-
-WIND_SHIPS = ["conventional_wind", "lng_wind", "methanol_wind", "ammonia_wind"]
-# Ships fitted with sails a year (group wind_assisted_ships): 50 in 2025 doubling to 1,600 in
-# 2030, then held (IWSA counts and expected doubling; EU and UK projections to 2050), at 2.659
-# Gtkm/yr per ship (IWSA's 52,083 dwt x 51,055 tkm per dwt-year).
-SHIPS_FITTED = {2026: 100, 2027: 200, 2028: 400, 2029: 800, 2030: 1600, 2040: 1600, 2050: 1600}
-GTKM_PER_SHIP = 2.5e6 / 48 * 51055 / 1e9
-
-
-def sails_fitted(outcome):
-    """Gtkm/yr of ships fitted with sails per year: wind-assisted newbuilds plus retrofits to wind."""
-    new = outcome.results["new_capacity"]
-    new = new[(new.sector == "shipping") & new.technology.isin(WIND_SHIPS)].groupby("year")["value"].sum()
-    retro = outcome.results["retrofits"]
-    into = retro[retro.retrofit.str.endswith("_to_wind")].groupby("year")["value"].sum()
-    return new.add(into, fill_value=0.0)
-
-
-def test_rotor_sails_pay_at_fossil_fuel_prices_and_are_fitted_without_climate_policy(base):
-    # Norsepower puts the payback at 3-8 years: a retrofit of a 2025-fleet ship (0.68 million USD
-    # per Gtkm/yr) saves 8.2% of 0.1194 PJ per Gtkm of VLSFO-priced oil; its annuity over the 12
-    # years a 2037-retiring ship has left, at the 5% discount rate, is below the fuel it saves.
-    d = base.data
-    price = d.commodity_year["price"]
-    saved_pj = WIND_SAVING * 0.1194 * (1 - 5 / 25 * (1 - 0.7798))  # in 2030
-    annuity = 0.05 / (1 - 1.05 ** -12)
-    assert 0.68 * annuity < saved_pj * price["fuel_oil", 2030]
-    # so the plan without any carbon price fits them as fast as the sourced uptake allows: the
-    # group limit binds (new and retrofitted ships together), and no faster
-    fitted = sails_fitted(base)
-    assert fitted.get(2025, 0.0) < 1e-6  # 2025 is history
-    for y, ships in SHIPS_FITTED.items():
-        assert fitted[y] == pytest.approx(ships * GTKM_PER_SHIP, rel=2e-3)
-    assert (fitted <= 1600 * GTKM_PER_SHIP * 1.002).all()
-
-
-def test_wind_assisted_ships_stay_within_the_sourced_uptake_and_share(default):
-    # Under the default's net-zero pressure too, sails are fitted no faster than the sourced
-    # uptake, and ships with sails carry at most 45% of the tonne-km (UK Clean Maritime Plan).
-    fitted = sails_fitted(default)
-    limit = pd.Series(SHIPS_FITTED).reindex(range(2026, 2051)).interpolate() * GTKM_PER_SHIP
-    assert (fitted.reindex(limit.index, fill_value=0.0) <= limit * 1.002).all()
-    prod = default.results["production"].query("sector == 'shipping' and output == 'sea_freight'")
-    wind = prod[prod.technology.isin(WIND_SHIPS)].groupby("year")["value"].sum()
-    total = prod.groupby("year")["value"].sum()
-    assert (wind.reindex(total.index, fill_value=0.0) <= 0.45 * total + 1e-6).all()
-    assert wind[2050] > 0.25 * total[2050]  # and they carry a real part of the work by 2050

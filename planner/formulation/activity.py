@@ -16,8 +16,6 @@ Constraints:
              make waste (which would also widen the limits measured on capacity in use). The dual
              of a product row is its marginal cost (present value, million USD per unit).
   max share: ACT[s,k,y] <= max_share[s,k,y] * sum_{k' with the same output} ACT[s,k',y]
-  group max share: sum_{k in G} ACT[s,k,y] <= share_G[y] * sum_{k' with the members' output} ACT[s,k',y]
-             for a group G with a share limit (data.GroupLimits.share; its members make one output)
 """
 
 from __future__ import annotations
@@ -32,8 +30,7 @@ from planner.formulation.stock import group_capacity, total_capacity
 
 
 def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
-    """Activity variables, capacity limits, commodity balances and maximum shares (of a technology,
-    of a group)."""
+    """Activity variables, capacity limits, commodity balances and maximum shares."""
     m.ACT = pyo.Var(ix.act, within=pyo.NonNegativeReals)
     m.ACTC = pyo.Var(ix.actc, within=pyo.NonNegativeReals)
     util = d.tech_year["utilisation"].to_dict()
@@ -66,13 +63,3 @@ def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     capped = [(s, k, y) for (s, k, y) in ix.act if not math.isnan(share[s, k, y])]
     m.max_share = pyo.Constraint(capped, rule=lambda m, s, k, y: m.ACT[s, k, y] <= share[s, k, y] * sum(
         m.ACT[s, k2, y] for k2 in ix.same_output[(s, k, y)]))
-
-    group_rows = [(s, g, y) for (s, g), gl in d.group_limits.items() for y in d.years if y in gl.share
-                  and any((s, k, y) in ix.active for k in gl.members)]
-
-    def group_share_rule(m: pyo.ConcreteModel, s: str, g: str, y: int) -> object:
-        members = [k for k in d.group_limits[s, g].members if (s, k, y) in ix.active]
-        return sum(m.ACT[s, k, y] for k in members) <= d.group_limits[s, g].share[y] * sum(
-            m.ACT[s, k2, y] for k2 in ix.same_output[(s, members[0], y)])
-
-    m.group_max_share = pyo.Constraint(group_rows, rule=group_share_rule)

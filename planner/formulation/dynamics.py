@@ -20,10 +20,7 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
                       while it widens a growth or adoption limit
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
-                      (for the first model year: the members' existing stock); with the group's
-                      `count_retrofits` the left side is all capacity entering G in y,
-                      sum_{k in G} NEW[k,y] + sum_{r: from(r) not in G, to(r) in G} sum_c RETRO[r,c,y]
-                      (conversions between members do not enter the group)
+                      (for the first model year: the members' existing stock)
   turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y]
                                                          - sum_{r exempt} RETRO[r,c,y])
                           <= turnover_G[y] * L[y] * USED_G[y']
@@ -98,14 +95,9 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     build_rows, share_rows, turnover_rows, adoption_rows = [], [], [], []
     member_turnover_rows = []
     first_build: dict[tuple[str, str], int] = {}
-    moves = d.retrofit_moves
-    source = dict(zip(zip(moves.sector, moves.retrofit), moves.from_tech))
     for (s, g), gl in groups.items():
         buildable = [y for y in years if any((s, k, y) in ix.new for k in gl.members)]
-        inside = set(gl.members)
-        entering = sorted(set(buildable) | {y for y in years if gl.count_retrofits and any(
-            source[s, mv[1]] not in inside for k in gl.members for mv in ix.additions_in.get((s, k, y), ()))})
-        for y in entering:
+        for y in buildable:
             if y in gl.build:
                 build_rows.append((s, g, y))
             if gl.stock_share is not None:
@@ -123,23 +115,13 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     def group_new(s: str, g: str, y: int) -> object:
         return sum(new_capacity(m, ix, s, k, y) for k in d.group_limits[s, g].members)
 
-    def group_entering(s: str, g: str, y: int) -> object:
-        """What the group's build limits count: new build, plus retrofits into the group from
-        outside it when the group counts retrofits."""
-        gl = d.group_limits[s, g]
-        if not gl.count_retrofits:
-            return group_new(s, g, y)
-        inside = set(gl.members)
-        return group_new(s, g, y) + sum(m.RETRO[mv] for k in gl.members for mv in ix.additions_in.get((s, k, y), ())
-                                        if source[s, mv[1]] not in inside)
-
     util = d.tech_year["utilisation"].to_dict()
 
     def group_in_use(s: str, g: str, y: int) -> object:
         """USED_G[y]: idle capacity built to widen a limit does not count."""
         return sum(capacity_in_use(m, ix, util, s, k, y) for k in d.group_limits[s, g].members)
 
-    m.group_build = pyo.Constraint(build_rows, rule=lambda m, s, g, y: group_entering(s, g, y)
+    m.group_build = pyo.Constraint(build_rows, rule=lambda m, s, g, y: group_new(s, g, y)
                                    <= d.group_limits[s, g].build[y] * length[y])
     def stock_before(s: str, g: str, y: int) -> object:
         """The group's capacity in use the year before (for the first model year: its stock)."""
@@ -147,7 +129,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
             return group_in_use(s, g, ix.prev[y])
         return sum(ix.stock.get((s, k), 0.0) for k in d.group_limits[s, g].members)
 
-    m.group_build_share = pyo.Constraint(share_rows, rule=lambda m, s, g, y: group_entering(s, g, y)
+    m.group_build_share = pyo.Constraint(share_rows, rule=lambda m, s, g, y: group_new(s, g, y)
                                          <= d.group_limits[s, g].stock_share * length[y] * stock_before(s, g, y))
 
     carried_cohorts: dict[tuple[str, str, int], list[str]] = {}

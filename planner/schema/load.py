@@ -398,18 +398,12 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
     for gname in sf.groups:
         g = sf.group(gname)
         members = {k for k, t in sf.technologies.items() if gname in t.groups}
-        for part in ("build_limit", "turnover", "adoption", "share_limit"):
+        for part in ("build_limit", "turnover", "adoption"):
             spec = getattr(g, part)
             if spec is not None:
                 src(("groups", gname, part, "sources"), spec.sources)
                 if not members:
                     out.append(raw.problem(("groups", gname, part), f"no technology is a member of group {gname!r}"))
-        if g.share_limit is not None:
-            made_by = {sf.technologies[k].output or "" for k in members}
-            if len(made_by) > 1:
-                out.append(raw.problem(("groups", gname, "share_limit"),
-                                       f"the members of group {gname!r} make different outputs "
-                                       f"({', '.join(sorted(made_by))}): a share limit needs one output"))
         if g.adoption is not None:
             for k in g.adoption.start:
                 if k not in members:

@@ -95,15 +95,11 @@ class GroupBuildLimit(Strict):
 
     ``sum_{k in G} NEW[k,y] <= absolute[y]`` and ``<= stock_share * USED_G[y-1]``, the group's
     capacity in use the year before (output / utilisation; in the first year its existing stock).
-    Retrofits are not new build; they count under `turnover`, unless `count_retrofits` is true:
-    then the limits hold for all capacity entering the group in the year, new build plus
-    retrofits into a member from a technology outside the group (e.g. a device fitted to new
-    ships and to ships in service alike); conversions between members are not counted.
+    Retrofits are not new build; they count under `turnover`.
     """
 
     absolute: Trajectory | None = None
     stock_share: NonNegativeFloat | None = None
-    count_retrofits: bool = False
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
@@ -170,35 +166,14 @@ class Adoption(Strict):
         return v
 
 
-class GroupShareLimit(Strict):
-    """The group's members together make at most `max_share` of their output.
-
-    ``sum_{k in G} ACT[k,y] <= max_share[y] * sum_{k' making the members' output} ACT[k',y]``
-    (the group's members must make one output): a ceiling on the part of a market a family of
-    technologies can serve (e.g. the ships whose deck and trade suit sails), which a `max_share`
-    on each member cannot express.
-    """
-
-    max_share: Trajectory
-    sources: list[str] = Field(min_length=1)
-    notes: str = ""
-
-    @field_validator("max_share")
-    @classmethod
-    def _fraction(cls, v: float | dict[int, float]) -> float | dict[int, float]:
-        return share_of_one(v)
-
-
 class Group(Strict):
     """A named set of technologies (members list the group under their `groups`), with optional
-    limits over the whole group: new build, turnover of the stock, adoption of new members, and
-    the share of their output."""
+    limits over the whole group: new build, turnover of the stock, and adoption of new members."""
 
     description: str = ""
     build_limit: GroupBuildLimit | None = None
     turnover: Turnover | None = None
     adoption: Adoption | None = None
-    share_limit: GroupShareLimit | None = None
 
 
 class Technology(Strict):
