@@ -77,7 +77,7 @@ class ModelData:
     units: dict[str, str]
     techs: pd.DataFrame
     """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
-    growth, seed, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
+    growth, seed, decline, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
     process, capture_rate, max_share, max_build, product_carbon, fossil, site, captured, downstream,
@@ -261,7 +261,8 @@ def build_data(inputs: RunInputs) -> ModelData:
                 "sector": name, "tech": key, "name": t.name, "output": output, "lifetime": t.lifetime,
                 "available_from": t.available_from or -10**6, "last_build": t.last_build or 10**6,
                 "near_zero": t.near_zero, "growth": t.build_limit.growth if t.build_limit else None,
-                "seed": t.build_limit.seed if t.build_limit else 0.0, "plant_size": t.plant_size,
+                "seed": t.build_limit.seed if t.build_limit else 0.0,
+                "decline": t.build_limit.decline if t.build_limit else None, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,
                 "groups": list(t.groups),
                 "free_capacity": free, "vintage_inputs": t.vintage_inputs,

@@ -17,7 +17,7 @@ from planner.schema.scenario import SolverOptions
 from planner.solve import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
-                 "pool_cumulative_limit", "build_limit", "growth_limit", "max_share", "group_build",
+                 "pool_cumulative_limit", "build_limit", "growth_limit", "decline_limit", "max_share", "group_build",
                  "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor",
                  "cohort_utilisation_floor", "commissioning", "service_life")
 
@@ -28,6 +28,7 @@ ROW_WORDS: dict[str, tuple[str, int]] = {
     "pool_limit": ("the pool limit of {0}", 1),
     "build_limit": ("the build-rate limit of {0} {1}", 2),
     "growth_limit": ("the build-rate growth limit of {0} {1}", 2),
+    "decline_limit": ("the build-rate decline limit of {0} {1} (its build winds down, it may not stop)", 2),
     "max_share": ("the maximum share of {0} {1}", 2),
     "group_build": ("the build limit of the {0} group '{1}'", 2),
     "group_build_share": ("the build limit (share of its stock) of the {0} group '{1}'", 2),

@@ -264,3 +264,55 @@ def test_group_limit_input_errors_name_file_line_and_key(toy):
     assert "groups.plants.adoption.start.b" in keys  # b is not a member of the group
     assert "groups.plants.adoption.sources.0" in keys  # unknown source
     assert all(p.line for p in exc.value.problems)
+
+
+def _successor_sector(decline: float | None, seed: float = 0.0) -> dict:
+    # 10 Mt of old plants leave 1 Mt a year over 2026-2035 and must be replaced. 'old_route' (VOM 1)
+    # is all there is until 'new_route' (VOM 0, same capex) arrives in 2030; without a decline limit
+    # the old route's build stops dead in 2030.
+    limit = {"absolute": 100.0, "seed": seed, **({"decline": decline} if decline is not None else {})}
+    return widget_sector(
+        stock_plants={"stock": [{"capacity": 10, "retire_between": [2026, 2035]}], "available_from": 2100},
+        old_route={"capex": 1, "variable_om": 1, "build_limit": limit},
+        new_route={"capex": 1, "variable_om": 0, "available_from": 2030, "build_limit": {"growth": 10.0, "seed": 1.0}},
+    )
+
+
+def test_decline_limit_winds_a_routes_build_down_instead_of_stopping_it(toy):
+    toy.sector(_successor_sector(decline=None)).scenario(scenario())
+    free = years(table(toy.solve(), "new_capacity", technology="old_route"))
+    assert free[2029] == pytest.approx(1.0)
+    assert free[2030] == pytest.approx(0.0)  # stops dead once the cheaper route exists
+
+    toy.sector(_successor_sector(decline=0.5))
+    old = years(table(toy.solve(), "new_capacity", technology="old_route"))
+    assert old[2030] > 0.1  # still built when the cheaper route arrives
+    # Binding once the build peaks (every unit of the old route is a cost the plan keeps as small
+    # as it may): at most half of the year before may go, so half of it is built, year after year.
+    peak = int(old.idxmax())
+    assert peak < 2030
+    for y in range(peak + 1, 2040):
+        assert old[y] == pytest.approx(0.5 * old[y - 1], abs=1e-9)
+
+    toy.scenario({"name": "loose", "extends": "toy", "dynamics": {"limits": False}})
+    loose = years(table(toy.solve(name="loose"), "new_capacity", technology="old_route"))
+    assert loose[2030] == pytest.approx(0.0)  # a dynamics limit: lifted with the others
+
+    # With a seed the build may stop from the seed rate: each year at least half the year before
+    # less the seed, and zero once that is negative.
+    toy.sector(_successor_sector(decline=0.5, seed=0.1))
+    seeded = years(table(toy.solve(), "new_capacity", technology="old_route"))
+    peak = int(seeded.idxmax())
+    for y in range(peak + 1, 2040):
+        assert seeded[y] == pytest.approx(max(0.0, 0.5 * seeded[y - 1] - 0.1), abs=1e-9)
+    assert seeded[2030] > 0 and seeded[2039] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("limit, words", [({"growth": 0.2, "decline": 1.0}, "less than 1"),
+                                          ({"none": "a purchase", "decline": 0.2}, "'none' says there is no limit")])
+def test_decline_limit_is_checked(toy, limit, words):
+    toy.sector(widget_sector(clean={"capex": 1, "build_limit": limit})).scenario(scenario())
+    with pytest.raises(InputError) as err:
+        toy.solve()
+    problem = next(p for p in err.value.problems if p.path.startswith("technologies.clean.build_limit"))
+    assert words in problem.message and problem.line

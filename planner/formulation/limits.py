@@ -22,6 +22,11 @@ Constraints:
                  utilisation: the capacity in use (for the first year, the existing stock), so a
                  technology can start from zero at the seed rate and then grow by at most the
                  share g a year of what it runs; idle capacity does not feed its own growth.
+  decline:       ADD[s,k,y] >= (1 - r)^length[y] * ADD[s,k,y'] - seed * length[y]
+                 for y and y' both years in which k may be built, r the technology's `decline`
+                 (with the dynamics limits on): a route's build winds down by at most the share r
+                 a year rather than stopping dead, and may stop from the seed rate it may start
+                 from (MESSAGEix's growth_new_capacity_lo with initial_new_capacity_lo).
 """
 
 from __future__ import annotations
@@ -107,3 +112,15 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         return additions(m, ix, s, k, y) <= g * base + seed[s, k] * d.length[y]
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)
+
+    decline = d.techs["decline"].to_dict()
+    buildable = set(can_add)
+    winding = [(s, k, y) for (s, k, y) in can_add if d.dynamics_limits and _given(decline[s, k])
+               and (s, k, ix.prev.get(y)) in buildable]
+    m.decline_limit = pyo.Constraint(winding, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
+                                     >= (1 - decline[s, k]) ** d.length[y] * additions(m, ix, s, k, ix.prev[y])
+                                     - seed[s, k] * d.length[y])
+
+
+def _given(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)

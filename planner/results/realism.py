@@ -1,7 +1,7 @@
 """What the realistic dynamics cost: the run against the same run without them (`realism.csv`).
 
 With `dynamics: {reference: true}` the run is solved a second time with the sector files' group
-build, turnover, adoption and utilisation limits lifted (data.dynamics_limits = False; technology
+build, turnover, adoption, decline and utilisation limits lifted (data.dynamics_limits = False; technology
 build limits stay), and this table sets the two plans side by side. Long table: sector (or
 `total`), quantity, realistic, unconstrained, difference (realistic - unconstrained), unit.
 Quantities:

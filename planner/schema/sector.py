@@ -65,6 +65,12 @@ class BuildLimit(Strict):
     year y at most ``growth * (capacity in use in y-1) + seed``, where the capacity in use is the
     output divided by the utilisation, so a technology can start from zero at the seed rate and
     then ramp up by a share of what it actually runs (idle capacity does not feed its own growth).
+    `decline`: additions in year y are at least ``(1 - decline) * (additions in y-1) - seed``, so
+    a route's build winds down by at most that share a year instead of stopping dead when a
+    cheaper route or a shared ceiling takes over, and may stop from the seed rate it may start
+    from: the lower dynamic constraint on new capacity of MESSAGEix (growth_new_capacity_lo, with
+    initial_new_capacity_lo). A dynamics limit: lifted with the others by
+    `dynamics: {limits: false}`.
     `none`: the technology has no build limit of its own, and this says why (e.g. "a fuel
     purchase, not a plant", "limited by the group 'kiln'"); a technology that can be built must
     carry a limit (its own or a group's) or say `none`.
@@ -73,6 +79,7 @@ class BuildLimit(Strict):
     absolute: Trajectory | None = None
     growth: NonNegativeFloat | None = None
     seed: NonNegativeFloat = 0.0
+    decline: float | None = Field(default=None, ge=0, lt=1)
     none: str | None = None
     sources: list[str] = []
     notes: str = ""
@@ -81,8 +88,8 @@ class BuildLimit(Strict):
     def _some_limit(self) -> BuildLimit:
         limited = self.absolute is not None or self.growth is not None
         if self.none is not None:
-            if limited:
-                raise ValueError("'none' says there is no limit: drop 'absolute'/'growth' or 'none'")
+            if limited or self.decline is not None:
+                raise ValueError("'none' says there is no limit: drop 'absolute'/'growth'/'decline' or 'none'")
             if not self.none.strip():
                 raise ValueError("'none' needs the reason why the technology has no build limit")
         elif not limited:
