@@ -37,7 +37,9 @@ def test_each_outcome_is_computed_from_the_plan_and_rated(toy):
             em=outcome(metric="emissions", value=8.0, unit="MtCO2/yr"),
             share=outcome(metric="output_share", group="near_zero", value=0.5, unit="fraction"),
             told=outcome(metric="output_share", group="near_zero", value=0.5, unit="fraction",
-                         reason="no carbon price in this scenario (assumption)"),
+                         reason="no carbon price in this scenario (assumption)", gap="below"),
+            other_side=outcome(metric="output_share", group="near_zero", value=0.5, unit="fraction",
+                               reason="a subsidy makes the plan run ahead (assumption)", gap="above"),
             none=outcome(metric="production", group="clean", value=0.0, unit="Mt/yr"),
             later=outcome(metric="emissions", year=2060, value=1.0, unit="MtCO2/yr"))
     toy.scenario(scenario())
@@ -46,9 +48,11 @@ def test_each_outcome_is_computed_from_the_plan_and_rated(toy):
     assert pub.loc["em", "ratio"] == pytest.approx(1.25) and pub.loc["em", "status"] == "within"
     assert pub.loc["share", "plan"] == pytest.approx(0.0) and pub.loc["share", "status"] == "outside"
     assert pub.loc["told", "status"] == "explained" and "assumption" in pub.loc["told", "reason"]
+    # a reason for a plan above the figure does not explain a plan below it
+    assert pub.loc["other_side", "status"] == "outside" and pub.loc["other_side", "reason"] == ""
     assert math.isnan(pub.loc["none", "ratio"]) and pub.loc["none", "status"] == "within"
     assert "later" not in pub.index  # 2060 lies outside the 2025-2040 horizon
-    assert list(pub.index[:1]) == ["share"]  # unexplained gaps first
+    assert set(pub.index[:2]) == {"share", "other_side"}  # unexplained gaps first
 
 
 def test_the_band_is_the_scenarios(toy):
@@ -71,6 +75,8 @@ def test_the_band_is_the_scenarios(toy):
      "a share is a fraction"),
     (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", colour="red"), "outcomes.o.colour", ""),
     (outcome(metric="emissions", value=float("nan"), unit="MtCO2/yr"), "outcomes.o", "finite"),
+    (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", reason="demand differs"), "outcomes.o",
+     "give 'reason' with 'gap: above'"),
 ])
 def test_a_bad_published_file_names_its_line_and_nothing_is_written(toy, tmp_path, spec, key, words):
     widgets(toy, o=spec)

@@ -7,8 +7,9 @@ N / D at the solution), and
   ratio = plan / published            (undefined where the published value is 0)
   status = `within`     if low <= ratio <= high (scenario `diagnostics.published`, 0.67-1.5),
                         or both values are 0;
-           `explained`  outside the band, and the outcome states the `reason` (a named assumption);
-           `outside`    outside the band with no reason: the plan disagrees with the published
+           `explained`  outside the band, and the outcome states the `reason` (a named assumption)
+                        for that side of the figure (`gap`: the plan above it or below it);
+           `outside`    outside the band with no reason for that side: the plan disagrees with the published
                         pathway and nobody has said why (the summary and report flag it).
 """
 
@@ -43,9 +44,11 @@ def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: d
             agrees = abs(plan) <= ZERO
         else:
             agrees = band["low"] <= ratio <= band["high"]
-        status = "within" if agrees else ("explained" if spec.get("reason") else "outside")
+        side = "above" if (ratio > 1 if not math.isnan(ratio) else plan > 0) else "below"
+        reason = spec.get("reason") if spec.get("gap") == side else None
+        status = "within" if agrees else ("explained" if reason else "outside")
         out.append((name, spec["sector"], spec["metric"], int(spec["year"]), spec["pathway"], published, plan, unit,
-                    ratio, status, spec.get("reason") or "", "; ".join(spec["sources"])))
+                    ratio, status, reason or "", "; ".join(spec["sources"])))
     table = pd.DataFrame(out, columns=COLUMNS)
     order = {"outside": 0, "explained": 1, "within": 2}
     far = (table.ratio.apply(lambda x: abs(math.log(x)) if x > 0 else math.inf)).fillna(math.inf)

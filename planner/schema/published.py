@@ -24,7 +24,8 @@ class Outcome(Strict):
     named `pathway`. Beside the milestone metrics, `captured` is the sector's CO2 captured
     (MtCO2/yr) and `investment` its capital spending (bn <currency>/yr, new build and retrofits).
     A plan whose ratio to it lies outside the band of the scenario's `diagnostics.published` needs
-    a `reason`: the named assumption that explains the gap."""
+    a `reason`: the named assumption that explains the gap, and `gap`: the side it explains (a
+    reason written for a plan above the figure says nothing about a plan below it)."""
 
     sector: str
     metric: Literal[(*METRICS, *TABLE_METRICS)]  # type: ignore[valid-type]
@@ -38,6 +39,9 @@ class Outcome(Strict):
     pathway: str = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
     reason: str | None = None
+    gap: Literal["above", "below"] | None = None
+    """the side of the published figure the `reason` explains: the plan `above` it or `below` it (a
+    plan outside the band on the other side is not explained by it)"""
     quote: str = ""
     """the figure as the source prints it (before any conversion)"""
     mapping: Literal["clean", "approximate"] = "clean"
@@ -53,6 +57,9 @@ class Outcome(Strict):
             raise ValueError("a share is a fraction between 0 and 1")
         if self.metric != "emissions" and self.value < 0:
             raise ValueError(f"a published {self.metric} is not negative")
+        if (self.reason is None) != (self.gap is None):
+            raise ValueError("a reason says which gap it explains: give 'reason' with 'gap: above' (the plan "
+                             "above the published figure) or 'gap: below', or neither")
         return self
 
 
