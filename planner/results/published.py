@@ -44,7 +44,8 @@ def published_table(d: ModelData, values: dict[str, dict[Any, float]], tables: d
             agrees = abs(plan) <= ZERO
         else:
             agrees = band["low"] <= ratio <= band["high"]
-        side = "above" if (ratio > 1 if not math.isnan(ratio) else plan > 0) else "below"
+        above = plan > 0 if math.isnan(ratio) else ratio > 1
+        side = "above" if above else "below"
         reason = spec.get("reason") if spec.get("gap") == side else None
         status = "within" if agrees else ("explained" if reason else "outside")
         out.append((name, spec["sector"], spec["metric"], int(spec["year"]), spec["pathway"], published, plan, unit,
