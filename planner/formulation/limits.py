@@ -69,7 +69,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
     m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] - (
         m.supply_slack[c, y] if elastic else 0.0) <= limit[c, y])
     cum = d.commodities["cumulative_limit"].to_dict()
-    cum_limited = [c for c in used if cum.get(c) is not None and not math.isnan(cum[c])]
+    cum_limited = [c for c in used if _given(cum.get(c))]
     m.cumulative_supply_limit = pyo.Constraint(cum_limited, rule=lambda m, c: sum(
         d.length[y] * m.USE[c, y] for y in d.years) <= cum[c])
 
@@ -84,7 +84,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
         m.elastic_terms.expr += PHYSICAL_PENALTY * (sum(m.supply_slack[key] for key in limited)
                                                    + sum(m.pool_slack[key] for key in pool_years))
     pool_cum = {p: v for p, v in d.pools["cumulative_limit"].items()
-                if members.get(p) and v is not None and not math.isnan(v)}
+                if members.get(p) and _given(v)}
     m.pool_cumulative_limit = pyo.Constraint(list(pool_cum), rule=lambda m, p: sum(
         d.length[y] * f * m.USE[c, y] for c, f in members[p].items() for y in d.years) <= pool_cum[p])
 
@@ -101,7 +101,7 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     m.build_limit = pyo.Constraint(absolute, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
                                    <= max_build[s, k, y] * d.length[y])
 
-    relative = [key for key in can_add if growth[key[:2]] is not None and not math.isnan(growth[key[:2]])]
+    relative = [key for key in can_add if _given(growth[key[:2]])]
     first = d.years[0]
     util = d.tech_year["utilisation"].to_dict()
 
@@ -123,4 +123,5 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
 
 def _given(value: float | None) -> bool:
+    """A limit the data sets (neither None nor a NaN of a table column)."""
     return value is not None and not math.isnan(value)
