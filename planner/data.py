@@ -76,7 +76,7 @@ class ModelData:
     discount_rate: float
     units: dict[str, str]
     techs: pd.DataFrame
-    """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero,
+    """index (sector, tech): name, output, lifetime, available_from, last_build, near_zero, saving,
     growth, seed, decline, plant_size, plant_unit (what plant_size counts), groups, vintage_inputs"""
     tech_year: pd.DataFrame
     """index (sector, tech, year): capex, capex_counted, fixed_om, variable_om, utilisation,
@@ -260,7 +260,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             tech_rows.append({
                 "sector": name, "tech": key, "name": t.name, "output": output, "lifetime": t.lifetime,
                 "available_from": t.available_from or -10**6, "last_build": t.last_build or 10**6,
-                "near_zero": t.near_zero, "growth": t.build_limit.growth if t.build_limit else None,
+                "near_zero": t.near_zero, "saving": t.saving, "growth": t.build_limit.growth if t.build_limit else None,
                 "seed": t.build_limit.seed if t.build_limit else 0.0,
                 "decline": t.build_limit.decline if t.build_limit else None, "plant_size": t.plant_size,
                 "plant_unit": t.plant_unit or sf.plant_unit,

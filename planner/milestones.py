@@ -67,6 +67,13 @@ class MilestoneRow:
         return (self.name, self.sense, self.year)
 
 
+def _common_unit(made: set[str], units: dict[str, str], sector_unit: str) -> str:
+    """The unit the products `made` share (e.g. PJ for several fuels of one sector), else the
+    sector's unit."""
+    found = {units.get(c, sector_unit) for c in made}
+    return found.pop() if len(found) == 1 else sector_unit
+
+
 def _add(target: dict[Term, float], term: Term, coef: float) -> None:
     if coef:
         target[term] = target.get(term, 0.0) + coef
@@ -152,8 +159,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                 _add(row.den, ("ACT", (ss, k, y)), 1.0)
         if metric == "production":
             row.den_const = 1.0
-        prod = next(iter(made)) if len(made) == 1 else None
-        row.num_unit = units.get(prod, unit) if prod else unit
+        row.num_unit = _common_unit(made, units, unit)
         row.unit = UNITS[metric].format(unit=row.num_unit)
     elif metric == "sales_share":
         made = {m["product"]} if m["product"] else {outputs[(s, k)] for k in group}
@@ -167,7 +173,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
             if (k in of) if of is not None else outputs[(ss, k)] in made:
                 _add(row.den, term, 1.0)
         row.unit = UNITS[metric]
-        row.num_unit = f"{units.get(next(iter(made)), unit) if len(made) == 1 else unit}/yr of new capacity"
+        row.num_unit = f"{_common_unit(made, units, unit)}/yr of new capacity"
     elif metric == "capacity":
         for ss, k in techs:
             if k in group:

@@ -127,3 +127,11 @@ def test_error_message_lists_all_problems(toy):
     text = str(info.value)
     assert text.startswith("3 problems in the input:")
     assert "models/widgets.yaml:16: technologies.plant.capx: unknown key 'capx'" in text
+
+
+def test_a_saving_technology_uses_nothing_and_has_a_cap(toy):
+    # an efficiency measure supplies what it saves: inputs or a missing max_share are errors
+    toy.sector(widget_sector(plant={"capex": 10, "saving": True, "inputs": {"coal": 1.0}}))
+    toy.scenario(scenario())
+    p = find(problems_of(toy), "technologies.plant")
+    assert "saving technology" in p.message and "max_share" in p.message

@@ -246,10 +246,11 @@ def test_shipped_fleets_keep_their_coefficients():
     assert vf["trucking", "diesel", "2026", "truck_diesel", 2035] == pytest.approx(0.7754 - 5 / 9 * 0.0741)
     # A 2025 conventional ship in 2040: fleet average 0.1194 x the operational factor of 2040.
     factor = 1 - 15 / 25 * (1 - 0.7798)
-    assert vf["shipping", "conventional", "stock-2045", "ship_oil_fuel", 2040] == pytest.approx(0.1194 * factor)
+    fuel = "ship_conventional_fuel"
+    assert vf["shipping", "conventional", "stock-2045", fuel, 2040] == pytest.approx(0.1194 * factor)
     # A ship built in 2030 meets EEDI phase 3 (0.1015 x 0.70 / 0.80 = 0.0888) and keeps it; so does
     # an ammonia ship (0.1057 x 0.875 = 0.0925).
-    assert vf["shipping", "conventional", "2030", "ship_oil_fuel", 2040] == pytest.approx(0.0888 * factor)
+    assert vf["shipping", "conventional", "2030", "ship_conventional_fuel", 2040] == pytest.approx(0.0888 * factor)
     assert vf["shipping", "ammonia_new", "2030", "ship_ammonia_fuel", 2040] == pytest.approx(0.0925 * factor)
 
 

@@ -183,11 +183,12 @@ def _overcapacity(d: ModelData, cap: pd.DataFrame, prod: pd.DataFrame, cfg: dict
 
 
 def sales_groups(d: ModelData) -> dict[tuple[str, str], list[str]]:
-    """Groups whose sales shares are checked: the makers of each output, and every sector group
-    that carries limits (data.group_limits)."""
+    """Groups whose sales shares are checked: the makers of each output (not the efficiency
+    measures that save it), and every sector group that carries limits (data.group_limits)."""
     out: dict[tuple[str, str], list[str]] = {}
     for (s, k), o in d.techs["output"].items():
-        out.setdefault((s, f"output:{o}"), []).append(k)
+        if not d.techs.at[(s, k), "saving"]:
+            out.setdefault((s, f"output:{o}"), []).append(k)
     for (s, g), gl in d.group_limits.items():
         same = next((key for key, ks in out.items() if key[0] == s and set(ks) == set(gl.members)), None)
         if same is not None:  # one check per set of members, under the group's name

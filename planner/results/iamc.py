@@ -7,7 +7,8 @@ The table has columns model, scenario, region, variable, unit and one per model 
 
 Values: emissions, capture and storage in Mt CO2/yr; energy bought in EJ/yr (PJ x 0.001);
 products in their tag's unit (Mt/yr, bn tkm/yr, bn pkm/yr, EJ/yr for fuels made inside a sector);
-investment in billion USD/yr (million x 0.001); carbon price in USD/t CO2.
+investment in billion USD/yr (million x 0.001); carbon price in USD/t CO2. Fuel saved by
+efficiency measures (`saving` technologies) is neither production nor capacity, so it has no row.
 An aggregate equals the sum of the variables one level below it in the same table.
 
 A sector, product, carrier or technology missing from the tags gets a label derived from its name
@@ -200,6 +201,8 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
     outputs = d.techs["output"].to_dict()
     for table, stem in (("production", None), ("capacity", "Capacity"), ("new_capacity", "Capacity Additions")):
         t = tables[table]
+        saved = d.techs["saving"]
+        t = t[~pd.Series([bool(saved.get((s, k), False)) for s, k in zip(t.sector, t.technology)], index=t.index)]
         if t.empty:
             continue
         prod = [cl.product(d, s, outputs[(s, k)]) for s, k in zip(t.sector, t.technology)]

@@ -233,6 +233,10 @@ class Technology(Strict):
     product_carbon: Trajectory = 0.0
     other_emissions: dict[str, Trajectory] = {}
     near_zero: bool = False
+    saving: bool = False
+    """An efficiency measure: it supplies its output by avoiding its use (fuel saved, no inputs), up to
+    `max_share` of the output. Its activity is what it saves, so it is not one of the output's makers
+    where makers are compared (sales shares of the self-check) or counted (IAMC production)."""
     groups: list[str] = []
     max_share: Trajectory | None = None
     build_limit: BuildLimit | None = None
@@ -268,6 +272,12 @@ class Technology(Strict):
         """Whether the technology may be built in some year of start..end."""
         return ((self.last_build is None or self.last_build >= start)
                 and (self.available_from is None or self.available_from <= end))
+
+    @model_validator(mode="after")
+    def _saving_uses_nothing(self) -> Technology:
+        if self.saving and (self.inputs or self.outputs or self.max_share is None):
+            raise ValueError("a saving technology has no inputs or by-products and caps what it saves by max_share")
+        return self
 
     @model_validator(mode="after")
     def _capture_at_most_all(self) -> Technology:
