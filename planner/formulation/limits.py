@@ -22,11 +22,12 @@ Constraints:
                  utilisation: the capacity in use (for the first year, the existing stock), so a
                  technology can start from zero at the seed rate and then grow by at most the
                  share g a year of what it runs; idle capacity does not feed its own growth.
-  decline:       ADD[s,k,y] >= (1 - r)^length[y] * ADD[s,k,y'] - seed * length[y]
+  decline:       ADD[s,k,y] >= (1 - r)^length[y] * ADD[s,k,y'] - r * seed * length[y]
                  for y and y' both years in which k may be built, r the technology's `decline`
                  (with the dynamics limits on): a route's build winds down by at most the share r
-                 a year rather than stopping dead, and may stop from the seed rate it may start
-                 from (MESSAGEix's growth_new_capacity_lo with initial_new_capacity_lo).
+                 a year rather than stopping dead, and may stop once it is down to about its seed
+                 rate (from the seed S: (1 - 2r) S, then nothing); MESSAGEix's
+                 growth_new_capacity_lo with initial_new_capacity_lo = r * seed.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
                and (s, k, ix.prev.get(y)) in buildable]
     m.decline_limit = pyo.Constraint(winding, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
                                      >= (1 - decline[s, k]) ** d.length[y] * additions(m, ix, s, k, ix.prev[y])
-                                     - seed[s, k] * d.length[y])
+                                     - decline[s, k] * seed[s, k] * d.length[y])
 
 
 def _given(value: float | None) -> bool:

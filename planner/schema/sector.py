@@ -65,11 +65,13 @@ class BuildLimit(Strict):
     year y at most ``growth * (capacity in use in y-1) + seed``, where the capacity in use is the
     output divided by the utilisation, so a technology can start from zero at the seed rate and
     then ramp up by a share of what it actually runs (idle capacity does not feed its own growth).
-    `decline`: additions in year y are at least ``(1 - decline) * (additions in y-1) - seed``, so
-    a route's build winds down by at most that share a year instead of stopping dead when a
-    cheaper route or a shared ceiling takes over, and may stop from the seed rate it may start
-    from: the lower dynamic constraint on new capacity of MESSAGEix (growth_new_capacity_lo, with
-    initial_new_capacity_lo). A dynamics limit: lifted with the others by
+    `decline`: additions in year y are at least ``(1 - decline) * (additions in y-1) - decline *
+    seed``, so a route's build winds down by at most that share a year instead of stopping dead
+    when a cheaper route or a shared ceiling takes over, and may stop once it is down to about the
+    seed rate it may start from: the lower dynamic constraint on new capacity of MESSAGEix
+    (growth_new_capacity_lo, with initial_new_capacity_lo = decline * seed). Why not the whole
+    seed: a route built at a few times its seed could then stop within three years (bio-methanol
+    for ships at 134 PJ/yr against a seed of 30, measured 2026-12). A dynamics limit: lifted with the others by
     `dynamics: {limits: false}`.
     `none`: the technology has no build limit of its own, and this says why (e.g. "a fuel
     purchase, not a plant", "limited by the group 'kiln'"); a technology that can be built must
