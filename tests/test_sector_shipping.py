@@ -173,7 +173,7 @@ def test_slow_steaming_saves_its_cap_while_fossil_fuel_is_burned(priced):
     d = priced.data
     caps = d.tech_year["max_share"]
     prod = priced.results["production"].query("sector == 'shipping'")
-    fossil = {"ship_lng_fuel": "fossil_lng", "ship_conventional_fuel": "conventional_ship_oil"}
+    fossil = {"ship_lng_fuel": "fossil_lng", "ship_conventional_fuel": "fossil_marine_oil"}
     checked = 0
     for year in (2030, 2035, 2040):
         shares = _saved_shares(priced, year)

@@ -199,10 +199,10 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
         own = prices[prices.name == f"carbon_price|{s}"]
         add(own, pd.Series("Price|Carbon|" + path[s], index=own.index), f"{_money(d)}/t CO2", own.value)
     outputs = d.techs["output"].to_dict()
+    savings = d.techs.index[d.techs["saving"].astype(bool)]
     for table, stem in (("production", None), ("capacity", "Capacity"), ("new_capacity", "Capacity Additions")):
         t = tables[table]
-        saved = d.techs["saving"]
-        t = t[~pd.Series([bool(saved.get((s, k), False)) for s, k in zip(t.sector, t.technology)], index=t.index)]
+        t = t[~pd.MultiIndex.from_arrays([t.sector, t.technology]).isin(savings)]
         if t.empty:
             continue
         prod = [cl.product(d, s, outputs[(s, k)]) for s, k in zip(t.sector, t.technology)]
