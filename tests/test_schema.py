@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import scenario, widget_sector
 
 from planner.errors import InputError
-from planner.schema.load import load_run
+from planner.paths import ProjectPaths
+from planner.schema.load import load_run, load_scenario
 
 SECTOR_TEXT = """\
 sector: widgets
@@ -135,3 +138,13 @@ def test_a_saving_technology_uses_nothing_and_has_a_cap(toy):
     toy.scenario(scenario())
     p = find(problems_of(toy), "technologies.plant")
     assert "saving technology" in p.message and "max_share" in p.message
+
+
+def test_a_null_drops_an_inherited_milestone():
+    """current-policies and wb2c extend default but are not held to net zero by 2050."""
+    paths = ProjectPaths(Path(__file__).resolve().parents[1])
+    net_zero = {name for name in load_scenario("default", paths)[0].milestones if name.startswith("net-zero-2050")}
+    assert len(net_zero) == 7
+    assert net_zero <= set(load_scenario("1p5c-67", paths)[0].milestones)
+    for name in ("current-policies", "wb2c"):
+        assert not net_zero & set(load_scenario(name, paths)[0].milestones), name

@@ -62,7 +62,11 @@ def _maybe_int(p: Any) -> Any:
 
 
 def merge(base: Tracked, over: Tracked, at: KeyPath = ()) -> Tracked:
-    """`over` merged into `base` (at key path `at`): maps merge key by key, other values replace."""
+    """`over` merged into `base` (at key path `at`): maps merge key by key, other values replace.
+
+    A null over a map removes it: a scenario drops an inherited milestone (`name: null`) or sets a
+    map-valued field back to its default (`soft: null`).
+    """
     data = copy.deepcopy(base.data) if isinstance(base.data, dict) else {}
     origin = dict(base.origin)
     target = data
@@ -80,6 +84,8 @@ def _merge_into(target: dict, over: dict) -> None:
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge_into(target[key], value)
+        elif value is None and isinstance(target.get(key), dict):
+            del target[key]
         else:
             target[key] = copy.deepcopy(value)
 
