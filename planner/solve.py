@@ -312,6 +312,8 @@ class ResolvableLP:
         self.lp = lp
         self.highs = pass_to_highs(lp, options)
         self._all = np.arange(len(lp.cost), dtype=np.int32)
+        self._choose = options.method == "choose"
+        self._fresh = True
 
     def free_rows(self, rows: np.ndarray) -> None:
         """Drop the bounds of these rows (they are priced instead of enforced)."""
@@ -322,12 +324,29 @@ class ResolvableLP:
     def solve_with_costs(self, cost: np.ndarray) -> tuple[Status, np.ndarray | None, float]:
         """Re-solve with column costs `cost`; returns status, column values and objective."""
         self.highs.changeColsCost(len(cost), self._all, cost.astype(float))
-        self.highs.run()
+        # The first solve has no basis to start from: as `solve`, a large LP goes to the interior
+        # point method (with crossover, which leaves the basis the later re-solves start from); the
+        # dual simplex proved a steel LP with a hard budget share and a hard net-zero row infeasible
+        # only after more than 20 minutes (mpp-shares, measured 2026-12).
+        interior = self._choose and self._fresh and len(self.lp.cost) >= IPM_COLUMNS
+        self._run("ipm" if interior else None)
+        self._fresh = False
         status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
+        if status == Status.ERROR and self._choose and not interior:
+            self._run("ipm")  # the dual simplex can stop without a status on a (nearly) infeasible LP
+            status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
         if status != Status.OPTIMAL:
             return status, None, float("nan")
         x = np.asarray(self.highs.getSolution().col_value)
         return status, x, float(cost @ x + self.lp.offset)
+
+    def _run(self, method: str | None) -> None:
+        if method is None:
+            self.highs.run()
+            return
+        self.highs.setOptionValue("solver", method)
+        self.highs.run()
+        self.highs.setOptionValue("solver", "choose")
 
     def row_duals(self) -> np.ndarray:
         return np.asarray(self.highs.getSolution().row_dual)
