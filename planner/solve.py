@@ -222,6 +222,30 @@ filter re-solves the LP once per candidate row, measured at about 6 minutes for 
 rows, 2 vCPU) against well under a second for a toy."""
 
 
+def run_choosing(h: highspy.Highs, columns: int, fresh: bool, choose: bool) -> bool:
+    """Run HiGHS with the method policy of `solver.method: choose`: a fresh solve (no basis to start
+    from) of an LP of at least IPM_COLUMNS columns by the interior point method with crossover
+    (which leaves a basis for later re-solves), anything else by HiGHS's own choice; when that
+    stops without a status - the dual simplex can lose its way on a (nearly) infeasible LP - once
+    more by the interior point method. Returns whether it fell back."""
+    interior = choose and fresh and columns >= IPM_COLUMNS
+    _run(h, "ipm" if interior else None)
+    if interior or not choose or _STATUS.get(h.getModelStatus(), Status.ERROR) != Status.ERROR:
+        return False
+    _run(h, "ipm")
+    return True
+
+
+def _run(h: highspy.Highs, method: str | None) -> None:
+    """One HiGHS run, with `method` for this run only (None: the instance's setting)."""
+    if method is None:
+        h.run()
+        return
+    h.setOptionValue("solver", method)
+    h.run()
+    h.setOptionValue("solver", "choose")
+
+
 def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
     """Compile, pass to HiGHS (or update a cached instance of the same structure), solve; return
     values and duals keyed by (component, index)."""
@@ -231,21 +255,8 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     hits = cache.hits if cache is not None else 0
     h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
     warm = cache is not None and cache.hits > hits
-    interior = options.method == "choose" and not warm and len(lp.cost) >= IPM_COLUMNS
-    if interior:
-        h.setOptionValue("solver", "ipm")
     t1 = time.perf_counter()
-    h.run()
-    if interior:
-        h.setOptionValue("solver", "choose")
-    fallback = (not interior and options.method == "choose"
-                and _STATUS.get(h.getModelStatus(), Status.ERROR) == Status.ERROR)
-    if fallback:
-        # The dual simplex can lose its way on a (nearly) infeasible LP and stop without a status;
-        # the interior point method (with crossover) then settles whether an optimum exists.
-        h.setOptionValue("solver", "ipm")
-        h.run()
-        h.setOptionValue("solver", "choose")
+    fallback = run_choosing(h, len(lp.cost), fresh=not warm, choose=options.method == "choose")
     t2 = time.perf_counter()
     sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
     if fallback:
@@ -313,7 +324,7 @@ class ResolvableLP:
         self.highs = pass_to_highs(lp, options)
         self._all = np.arange(len(lp.cost), dtype=np.int32)
         self._choose = options.method == "choose"
-        self._fresh = True
+        self._fresh = True   # no basis yet: the first solve starts from nothing
 
     def free_rows(self, rows: np.ndarray) -> None:
         """Drop the bounds of these rows (they are priced instead of enforced)."""
@@ -324,29 +335,16 @@ class ResolvableLP:
     def solve_with_costs(self, cost: np.ndarray) -> tuple[Status, np.ndarray | None, float]:
         """Re-solve with column costs `cost`; returns status, column values and objective."""
         self.highs.changeColsCost(len(cost), self._all, cost.astype(float))
-        # The first solve has no basis to start from: as `solve`, a large LP goes to the interior
-        # point method (with crossover, which leaves the basis the later re-solves start from); the
-        # dual simplex proved a steel LP with a hard budget share and a hard net-zero row infeasible
-        # only after more than 20 minutes (mpp-shares, measured 2026-12).
-        interior = self._choose and self._fresh and len(self.lp.cost) >= IPM_COLUMNS
-        self._run("ipm" if interior else None)
+        # The first solve goes by the same policy as a fresh `solve`: without it the dual simplex
+        # proved a steel LP with a hard budget share and a hard net-zero row infeasible only after
+        # more than 20 minutes (mpp-shares, measured 2026-12).
+        run_choosing(self.highs, len(self.lp.cost), fresh=self._fresh, choose=self._choose)
         self._fresh = False
         status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
-        if status == Status.ERROR and self._choose and not interior:
-            self._run("ipm")  # the dual simplex can stop without a status on a (nearly) infeasible LP
-            status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
         if status != Status.OPTIMAL:
             return status, None, float("nan")
         x = np.asarray(self.highs.getSolution().col_value)
         return status, x, float(cost @ x + self.lp.offset)
-
-    def _run(self, method: str | None) -> None:
-        if method is None:
-            self.highs.run()
-            return
-        self.highs.setOptionValue("solver", method)
-        self.highs.run()
-        self.highs.setOptionValue("solver", "choose")
 
     def row_duals(self) -> np.ndarray:
         return np.asarray(self.highs.getSolution().row_dual)
