@@ -2,13 +2,14 @@
 
 The joint LP of a run is
 
-    min  sum_s c_s x_s   s.t.  x_s in X_s (each sector's own rows),   sum_s A_s x_s <= b
+    min  sum_s c_s x_s   s.t.  x_s in X_s (each sector's own rows),   sum_s (A_s x_s + k_s) <= b
 
-where the shared rows r are those that several sectors' models hold: the budget over all
+where k_s is the part of sector s's use that its fixed first year (planner/history.py) makes
+constant, and the shared rows r are those that several sectors' models hold: the budget over all
 sectors, annual caps on 'all', commodity and pool supply limits. Pricing them with pi >= 0 splits
 the run into one LP per sector (the Lagrangian relaxation):
 
-    v_s(pi) = min_{x in X_s} (c_s + pi A_s) x,      L(pi) = sum_s v_s(pi) - pi b  <=  optimum.
+    v_s(pi) = min_{x in X_s} (c_s + pi A_s) x + pi k_s,      L(pi) = sum_s v_s(pi) - pi b  <=  optimum.
 
 L is concave and piecewise linear in pi. The coordinator maximises it by Kelley's cutting-plane
 method, whose dual is Dantzig-Wolfe decomposition: a master LP mixes the proposals x_s^j the
@@ -19,7 +20,7 @@ sectors have returned so far,
          sum_{s,j} U_sjr w_sj - a_r <= b_r           (dual -pi_r: the next prices)
          w, a >= 0
 
-with C_sj = c_s x_s^j (the proposal's own cost), U_sjr = (A_s x_s^j)_r (its use of row r) and a_r
+with C_sj = c_s x_s^j (the proposal's own cost), U_sjr = (A_s x_s^j + k_s)_r (its use of row r) and a_r
 an excess priced at M (`ELASTIC_PENALTY`), so the master is always feasible. Its objective is an
 upper bound and L(pi) a lower bound on the optimum; the loop stops when they meet within the
 relative `gap`. The run's solution is the master's mix x_s = sum_j w_sj x_s^j, and the carbon
@@ -89,12 +90,16 @@ class SectorLP:
         self._rows = sp.csc_matrix((lp.a_value, lp.a_index, lp.a_start),
                                    shape=(len(lp.row_lower), len(lp.cost))).tocsr()
         self.shared = {key: i for i, key in enumerate(lp.rows) if key[0] in SHARED_ROWS}
+        # k_r: the constant part of a shared row's body in this sector (its fixed first year's terms,
+        # e.g. 2025 tonnes counted downstream), which the compiler moved into the row's bound
+        self.constant = {key: _bound(model, key) - float(lp.row_upper[i]) for key, i in self.shared.items()}
         self.coupled: dict[RowKey, tuple[np.ndarray, np.ndarray]] = {}
         self.proposals: list[np.ndarray] = []
 
     def describe(self) -> dict[str, Any]:
-        """Shared rows with their right-hand sides, timings and size, for the coordinator."""
-        rhs = {key: float(self.lp.row_upper[i]) for key, i in self.shared.items()}
+        """Shared rows with their right-hand sides (as written, before the sector's constants move
+        into them), timings and size, for the coordinator."""
+        rhs = {key: float(self.lp.row_upper[i]) + self.constant[key] for key, i in self.shared.items()}
         size = {"columns": len(self.lp.cost), "rows": len(self.lp.row_lower), "nonzeros": len(self.lp.a_value)}
         return {"rows": rhs, "timings": self.timings, "size": size}
 
@@ -120,7 +125,8 @@ class SectorLP:
             return Proposal(self.sector, status, seconds=time.perf_counter() - t0)
         self.proposals.append(x)
         own = float(self.lp.cost @ x + self.lp.offset)
-        usage = {k: float(val @ x[idx]) for k, (idx, val) in self.coupled.items()}
+        usage = {k: float(val @ x[idx]) + self.constant[k] for k, (idx, val) in self.coupled.items()}
+        value += sum(prices.get(k, 0.0) * self.constant[k] for k in self.coupled)
         return Proposal(self.sector, status, value, own, usage, time.perf_counter() - t0)
 
     def mix(self, weights: list[float]) -> tuple[dict, dict]:
@@ -244,6 +250,12 @@ class DecompositionFailed(Exception):
         self.status, self.sector, self.excess, self.message = status, sector, excess or {}, message
 
 
+def _bound(model: Any, key: RowKey) -> float:
+    """The upper bound of a shared row as the model states it (a budget, a limit)."""
+    name, idx = key
+    return float(getattr(model, name)[idx].ub)
+
+
 def _groups(d: ModelData, jobs: int) -> list[list[str]]:
     """Sectors spread over `jobs` workers, largest first onto the least loaded (size = tech-years)."""
     size = d.tech_year.groupby(level="sector").size().to_dict()
@@ -283,7 +295,8 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
         for info in described.values():
             for key, b in info["rows"].items():
                 counts[key] = counts.get(key, 0) + 1
-                rhs[key] = b
+                if abs(rhs.setdefault(key, b) - b) > 1e-9 * max(1.0, abs(b)):
+                    raise RuntimeError(f"shared row {_label(key)} has bounds {rhs[key]} and {b} in two sectors")
         coupled = sorted((k for k, n in counts.items() if n > 1), key=repr)
         for w in workers:
             w.send("couple", {s: [k for k in coupled if k in described[s]["rows"]] for s in described})

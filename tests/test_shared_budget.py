@@ -258,3 +258,25 @@ def test_decomposition_keeps_each_sectors_milestones(toy):
     assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-6)
     ms = split.results["milestones"].set_index("name")
     assert ms.loc["gadgets-clean", "value"] >= 4 - 1e-6
+
+
+def test_decomposition_counts_each_sectors_fixed_first_year_once(toy):
+    # Both sectors buy grid electricity from the first year, which is history (fixed), so its scope 2
+    # tonnes are constants in each sector's budget row: 1 Mt for widgets, 2 for gadgets (still cheaper
+    # than switching in 2025). The decomposition must count both against the shared budget.
+    two_sectors(toy)
+    for name, gj in (("widgets", 2), ("gadgets", 4)):
+        path = toy.root / f"models/{name}.yaml"
+        data = yaml.safe_load(path.read_text())
+        data["technologies"]["dirty"]["inputs"]["electricity"] = gj
+        path.write_text(yaml.safe_dump(data))
+    keys = {"budget": budget(300, include_scope2=True), "horizon": {"start": 2025, "end": 2040, "history": True}}
+    toy.scenario(scenario(**keys))
+    toy.scenario(scenario(name="split", solver={"decompose": True, "jobs": 1, "gap": 1e-7}, **keys))
+    joint, split = toy.solve(["widgets", "gadgets"]), toy.solve(["widgets", "gadgets"], name="split")
+    for out in (joint, split):
+        em = out.results["emissions"]
+        assert em.query("year == 2025")["scope2"].sum() == pytest.approx(3, rel=1e-9)
+        assert (em["counted"] + em["scope2"]).sum() == pytest.approx(300, rel=1e-6)   # binding, not 301
+    assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-5)
+    assert price_pv(split) == pytest.approx(price_pv(joint), rel=1e-3)
