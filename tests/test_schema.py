@@ -80,6 +80,10 @@ def test_duplicate_keys_and_syntax_errors(toy):
     toy.write("models/widgets.yaml", "sector: widgets\nname: [unclosed\n")
     bad = problems_of(toy)[0]
     assert bad.line is not None and "YAML syntax error" in bad.message
+    # a tag a safe loader will not construct is an input error on its line, not a traceback
+    toy.write("models/widgets.yaml", "sector: widgets\nname: !!python/object:os.system x\n")
+    tag = problems_of(toy)[0]
+    assert tag.line == 2 and "constructor for the tag" in tag.message
 
 
 def test_trajectory_errors_name_the_year(toy):
