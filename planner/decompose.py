@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from planner.data import ModelData, restrict
 from planner.formulation import build_model
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.schema.scenario import SolverOptions
 from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, solve_arrays
+from planner.sparse import sparse as sp
 
 SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                "pool_cumulative_limit", "captured_co2_balance")

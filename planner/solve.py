@@ -24,10 +24,10 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-import scipy.sparse  # noqa: F401  (imported here so its load time is not counted as transfer)
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.schema.scenario import SolverOptions
+from planner.sparse import sparse  # noqa: F401  (loaded here so its time is not counted as transfer)
 
 
 class Status(str, Enum):
