@@ -91,9 +91,21 @@ def table(outcome: RunOutcome, name: str, **where: Any) -> Any:
     return t.groupby("year")["value"].sum()
 
 
+_SHIPPED: dict[str, RunOutcome] = {}
+"""Shipped runs solved in this test session, by sectors, scenario and child keys: a run several test
+modules look at is solved once (each caller gets its own copy)."""
+
+
 def shipped(sectors: list[str], scenario: str = "base", folder: Path | None = None, **child: Any) -> RunOutcome:
     """Solve the shipped sectors under a shipped scenario, or, given `child` keys, under a child of
     it written to `folder` (e.g. ``carbon_price={2025: 0, 2050: 300}``). Nothing is written to results."""
+    key = yaml.safe_dump({"sectors": list(sectors), "scenario": scenario, "child": child}, sort_keys=True)
+    if key not in _SHIPPED:
+        _SHIPPED[key] = _solve_shipped(sectors, scenario, folder, **child)
+    return copy.deepcopy(_SHIPPED[key])
+
+
+def _solve_shipped(sectors: list[str], scenario: str, folder: Path | None, **child: Any) -> RunOutcome:
     if child:
         assert folder is not None, "a child scenario needs a folder to be written to"
         name = f"{scenario}-child"

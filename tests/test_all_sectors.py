@@ -39,6 +39,7 @@ def _agree(joint, split) -> None:
     assert _price(joint) > 0
 
 
+@pytest.mark.slow   # about 40 s: 60-90 rounds, the CO2 storage and captured-CO2 rows priced year by year
 def test_two_shipped_sectors_decomposed_match_the_joint_solve(tmp_path):
     joint, split = _compare(["cement", "aluminium"], tmp_path)
     _agree(joint, split)

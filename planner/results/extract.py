@@ -173,9 +173,10 @@ def _retired(d: ModelData, cap: pd.DataFrame, retro: pd.DataFrame,
     moves = d.retrofit_moves
     flow: dict[tuple[str, str, str, int], float] = {}
     if not retro.empty:
-        src = moves.set_index(["sector", "retrofit", "cohort", "year"])[["from_tech", "target_cohort", "to_tech"]]
+        src = dict(zip(zip(moves.sector, moves.retrofit, moves.cohort, moves.year),
+                       zip(moves.from_tech, moves.target_cohort, moves.to_tech)))
         for (s, r, c, y), v in zip(zip(retro.sector, retro.retrofit, retro.cohort, retro.year), retro.value):
-            frm, target, to = src.loc[(s, r, c, y)]
+            frm, target, to = src[(s, r, c, y)]
             flow[(s, frm, c, y)] = flow.get((s, frm, c, y), 0.0) - v
             flow[(s, to, target, y)] = flow.get((s, to, target, y), 0.0) + v
     rows = []
