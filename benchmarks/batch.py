@@ -34,9 +34,11 @@ def main() -> None:
     args = parser.parse_args()
     paths = project_paths()
     # 10 global budgets between 1.5 °C at 67% and at 50% (AR6 less 2020-24 emissions, GtCO2) and
-    # 10 flat clean-hydrogen prices spanning the MPP H2 Model's regional 2050 and 2030 values (USD/GJ).
+    # 10 flat clean-hydrogen prices spanning the MPP H2 Model's regional 2050 and 2030 values (USD/GJ),
+    # bought at that price: the hydrogen supply sector is left out (`supply: []`), else it sets the price.
     grid = {"budget.global_remaining": [round(float(v), 1) for v in np.linspace(200.2, 300.2, 10)],
-            "commodities.hydrogen.price": [round(float(v), 2) for v in np.linspace(6.0, 24.0, 10)]}
+            "commodities.hydrogen.price": [round(float(v), 2) for v in np.linspace(6.0, 24.0, 10)],
+            "supply": [[]]}
     spec = BatchSpec(name="bench-batch", base="default", sectors=args.sectors, grid=grid)
     runs = expand(spec, paths)[: args.runs]
     print(f"{len(runs)} runs of {', '.join(args.sectors)} (budget x hydrogen price)")

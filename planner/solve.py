@@ -162,12 +162,36 @@ class WarmCache:
     """HiGHS instances kept between solves of LPs with the same structure (same columns, rows and
     sparsity), so a run that differs only in numbers (prices, budgets, bounds) updates the values
     in place and re-solves from the previous optimal basis instead of passing a new model and
-    solving from scratch. Holds the last `size` structures."""
+    solving from scratch. Holds the last `size` structures.
+
+    A warm re-solve is not always faster: when the numbers move far, the simplex from the old basis
+    can take longer than a fresh interior-point solve. A structure whose warm re-solve took longer
+    than its last fresh solve is solved fresh for its next `backoff` runs, `backoff` doubling (up to
+    `MAX_BACKOFF`) each time warm loses again and back to 1 when it wins (`observe`)."""
+
+    MAX_BACKOFF = 16
 
     def __init__(self, size: int = 2) -> None:
         self.size = size
         self.entries: dict[str, tuple[highspy.Highs, CompiledLP]] = {}
         self.hits = 0
+        self.fresh_seconds: dict[str, float] = {}
+        self.backoff: dict[str, int] = {}
+        self.skip: dict[str, int] = {}
+        self.last: str | None = None
+
+    def observe(self, warm: bool, seconds: float) -> None:
+        """Record how long the last solve took, warm (from the cached basis) or fresh."""
+        key = self.last
+        if key is None:
+            return
+        if not warm:
+            self.fresh_seconds[key] = seconds
+        elif seconds > self.fresh_seconds.get(key, float("inf")):
+            self.backoff[key] = min(2 * self.backoff.get(key, 1), self.MAX_BACKOFF) if key in self.backoff else 1
+            self.skip[key] = self.backoff[key]
+        else:
+            self.backoff.pop(key, None)
 
     @staticmethod
     def structure(lp: CompiledLP) -> str:
@@ -182,6 +206,10 @@ class WarmCache:
     def highs_for(self, lp: CompiledLP, options: SolverOptions) -> highspy.Highs:
         """A HiGHS instance holding `lp`: a cached one updated to its values, or a new one."""
         key = self.structure(lp)
+        self.last = key
+        if self.skip.get(key, 0) > 0:   # warm lost last time: solve this one fresh
+            self.skip[key] -= 1
+            self.entries.pop(key, None)
         if key in self.entries:
             h, old = self.entries.pop(key)
             n, m = len(lp.cost), len(lp.row_lower)
@@ -258,6 +286,8 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache:
     t1 = time.perf_counter()
     fallback = run_choosing(h, len(lp.cost), fresh=not warm, choose=options.method == "choose")
     t2 = time.perf_counter()
+    if cache is not None:
+        cache.observe(warm, t2 - t1)
     sol = read_solution(h, lp, {"transfer": t1 - t0, "solve": t2 - t1})
     if fallback:
         sol.info["fallback"] = "ipm"

@@ -124,7 +124,7 @@ def test_bad_spec_names_its_line(project):
     assert problem.line is not None and "high" in problem.message
 
 
-def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project):
+def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project, monkeypatch):
     # runs that differ in prices and in a limit update the kept HiGHS model in place
     from planner.run import WARM
     from planner.run import run as run_model
@@ -133,6 +133,7 @@ def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project):
                 {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 100}}},
                 {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 60}}}]
     WARM.entries.clear()
+    monkeypatch.setattr(WARM, "observe", lambda warm, seconds: None)   # millisecond toy solves: no timing
     warm = []
     for i, v in enumerate(variants):
         project.scenario(scenario(name=f"v{i}", **v))
@@ -157,3 +158,21 @@ def test_a_crashed_worker_is_recorded_and_the_batch_goes_on(project, monkeypatch
     monkeypatch.delenv("PLANNER_TEST_CRASH")
     _, again = run(project, s)
     assert again["skipped"] == 2 and again["solved"] == 1
+
+
+def test_a_warm_start_slower_than_a_fresh_solve_falls_back_to_fresh(project):
+    from planner.run import WARM
+    from planner.run import run as run_model
+
+    WARM.entries.clear()
+    outs = []
+    for i, price in enumerate([10, 20, 30, 40]):
+        project.scenario(scenario(name=f"w{i}", carbon_price=price))
+        outs.append(run_model(["widgets"], f"w{i}", None, project.paths, reuse=True))
+        if i == 0:
+            WARM.fresh_seconds[WARM.last] = 0.0   # as if the fresh solve had been instant: warm loses
+    # run 2 re-solves warm and loses, so run 3 solves fresh; run 4 tries warm again
+    assert [o.solution.info.get("warm_start") for o in outs] == [False, True, False, True]
+    for i, o in enumerate(outs):
+        fresh = run_model(["widgets"], f"w{i}", None, project.paths)
+        assert o.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)
