@@ -7,7 +7,7 @@ Cases: `cement` and `all` are the shipped sectors under the default scenario (fi
 history, as a run solves them); `synthetic-x10` is benchmarks/synthetic.py at ten times the
 seven-sector size (70 sectors; not real data). Each method solves a fresh copy of the same arrays
 (no basis to start from), so the times compare like with like. Printed per case: the LP's size,
-then per method its seconds, status and objective relative to the first method's, and the method
+then per method its seconds, status and objective relative to the first optimal one, and the method
 `solver.method: choose` takes for a fresh solve of that size (planner/solve.py IPM_COLUMNS), all
 from this one run on this machine. PDLP is a first-order method: it stops at a looser tolerance
 and yields no basis, so a planner run uses it only when the scenario asks (`solver.method: pdlp`).
@@ -80,7 +80,7 @@ def main() -> None:
                 seconds, status, objective = solve_with(lp, method, args.time_limit)
                 first = first if first is not None else objective
                 rel = (f"{objective / first - 1:+.1e}" if objective is not None and first else "-")
-                print(f"  {method:<8}{seconds:>9.2f} s  {status:<22} objective vs first {rel}")
+                print(f"  {method:<8}{seconds:>9.2f} s  {status:<22} objective vs first optimal {rel}")
 
 
 if __name__ == "__main__":
