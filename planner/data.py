@@ -630,24 +630,23 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
            by_vintage: bool = False) -> pd.DataFrame:
     """Use per unit of activity in each year (outputs negative); with `by_vintage` the inputs are
     kept apart from the outputs and flagged (the LP takes them per cohort from `vintage_flows`)."""
-    made = [pd.DataFrame({"commodity": output, "year": years, "coef": -1.0})]
-    for com, traj in outputs.items():
-        made.append(pd.DataFrame({"commodity": com, "year": years, "coef": -interpolate(traj, years)}))
-    used = [pd.DataFrame({"commodity": com, "year": years, "coef": interpolate(traj, years)})
-            for com, traj in inputs.items()]
+    made = [(output, [-1.0] * len(years))]
+    made += [(com, [-float(v) for v in interpolate(traj, years)]) for com, traj in outputs.items()]
+    used = [(com, [float(v) for v in interpolate(traj, years)]) for com, traj in inputs.items()]
     groups = [made, used] if by_vintage else [made + used]
-    frames = []
+    rows: dict[str, list] = {c: [] for c in ("sector", "tech", "commodity", "year", "coef", "by_vintage")}
     for i, parts in enumerate(groups):
-        if not parts:
-            continue
-        out = pd.concat(parts, ignore_index=True)
-        out = out.groupby(["commodity", "year"], as_index=False, sort=False)["coef"].sum()
-        out["by_vintage"] = by_vintage and i == 1
-        frames.append(out)
-    out = pd.concat(frames, ignore_index=True)
-    out.insert(0, "tech", tech)
-    out.insert(0, "sector", sector)
-    return out[out["coef"] != 0]
+        total: dict[tuple[str, int], float] = {}   # a commodity made and used nets out, in first-seen order
+        for com, coefs in parts:
+            for y, v in zip(years, coefs):
+                total[com, y] = total.get((com, y), 0.0) + v
+        flag = by_vintage and i == 1
+        for (com, y), v in total.items():
+            if v != 0:
+                for col, value in (("sector", sector), ("tech", tech), ("commodity", com), ("year", y),
+                                   ("coef", v), ("by_vintage", flag)):
+                    rows[col].append(value)
+    return pd.DataFrame(rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,

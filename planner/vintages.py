@@ -31,7 +31,8 @@ def vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
     inputs, per year in service: the technology's read at the cohort's vintage, or its stock entry's
     own read at the operating year; times the technology's operating factor of that year."""
     cols = ["sector", "tech", "cohort", "commodity", "year", "coef"]
-    parts: dict[str, list[pd.DataFrame]] = {"inputs": [], "other_emissions": []}
+    # rows gathered column by column (one DataFrame per table, not one per cohort and commodity)
+    parts: dict[str, dict[str, list]] = {key: {c: [] for c in cols} for key in ("inputs", "other_emissions")}
     for (s, k, c), start, end, vintage, entry in zip(cohorts.index, cohorts.start, cohorts.end, cohorts.vintage,
                                                      cohorts.entry):
         t = techs.get((s, k))
@@ -48,13 +49,16 @@ def vintage_flows(techs: dict[tuple[str, str], object], cohorts: pd.DataFrame,
             for com, traj in spec.items():
                 coef = interpolate(traj, served) if own is not None else np.full(
                     len(served), float(interpolate(traj, [int(vintage)])[0]))
-                out.append(pd.DataFrame({"sector": s, "tech": k, "cohort": c, "commodity": com, "year": served,
-                                         "coef": coef * factor}))
+                n = len(served)
+                for col, value in (("sector", s), ("tech", k), ("cohort", c), ("commodity", com)):
+                    out[col].extend([value] * n)
+                out["year"].extend(served)
+                out["coef"].extend((np.asarray(coef, dtype=float) * factor).tolist())
 
-    def table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-        if not frames:
+    def table(columns: dict[str, list], name: str) -> pd.DataFrame:
+        if not columns["coef"]:
             return pd.DataFrame(columns=[*cols[:3], name, *cols[4:]])
-        out = pd.concat(frames, ignore_index=True)
+        out = pd.DataFrame(columns)
         return out[out.coef != 0].reset_index(drop=True)[cols].rename(columns={"commodity": name})
 
     return table(parts["inputs"], "commodity"), table(parts["other_emissions"], "gas")
