@@ -92,18 +92,19 @@ class SectorLP:
         self._rows = sp.csc_matrix((lp.a_value, lp.a_index, lp.a_start),
                                    shape=(len(lp.row_lower), len(lp.cost))).tocsr()
         self.shared = {key: i for i, key in enumerate(lp.rows) if key[0] in SHARED_ROWS}
-        # k_r: the constant part of a shared row's body in this sector (its fixed first year's terms,
-        # e.g. 2025 tonnes counted downstream), which the compiler moved into the row's bound
-        self.constant = {key: _bound(model, key) - float(lp.row_upper[i]) for key, i in self.shared.items()}
+        # b_r as the model states it, and k_r: the constant part of the row's body in this sector (its
+        # fixed first year's terms, e.g. 2025 tonnes counted downstream) that the compiler moved into
+        # the bound, b_r - k_r
+        self.bound = {key: _bound(model, key) for key in self.shared}
+        self.constant = {key: self.bound[key] - float(lp.row_upper[i]) for key, i in self.shared.items()}
         self.coupled: dict[RowKey, tuple[np.ndarray, np.ndarray]] = {}
         self.proposals: list[np.ndarray] = []
 
     def describe(self) -> dict[str, Any]:
         """Shared rows with their right-hand sides (as written, before the sector's constants move
         into them), timings and size, for the coordinator."""
-        rhs = {key: float(self.lp.row_upper[i]) + self.constant[key] for key, i in self.shared.items()}
         size = {"columns": len(self.lp.cost), "rows": len(self.lp.row_lower), "nonzeros": len(self.lp.a_value)}
-        return {"rows": rhs, "timings": self.timings, "size": size}
+        return {"rows": self.bound, "timings": self.timings, "size": size}
 
     def couple(self, keys: list[RowKey]) -> None:
         """Take these shared rows out of the LP; they are priced from now on."""

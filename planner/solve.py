@@ -188,7 +188,7 @@ class WarmCache:
         if not warm:
             self.fresh_seconds[key] = seconds
         elif seconds > self.fresh_seconds.get(key, float("inf")):
-            self.backoff[key] = min(2 * self.backoff.get(key, 1), self.MAX_BACKOFF) if key in self.backoff else 1
+            self.backoff[key] = min(2 * self.backoff[key], self.MAX_BACKOFF) if key in self.backoff else 1
             self.skip[key] = self.backoff[key]
         else:
             self.backoff.pop(key, None)
