@@ -237,7 +237,8 @@ def build_data(inputs: RunInputs) -> ModelData:
     problems: list[Problem] = []
 
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
-    tech_rows, ty_parts, flow_parts, cohort_rows, retro_rows = [], [], [], [], []
+    tech_rows, ty_parts, cohort_rows, retro_rows = [], [], [], []
+    flow_rows: dict[str, list] = {c: [] for c in ("sector", "tech", "commodity", "year", "coef", "by_vintage")}
     other_parts: list[pd.DataFrame] = []
     vintage_techs: dict[tuple[str, str], object] = {}
     balance_rows, demand_parts, groups, units = [], [], {}, {}
@@ -284,7 +285,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             n = end_year + 1 - np.array(years)
             ty["capex_counted"] = ty["capex"] * annuity_fraction(n, t.lifetime, r)
             ty_parts.append(ty)
-            flow_parts.append(_flows(name, key, t.inputs, t.outputs, output, years, t.vintage_inputs))
+            _flows(flow_rows, name, key, t.inputs, t.outputs, output, years, t.vintage_inputs)
             if t.vintage_inputs:
                 vintage_techs[(name, key)] = t
             for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
@@ -293,7 +294,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
-    flows = pd.concat(flow_parts, ignore_index=True)
+    flows = pd.DataFrame(flow_rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
     cohorts = pd.DataFrame(cohort_rows, columns=["sector", "tech", "cohort", "start", "end", "initial",
                                                  "kind", "origin", "retrofit", "vintage", "entry"])
     for name, sf in inputs.sectors.items():
@@ -626,15 +627,15 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
     return commodities, commodity_year
 
 
-def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, years: list[int],
-           by_vintage: bool = False) -> pd.DataFrame:
-    """Use per unit of activity in each year (outputs negative); with `by_vintage` the inputs are
-    kept apart from the outputs and flagged (the LP takes them per cohort from `vintage_flows`)."""
+def _flows(rows: dict[str, list], sector: str, tech: str, inputs: dict, outputs: dict, output: str,
+           years: list[int], by_vintage: bool = False) -> None:
+    """Append to `rows` (columns of the flows table) the use per unit of activity in each year
+    (outputs negative); with `by_vintage` the inputs are kept apart from the outputs and flagged (the
+    LP takes them per cohort from `vintage_flows`)."""
     made = [(output, [-1.0] * len(years))]
     made += [(com, [-float(v) for v in interpolate(traj, years)]) for com, traj in outputs.items()]
     used = [(com, [float(v) for v in interpolate(traj, years)]) for com, traj in inputs.items()]
     groups = [made, used] if by_vintage else [made + used]
-    rows: dict[str, list] = {c: [] for c in ("sector", "tech", "commodity", "year", "coef", "by_vintage")}
     for i, parts in enumerate(groups):
         total: dict[tuple[str, int], float] = {}   # a commodity made and used nets out, in first-seen order
         for com, coefs in parts:
@@ -646,7 +647,6 @@ def _flows(sector: str, tech: str, inputs: dict, outputs: dict, output: str, yea
                 for col, value in (("sector", sector), ("tech", tech), ("commodity", com), ("year", y),
                                    ("coef", v), ("by_vintage", flag)):
                     rows[col].append(value)
-    return pd.DataFrame(rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,

@@ -94,20 +94,28 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
     rhs = np.asarray(repn.rhs, dtype=float)
     row_lower = np.where(sense <= 0, rhs, -inf)
     row_upper = np.where(sense >= 0, rhs, inf)
+    row_name = _names(model, pyo.Constraint)
     a = repn.A.tocsc()
     cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(len(cols))
     offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    fixed = {(v.parent_component().local_name, v.index()): float(expr if isinstance(expr, (int, float))
-                                                                 else pyo.value(expr))
+    name = _names(model, pyo.Var)
+    fixed = {name[id(v)]: float(expr if isinstance(expr, (int, float)) else pyo.value(expr))
              for v, expr in repn.eliminated_vars}
     fixed.update(getattr(model, "fixed_values", {}))  # variables held by the model (formulation.fix_history)
     return CompiledLP(
         cost=cost, offset=offset, col_lower=lower, col_upper=upper, row_lower=row_lower, row_upper=row_upper,
         a_start=a.indptr.astype(np.int32), a_index=a.indices.astype(np.int32), a_value=a.data.astype(float),
-        columns=[(v.parent_component().local_name, v.index()) for v in cols],
-        rows=[(c.parent_component().local_name, c.index()) for c, _s in repn.rows],
+        columns=[name[id(v)] for v in cols],
+        rows=[row_name[id(c)] for c, _s in repn.rows],
         fixed=fixed,
     )
+
+
+def _names(model: pyo.ConcreteModel, ctype: type) -> dict[int, tuple[str, Any]]:
+    """id of each component data object of `ctype` -> (component name, index): one pass over the
+    components (asking each object for its index re-validates the index, several times slower)."""
+    return {id(data): (comp.local_name, idx) for comp in model.component_objects(ctype, active=True)
+            for idx, data in comp.items()}
 
 
 def pass_to_highs(lp: CompiledLP, options: SolverOptions) -> highspy.Highs:
