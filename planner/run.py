@@ -29,9 +29,10 @@ from planner.results.published import lp_specs, published_table, table_metric_un
 from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares
 from planner.results.write import write_run
+from planner.reuse import LPCache
 from planner.schema.load import RunInputs, load_run
 from planner.schema.scenario import SolverOptions
-from planner.solve import Solution, Status, WarmCache, solve
+from planner.solve import Solution, Status, WarmCache, solve, solve_lp
 
 
 @dataclass
@@ -147,6 +148,8 @@ def separately(d: ModelData, options: SolverOptions) -> bool:
 
 WARM = WarmCache()
 """This process's solver cache for runs with `reuse` (batches)."""
+BUILT = LPCache()
+"""This process's compiled LPs for runs with `reuse`, updated when a run differs only in numbers."""
 
 
 def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = None) -> Solution:
@@ -156,11 +159,16 @@ def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = N
             return solve_decomposed(d, options)
         except DecompositionFailed as exc:
             raise SolveFailed(exc.status.value, explain_decomposition(d, options, exc)) from None
-    t1 = time.perf_counter()
-    model, _ix = build_model(d)
-    t_build = time.perf_counter() - t1
-    sol = solve(model, options, cache)
-    sol.timings = {"build": t_build, **sol.timings}
+    if cache is not None:   # a batch: a run that differs only in prices, costs or budgets updates the LP
+        lp, steps = BUILT.lp_for(d)
+        sol = solve_lp(lp, options, cache)
+        sol.timings = {"build": steps["build"], **sol.timings, "transfer": sol.timings["transfer"] + steps["compile"]}
+    else:
+        t1 = time.perf_counter()
+        model, _ix = build_model(d)
+        t_build = time.perf_counter() - t1
+        sol = solve(model, options, cache)
+        sol.timings = {"build": t_build, **sol.timings}
     if sol.status != Status.OPTIMAL:
         raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
     return sol

@@ -94,11 +94,11 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
     rhs = np.asarray(repn.rhs, dtype=float)
     row_lower = np.where(sense <= 0, rhs, -inf)
     row_upper = np.where(sense >= 0, rhs, inf)
-    row_name = _names(model, pyo.Constraint)
+    row_name = names(model, pyo.Constraint)
     a = repn.A.tocsc()
     cost = np.asarray(repn.c.toarray()).ravel() if repn.c.shape[0] else np.zeros(len(cols))
     offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    name = _names(model, pyo.Var)
+    name = names(model, pyo.Var)
     fixed = {name[id(v)]: float(expr if isinstance(expr, (int, float)) else pyo.value(expr))
              for v, expr in repn.eliminated_vars}
     fixed.update(getattr(model, "fixed_values", {}))  # variables held by the model (formulation.fix_history)
@@ -111,7 +111,7 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
     )
 
 
-def _names(model: pyo.ConcreteModel, ctype: type) -> dict[int, tuple[str, Any]]:
+def names(model: pyo.ConcreteModel, ctype: type) -> dict[int, tuple[str, Any]]:
     """id of each component data object of `ctype` -> (component name, index): one pass over the
     components (asking each object for its index re-validates the index, several times slower)."""
     return {id(data): (comp.local_name, idx) for comp in model.component_objects(ctype, active=True)
@@ -286,9 +286,15 @@ def _run(h: highspy.Highs, method: str | None) -> None:
 def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
     """Compile, pass to HiGHS (or update a cached instance of the same structure), solve; return
     values and duals keyed by (component, index)."""
-    options = options or SolverOptions()
     t0 = time.perf_counter()
-    lp = compile_lp(model)
+    return solve_lp(compile_lp(model), options, cache, t0)
+
+
+def solve_lp(lp: CompiledLP, options: SolverOptions | None = None, cache: WarmCache | None = None,
+             t0: float | None = None) -> Solution:
+    """`solve` of an LP already compiled (`t0`: when its compilation started, counted as transfer)."""
+    options = options or SolverOptions()
+    t0 = time.perf_counter() if t0 is None else t0
     hits = cache.hits if cache is not None else 0
     h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
     warm = cache is not None and cache.hits > hits

@@ -125,20 +125,25 @@ def test_bad_spec_names_its_line(project):
 
 
 def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project, monkeypatch):
-    # runs that differ in prices and in a limit update the kept HiGHS model in place
-    from planner.run import WARM
+    # runs that differ in prices and in a limit update the kept HiGHS model in place; the LP itself
+    # is updated for the price change (v1) and built again for the limit (v2)
+    from planner.run import BUILT, WARM
     from planner.run import run as run_model
 
     variants = [{"carbon_price": 10, "commodities": {"biomass": {"limit": 100}}},
                 {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 100}}},
                 {"carbon_price": 45, "commodities": {"biomass": {"price": 4.0, "limit": 60}}}]
     WARM.entries.clear()
+    BUILT.entries.clear()
     monkeypatch.setattr(WARM, "observe", lambda warm, seconds: None)   # millisecond toy solves: no timing
-    warm = []
+    warm, updated = [], []
     for i, v in enumerate(variants):
         project.scenario(scenario(name=f"v{i}", **v))
+        hits = BUILT.hits
         warm.append(run_model(["widgets"], f"v{i}", None, project.paths, reuse=True))
+        updated.append(BUILT.hits > hits)
     assert [w.solution.info.get("warm_start") for w in warm] == [False, True, True]
+    assert updated == [False, True, False]
     for i, w in enumerate(warm):
         fresh = run_model(["widgets"], f"v{i}", None, project.paths)
         assert w.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)
