@@ -51,8 +51,10 @@ read by the LP; it moves with capex_counted)."""
 PATCHED_FIELDS = ("carbon_price", "budget_rows", "caps", "budget_mt")
 """ModelData fields (dicts or numbers) whose values may differ; the rest must be equal."""
 
-NOT_IN_LP = ("scenario", "input_hash", "notes")
-"""Fields the LP does not read, which differ between the runs of a batch (names, provenance)."""
+NOT_IN_LP = ("scenario", "input_hash", "notes", "sector_budgets", "global_remaining_mt")
+"""Fields the LP does not read, which differ between the runs of a batch: names, provenance and
+the budget as the results report it (the LP reads `budget_rows`). The scenario name only labels
+the model and its messages."""
 
 
 def structure_key(d: ModelData) -> str:

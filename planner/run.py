@@ -56,7 +56,7 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
         paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False,
-        folder: Path | None = None, reuse: bool = False) -> RunOutcome:
+        folder: Path | None = None, reuse: bool = False, xlsx: bool = True) -> RunOutcome:
     """Load, build, solve, extract and (unless `out` is None) write one run.
 
     `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
@@ -65,6 +65,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     `folder` writes the results there instead of ``<out>/<scenario>/<sectors>`` (batches).
     `reuse` keeps the solver between runs in this process (solve.WarmCache): a run whose LP has the
     same structure as an earlier one updates its numbers and re-solves from the last basis.
+    `xlsx` writes iamc.xlsx beside iamc.csv (batches leave it out: the same rows, 0.2 s a run for all
+    seven sectors).
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
@@ -110,7 +112,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),
-                  {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)})
+                  {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
     return outcome
 

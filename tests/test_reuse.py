@@ -83,3 +83,21 @@ def test_any_other_difference_is_built_afresh(cement):
     lp, _ = cache.lp_for(d1)
     assert cache.hits == 0
     assert_same_lp(lp, compile_lp(build_model(d1)[0]))
+
+
+def test_fields_left_out_of_the_structure_are_not_read_by_the_lp():
+    # a field the formulation reads must never be ignored by the structure key (wrong LPs otherwise)
+    import re
+    from pathlib import Path
+
+    import planner
+    from planner.reuse import NOT_IN_LP
+
+    root = Path(planner.__file__).parent
+    sources = [*(root / "formulation").glob("*.py"), root / "milestones.py", root / "history.py"]
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for name in NOT_IN_LP:
+            if name == "scenario":   # the model's name and its error messages
+                continue
+            assert not re.search(rf"\bd\.{name}\b", text), f"{path.name} reads d.{name}"

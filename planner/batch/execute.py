@@ -2,7 +2,8 @@
 manifest of every run.
 
 Layout under ``<out>/<batch name>/``:
-  runs/<id>/         one results folder per finished run (the run contract; written atomically)
+  runs/<id>/         one results folder per finished run (the run contract but iamc.xlsx, whose rows
+                     iamc.csv holds; written atomically)
   failures/<id>.json why a run failed (bad input, infeasible with its explanation, worker crash)
   scenarios/<id>.yaml the run's scenario: its base scenario extended by the overrides
   manifest.csv, manifest.parquet  one row per run: inputs, status, key outputs, timings
@@ -78,7 +79,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
     _atomic_write(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     t0 = time.perf_counter()
     try:
-        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse)
+        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse, xlsx=False)
     except InputError as exc:
         return _failed(spec, out, "bad_input", str(exc), t0)
     except SolveFailed as exc:
