@@ -39,7 +39,7 @@ from planner.data import ModelData
 from planner.formulation import build_model
 from planner.formulation.costs import add_objective
 from planner.formulation.emissions import SLACK_BOUND
-from planner.formulation.index import ModelIndex
+from planner.formulation.index import ModelIndex, share_index
 from planner.solve import CompiledLP, compile_lp, names
 
 PATCHED_COLUMNS = {"tech_year": ("capex", "capex_counted", "fixed_om", "variable_om"),
@@ -125,6 +125,7 @@ class LPCache:
         key = structure_key(d)
         entry = self.entries.pop(key, None)
         if entry is not None:
+            share_index(d, entry.ix)   # the same structure has the same index sets (results use them)
             lp = patched(entry, d)
             self.hits += 1
             entry.data, entry.lp = d, lp

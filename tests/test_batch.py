@@ -144,6 +144,8 @@ def test_reused_solver_state_gives_the_same_optimum_as_a_fresh_solve(project, mo
         updated.append(BUILT.hits > hits)
     assert [w.solution.info.get("warm_start") for w in warm] == [False, True, True]
     assert updated == [False, True, False]
+    # v1 changes only costs: its old basis stays primal feasible and the primal simplex re-solves it
+    assert [w.solution.info.get("primal_simplex", False) for w in warm] == [False, True, False]
     for i, w in enumerate(warm):
         fresh = run_model(["widgets"], f"v{i}", None, project.paths)
         assert w.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)

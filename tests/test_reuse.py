@@ -10,6 +10,7 @@ import pytest
 
 from planner.data import build_data
 from planner.formulation import build_model
+from planner.formulation.index import _build_index, build_index
 from planner.history import with_history
 from planner.paths import project_paths
 from planner.reuse import LPCache, structure_key
@@ -57,6 +58,7 @@ def test_an_updated_lp_equals_a_fresh_build_of_the_new_numbers(cement):
     d1 = swept(cement)
     lp, steps = cache.lp_for(d1)
     assert cache.hits == 1 and steps["compile"] == 0.0
+    assert build_index(d1) == _build_index(d1)   # the cached run's index, shared with d1, is d1's own
     assert_same_lp(lp, compile_lp(build_model(d1)[0]))
     # and again from the updated entry (its data is now d1's)
     d2 = swept(d1)

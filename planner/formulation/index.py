@@ -83,6 +83,11 @@ def build_index(d: ModelData) -> ModelIndex:
     return ix
 
 
+def share_index(d: ModelData, ix: ModelIndex) -> None:
+    """Give `d` the index of another ModelData of the same structure (planner/reuse.py)."""
+    d.__dict__[_CACHED] = ix
+
+
 def _build_index(d: ModelData) -> ModelIndex:
     years = d.years
     ix = ModelIndex(years=years, prev={y: p for p, y in zip(years, years[1:])})
