@@ -412,7 +412,8 @@ class ResolvableLP:
         # The first solve goes by the same policy as a fresh `solve`: without it the dual simplex
         # proved a steel LP with a hard budget share and a hard net-zero row infeasible only after
         # more than 20 minutes (mpp-shares, measured 2026-12).
-        run_choosing(self.highs, len(self.lp.cost), fresh=self._fresh, choose=self._choose)
+        # after the first solve only costs change: the old basis stays primal feasible
+        run_choosing(self.highs, len(self.lp.cost), fresh=self._fresh, choose=self._choose, primal=not self._fresh)
         self._fresh = False
         status = _STATUS.get(self.highs.getModelStatus(), Status.ERROR)
         if status != Status.OPTIMAL:
