@@ -152,3 +152,76 @@ def test_a_null_drops_an_inherited_milestone():
     assert net_zero <= set(load_scenario("1p5c-67", paths)[0].milestones)
     for name in ("current-policies", "wb2c"):
         assert not net_zero & set(load_scenario(name, paths)[0].milestones), name
+
+
+# --- input that used to give a wrong answer or a traceback (issue: bad input never gives a wrong answer)
+
+def test_a_year_given_twice_as_number_and_as_text_is_a_duplicate(toy):
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("scenarios/toy.yaml", "name: toy\ncarbon_price:\n  2030: 10\n  '2030': 500\n")
+    dup = find(problems_of(toy), "carbon_price.2030")
+    assert dup.line == 4 and "duplicate key (first given on line 3)" in dup.message
+
+
+def test_an_empty_value_is_an_error_not_a_dropped_budget(toy):
+    # `budget:` with nothing after it used to drop the parent's budget silently
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("scenarios/parent.yaml", "name: parent\nbudget: {unit: MtCO2, sectors: {widgets: 100}}\n")
+    toy.write("scenarios/toy.yaml", "name: toy\nextends: parent\nbudget:\ndiscount_rate: 0.05\n")
+    empty = find(problems_of(toy), "budget")
+    assert empty.line == 3 and empty.file.endswith("scenarios/toy.yaml") and "null" in empty.message
+    # an explicit null still drops it, as documented
+    toy.write("scenarios/toy.yaml", "name: toy\nextends: parent\nbudget: null\n")
+    scen, _ = load_scenario("toy", toy.paths)
+    assert scen.budget is None
+
+
+@pytest.mark.parametrize("text, path, words", [
+    ("budget: {unit: MtCO2, sectors: {widgets: .inf}}", "budget.sectors.widgets", "not a finite number"),
+    ("carbon_price: {2030: .nan}", "carbon_price.2030", "not a finite number"),
+    ("budget: {unit: GtCO2, global_remaining: 1.0e+300}", "budget.global_remaining", "largest magnitude"),
+    ("horizon: {end: 99999999999999999999999}", "horizon.end", "largest magnitude"),
+    ("horizon: {start: 2025, end: 2400}", "horizon.end", "less than or equal to 2100"),
+    ("carbon_price: -5", "carbon_price", "must not be negative"),
+    ("commodities: {coal: {price: -100}}", "commodities.coal.price", "must not be negative"),
+    ("milestones: {m: {sector: widgets, metric: emissions, from: 2040, to: 2030, max: 1}}", "milestones.m",
+     "comes before 'from'"),
+    ("x: &a {b: 1}\ny:\n  <<: *a", "y", "merge keys"),
+    ("x: &a [1, *a]", "x.1", "recursive alias"),
+])
+def test_numbers_and_yaml_features_that_cannot_mean_a_plan(toy, text, path, words):
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("scenarios/toy.yaml", f"name: toy\n{text}\n")
+    problem = find(problems_of(toy), path)
+    assert words in problem.message and problem.line is not None and problem.file.endswith("scenarios/toy.yaml")
+
+
+@pytest.mark.parametrize("plant, path, words", [
+    ({"inputs": {"coal": -3.03}}, "technologies.plant.inputs.coal", "must not be negative"),
+    ({"plant_size": 0}, "technologies.plant.plant_size", "greater than 0"),
+    ({"capex": 1.0e300}, "technologies.plant.capex", "largest magnitude"),
+    ({"lifetime": 10**23}, "technologies.plant.lifetime", "largest magnitude"),
+])
+def test_sector_numbers_out_of_bounds(toy, plant, path, words):
+    toy.sector(widget_sector(plant={"capex": 10, **plant})).scenario(scenario())
+    problem = find(problems_of(toy), path)
+    assert words in problem.message and problem.file.endswith("models/widgets.yaml")
+
+
+def test_negative_demand_is_an_error(toy):
+    sector = widget_sector(plant={"capex": 10})
+    sector["demand"]["widget"]["variants"]["flat"]["values"] = {2025: 10, 2030: -5}
+    toy.sector(sector).scenario(scenario())
+    problem = find(problems_of(toy), "demand.widget.variants.flat.values")
+    assert "must not be negative" in problem.message
+
+
+def test_a_billion_laughs_stops_at_the_expansion_limit(toy):
+    from planner.schema.yaml_lines import MAX_NODES
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("scenarios/toy.yaml", "name: toy\n" + "\n".join(lines) + "\n")
+    problem = problems_of(toy)[0]
+    assert f"more than {MAX_NODES:,} values" in problem.message and problem.line is not None

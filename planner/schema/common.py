@@ -10,7 +10,7 @@ import math
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, PlainValidator
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
@@ -44,6 +44,16 @@ Trajectory = Annotated[
     PlainSerializer(lambda v: v, return_type=Any),
 ]
 """A number, or ``{year: value}`` interpolated linearly and held flat outside its years."""
+
+
+def _non_negative(value: float | dict[int, float]) -> float | dict[int, float]:
+    if trajectory_min(value) < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+NonNegativeTrajectory = Annotated[Trajectory, AfterValidator(_non_negative)]
+"""A trajectory that is never negative: demand, input and output coefficients, prices, limits."""
 
 
 def trajectory_min(traj: float | dict[int, float]) -> float:

@@ -11,7 +11,12 @@ from typing import Any, Literal
 
 from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
 
-from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
+from planner.schema.common import NonNegativeTrajectory, Strict, Trajectory, trajectory_max, trajectory_min
+
+HORIZON_FIRST, HORIZON_LAST = 2000, 2100
+"""Model years lie within 2000-2100: the sector data start from 2020s stock and run to 2050-2070,
+IAM scenarios end in 2100, and every model year adds a copy of each sector's LP (a horizon to 9999
+would need gigabytes and hours for numbers held flat since the data's last year)."""
 
 
 class Horizon(Strict):
@@ -22,8 +27,8 @@ class Horizon(Strict):
     it with the rest of the horizon.
     """
 
-    start: int = 2025
-    end: int = 2050
+    start: int = Field(default=2025, ge=HORIZON_FIRST, le=HORIZON_LAST)
+    end: int = Field(default=2050, ge=HORIZON_FIRST, le=HORIZON_LAST)
     step: PositiveInt = 1
     history: bool = True
 
@@ -41,11 +46,11 @@ class Horizon(Strict):
 class CommodityOverride(Strict):
     """Scenario values that replace those of a commodity (see `Commodity`)."""
 
-    price: Trajectory | None = None
+    price: NonNegativeTrajectory | None = None
     emission_factor: Trajectory | None = None
     biogenic_factor: Trajectory | None = None
     scope2_factor: Trajectory | None = None
-    limit: Trajectory | None = None
+    limit: NonNegativeTrajectory | None = None
     cumulative_limit: NonNegativeFloat | None = None
     sources: list[str] = []
     notes: str = ""
@@ -111,6 +116,8 @@ class Milestone(Strict):
             raise ValueError("give exactly one of 'year' or 'from'")
         if self.to is not None and self.from_ is None:
             raise ValueError("'to' goes with 'from'")
+        if self.to is not None and self.from_ is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) comes before 'from' ({self.from_}): the milestone would cover no year")
         if self.min is None and self.max is None:
             raise ValueError("give a bound: 'min' or 'max'")
         if self.year is not None and any(isinstance(b, dict) for b in (self.min, self.max)):
@@ -386,7 +393,7 @@ class Scenario(Strict):
     whose commodities a sector of the run buys joins the run, and those commodities are then made,
     not bought at their price (their price and limits do not apply). Absent: every supply sector;
     `[]`: none (every commodity bought at its price, within its limits)."""
-    carbon_price: Trajectory | None = None
+    carbon_price: NonNegativeTrajectory | None = None
     budget: Budget | None = None
     annual_caps: dict[str, Trajectory] = {}
     emissions: EmissionAccounting = EmissionAccounting()

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator, model_validator
 
-from planner.schema.common import Strict, Trajectory, trajectory_max, trajectory_min
+from planner.schema.common import NonNegativeTrajectory, Strict, Trajectory, trajectory_max, trajectory_min
 
 
 def share_of_one(v: float | dict[int, float] | None) -> float | dict[int, float] | None:
@@ -38,7 +38,7 @@ class StockCohort(Strict):
     vintage: int | None = None
     """Only with the technology's `vintage_inputs`: the build year whose inputs the cohort has (the
     technology's `inputs` read at this year; default: the year before the first model year)."""
-    inputs: dict[str, Trajectory] | None = None
+    inputs: dict[str, NonNegativeTrajectory] | None = None
     """Only with the technology's `vintage_inputs`: the cohort's own input coefficients (per unit of
     activity, a number or a path over the years it runs), in place of the technology's `inputs`."""
     other_emissions: dict[str, Trajectory] | None = None
@@ -210,7 +210,8 @@ class Technology(Strict):
     name: str
     description: str = ""
     output: str | None = None
-    inputs: dict[str, Trajectory] = {}
+    inputs: dict[str, NonNegativeTrajectory] = {}
+    """Use per unit of activity (never negative: what a technology makes is one of its `outputs`)."""
     vintage_inputs: bool = False
     """`inputs` (and `other_emissions`) are read at the build year of the capacity (its vintage), not
     the year it runs: a truck bought in 2040 keeps the fuel use of 2040 trucks for life. Existing
@@ -218,7 +219,7 @@ class Technology(Strict):
     operating_factor: Trajectory | None = None
     """Only with `vintage_inputs`: every cohort's inputs (and other_emissions) are multiplied by this
     factor of the year it runs (gains that reach all vintages, e.g. a fleet's operational measures)."""
-    outputs: dict[str, Trajectory] = {}
+    outputs: dict[str, NonNegativeTrajectory] = {}
     capex: Trajectory = 0.0
     fixed_om: Trajectory = 0.0
     variable_om: Trajectory = 0.0
@@ -243,7 +244,7 @@ class Technology(Strict):
     max_share: Trajectory | None = None
     build_limit: BuildLimit | None = None
     stock: list[StockCohort] = []
-    plant_size: NonNegativeFloat | None = None
+    plant_size: PositiveFloat | None = None
     """Capacity of one typical plant (vessel, aircraft, truck) in the capacity unit per year."""
     plant_unit: str | None = None
     """What `plant_size` counts when not the sector's `plant_unit` (e.g. fuel plants of shipping)."""
@@ -338,11 +339,13 @@ class Commodity(Strict):
     name: str = ""
     kind: Literal["product", "intermediate", "purchased"] = "purchased"
     unit: str
-    price: Trajectory | None = None
+    price: NonNegativeTrajectory | None = None
+    """What the plan pays per unit (never negative: a price paid to the plan for using a commodity
+    would make a technology cheaper the more of it it burns)."""
     emission_factor: Trajectory = 0.0
     biogenic_factor: Trajectory = 0.0
     scope2_factor: Trajectory = 0.0
-    limit: Trajectory | None = None
+    limit: NonNegativeTrajectory | None = None
     cumulative_limit: NonNegativeFloat | None = None
     store_captured_co2: bool = False
     draw_on_capture: bool = False
@@ -382,9 +385,9 @@ class Commodity(Strict):
 
 
 class DemandVariant(Strict):
-    """One demand trajectory of a product (in the product's unit per year)."""
+    """One demand trajectory of a product (in the product's unit per year, never negative)."""
 
-    values: Trajectory
+    values: NonNegativeTrajectory
     sources: list[str] = Field(min_length=1)
     notes: str = ""
 
