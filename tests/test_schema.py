@@ -225,3 +225,24 @@ def test_a_billion_laughs_stops_at_the_expansion_limit(toy):
     toy.write("scenarios/toy.yaml", "name: toy\n" + "\n".join(lines) + "\n")
     problem = problems_of(toy)[0]
     assert f"more than {MAX_NODES:,} values" in problem.message and problem.line is not None
+
+
+def test_extends_problems_point_at_the_extends_line(toy):
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("scenarios/toy.yaml", "name: toy\ndiscount_rate: 0.05\nextends: parnet\n")
+    missing = problems_of(toy)[0]
+    assert missing.file.endswith("scenarios/toy.yaml") and missing.line == 3 and missing.path == "extends"
+    assert "no scenario 'parnet'" in missing.message
+    toy.write("scenarios/a.yaml", "name: a\nextends: toy\n")
+    toy.write("scenarios/toy.yaml", "name: toy\n\nextends: a\n")
+    cycle = problems_of(toy)[0]
+    assert cycle.line is not None and cycle.path == "extends" and "extends itself" in cycle.message
+
+
+def test_a_broken_sector_file_is_reported_as_itself(toy):
+    # the commodity check of another file used to swallow it and blame an 'unknown commodity'
+    toy.sector(widget_sector(plant={"capex": 10}))
+    toy.write("models/gadgets.yaml", "sector: gadgets\nname: [unclosed\n")
+    toy.write("scenarios/toy.yaml", "name: toy\ncommodities: {gadget_fuel: {price: 3}}\n")
+    problem = problems_of(toy)[0]
+    assert problem.file.endswith("models/gadgets.yaml") and "YAML syntax error" in problem.message

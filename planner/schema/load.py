@@ -166,18 +166,13 @@ def _unwrap(annotation: Any) -> Any:
 
 def read_scenario_chain(ref: str, paths: ProjectPaths, relative_to: Path | None = None,
                         _seen: tuple[Path, ...] = ()) -> Tracked:
-    """A scenario's raw data with its `extends` chain merged (parent first, child over it)."""
+    """A scenario's raw data with its `extends` chain merged (parent first, child over it). A
+    parent that does not exist, or a chain that comes back to itself, is reported at the `extends`
+    line of the file that names it."""
     path = paths.scenario_file(ref, relative_to)
     if not path.exists():
-        known = sorted(p.stem for p in paths.scenarios.glob("*.yaml"))
-        hint = difflib.get_close_matches(ref, known, n=1)
-        msg = f"no scenario {ref!r} (looked for {display_path(path)})"
-        msg += f"; did you mean {hint[0]!r}?" if hint else (f"; known: {', '.join(known)}" if known else "")
-        raise InputError([Problem(display_path(path), None, "", msg)])
+        raise InputError([Problem(display_path(path), None, "", _no_scenario(ref, path, paths))])
     resolved = path.resolve()
-    if resolved in _seen:
-        chain = " -> ".join(display_path(p) for p in (*_seen, resolved))
-        raise InputError([Problem(display_path(path), None, "extends", f"scenario extends itself: {chain}")])
     raw = Tracked.read(path)
     if not isinstance(raw.data, dict):
         raise InputError([raw.problem((), "expected a map of keys at the top of the file")])
@@ -188,8 +183,22 @@ def read_scenario_chain(ref: str, paths: ProjectPaths, relative_to: Path | None 
         return raw
     if not isinstance(parent_ref, str):
         raise InputError([raw.problem(("extends",), "must be a scenario name or path")])
-    parent = read_scenario_chain(parent_ref, paths, path.parent, (*_seen, resolved))
+    parent_path = paths.scenario_file(parent_ref, path.parent)
+    if not parent_path.exists():
+        raise InputError([raw.problem(("extends",), _no_scenario(parent_ref, parent_path, paths))])
+    chain = (*_seen, resolved)
+    if parent_path.resolve() in chain:
+        names = " -> ".join(display_path(p) for p in (*chain, parent_path.resolve()))
+        raise InputError([raw.problem(("extends",), f"scenario extends itself: {names}")])
+    parent = read_scenario_chain(parent_ref, paths, path.parent, chain)
     return merge(parent, raw)
+
+
+def _no_scenario(ref: str, path: Path, paths: ProjectPaths) -> str:
+    known = sorted(p.stem for p in paths.scenarios.glob("*.yaml"))
+    hint = difflib.get_close_matches(ref, known, n=1)
+    msg = f"no scenario {ref!r} (looked for {display_path(path)})"
+    return msg + (f"; did you mean {hint[0]!r}?" if hint else (f"; known: {', '.join(known)}" if known else ""))
 
 
 def load_scenario(ref: str, paths: ProjectPaths) -> tuple[Scenario, Tracked]:
@@ -777,12 +786,15 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
 
 
 def _defined_in_other_sector(name: str, others: set[str], paths: ProjectPaths) -> bool:
-    """A commodity override may name a commodity of a sector not in this run."""
+    """A commodity override may name a commodity of a sector not in this run. A sector file that
+    cannot be read is reported as itself (its own file, line and problem), not as an unknown
+    commodity of the file that asked."""
     for sector in others:
-        try:
-            data, _ = load_yaml(paths.sector_file(sector))
-        except InputError:
-            continue
-        if isinstance(data, dict) and name in (data.get("commodities") or {}):
+        path = paths.sector_file(sector)
+        data, _ = load_yaml(path)
+        if not isinstance(data, dict):
+            raise InputError([Problem(display_path(path), 1, "", "expected a map of keys at the top of the file")])
+        commodities = data.get("commodities")
+        if isinstance(commodities, dict) and name in commodities:
             return True
     return False
