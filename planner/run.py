@@ -28,7 +28,7 @@ from planner.results.metrics import compute_metrics
 from planner.results.published import lp_specs, published_table, table_metric_unit
 from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares
-from planner.results.write import write_run
+from planner.results.write import check_target, write_run
 from planner.reuse import LPCache
 from planner.schema.load import RunInputs, load_run
 from planner.schema.scenario import SolverOptions
@@ -77,6 +77,10 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     data.notes["currency"] = inputs.scenario.currency
     published_rows = check_published_units(data, inputs)
     codelist = Codelist.load(paths.iamc_codelist) if out is not None or folder is not None else None
+    if out is not None or folder is not None:   # a place the run cannot be written fails now, not after the solve
+        owned = folder is not None
+        folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
+        check_target(folder, owned)
     t_load = time.perf_counter() - t0
     if inputs.scenario.horizon.history:
         data = with_history(data, inputs.scenario.solver)
@@ -106,7 +110,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         timings["unconstrained_solve"] = sum(loose_sol.timings.values())
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names)
     if out is not None or folder is not None:
-        folder = folder or results_folder(Path(out or "results"), data.scenario, sectors, paths.sector_names())
+        assert folder is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
         assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)

@@ -18,6 +18,36 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from planner.errors import InputError, Problem, display_path
+
+
+def check_target(folder: Path, owned: bool = False) -> None:
+    """Raise InputError, before anything is solved, if a run cannot be written to `folder`: a part
+    of the path is a file, the folder exists but holds no earlier run (it would be replaced; unless
+    the caller `owned` it, as a batch owns its runs/<id>), or the nearest existing folder cannot be
+    written (read-only, no permission, no such device)."""
+    folder = Path(folder)
+    where = display_path(folder)
+
+    def fail(message: str) -> None:
+        raise InputError([Problem(where, None, "--out", message)])
+
+    if folder.exists():
+        if not folder.is_dir():
+            fail("is a file: the run writes a folder there; choose another --out")
+        if not owned and any(folder.iterdir()) and not (folder / "run.json").exists():
+            fail("exists and holds no earlier run (no run.json): the run would replace it; choose another --out")
+    parent = folder.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        fail(f"{display_path(parent)} is a file, not a folder")
+    try:
+        probe = tempfile.NamedTemporaryFile(dir=parent, prefix=".planner-probe.", delete=True)
+        probe.close()
+    except OSError as exc:
+        fail(f"cannot write in {display_path(parent)}: {exc.strerror}")
+
 
 def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scenario: dict,
               extra: dict[str, pd.DataFrame] | None = None,
