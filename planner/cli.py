@@ -145,8 +145,9 @@ def batch(
     )
 
     from planner.batch.execute import DaskExecutor, LocalExecutor, batch_dir, run_batch
-    from planner.batch.spec import expand, load_spec
+    from planner.batch.spec import expand, read_spec
     from planner.batch.summary import print_summary as print_batch
+    from planner.validate import check_batch
 
     if summary is not None:
         if not (summary / "manifest.csv").exists():
@@ -159,8 +160,11 @@ def batch(
         raise typer.Exit(1)
     paths = project_paths()
     try:
-        batch_spec = load_spec(str(spec), paths)
+        batch_spec, spec_raw = read_spec(str(spec), paths)
         runs = expand(batch_spec, paths)
+        problems = check_batch(batch_spec, spec_raw, runs, paths)   # before anything is written
+        if problems:
+            raise InputError(problems)
         if executor == "dask":
             pool = DaskExecutor(address)
         elif executor == "local":

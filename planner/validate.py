@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.batch.spec import BatchSpec, RunSpec, expand, nest, read_spec
 from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
 from planner.schema.load import (
@@ -60,33 +61,68 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
 
 
 def _validate_batch(path: Path, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:
-    """A batch spec: its schema, and the scenario of its first run (base with overrides)."""
+    """A batch spec: its schema and every run's scenario (`check_batch`)."""
+    try:
+        spec, raw = read_spec(str(path), paths)
+        runs = expand(spec, paths)
+    except InputError as exc:
+        return exc.problems
+    return check_batch(spec, raw, runs, paths, commodities)
+
+
+def check_batch(spec: BatchSpec, raw: Tracked, runs: list[RunSpec], paths: ProjectPaths,
+                commodities: CommodityFile | None = None) -> list[Problem]:
+    """Every problem the runs of a batch spec would meet, named at the line of the spec that
+    causes it: its sectors, and each run's scenario (its base with the run's overrides): the
+    schema for every run (a drawn value may be out of bounds in some runs only), the sector files
+    and cross-references for the first run of each base (the runs of a base share their keys)."""
     import tempfile
 
     import yaml
 
-    from planner.batch.spec import expand, load_spec, nest
-
-    try:
-        spec = load_spec(str(path), paths)
-        runs = expand(spec, paths)
-    except InputError as exc:
-        return exc.problems
-    seen: set[str] = set()
-    problems: list[Problem] = []
-    for run in runs:
-        if run.base in seen:  # the runs of one base share their keys; the first stands for all
-            continue
-        seen.add(run.base)
-        base = paths.scenario_file(run.base, None).resolve()
-        with tempfile.TemporaryDirectory() as tmp:
-            child = Path(tmp) / f"{spec.name}-check.yaml"
-            child.write_text(yaml.safe_dump({"name": f"{spec.name}-check", "extends": str(base),
+    if commodities is None:
+        try:
+            commodities, _ = load_commodities(paths)
+        except InputError as exc:
+            return exc.problems
+    known = set(paths.sector_names())
+    problems = [raw.problem(("sectors", i), f"unknown sector {s!r}; known: {', '.join(sorted(known))}")
+                for i, s in enumerate(spec.sectors) if s != "all" and s not in known]
+    if problems:
+        return problems
+    checked: set[str] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in runs:
+            base = paths.scenario_file(run.base, None).resolve()
+            child = Path(tmp) / f"{spec.name}-{run.key}.yaml"
+            child.write_text(yaml.safe_dump({"name": f"{spec.name}-{run.key}", "extends": str(base),
                                              **nest(run.overrides)}), encoding="utf-8")
-            problems.extend(_validate_scenario(child, paths, commodities))
-        if problems:
-            break
+            if run.base in checked:
+                try:
+                    load_scenario(str(child), paths)
+                    found: list[Problem] = []
+                except InputError as exc:
+                    found = exc.problems
+            else:
+                checked.add(run.base)
+                found = _validate_scenario(child, paths, commodities)
+            problems.extend(_at_spec(p, child, run, raw) for p in found)
+            if problems:
+                break
     return problems
+
+
+def _at_spec(problem: Problem, child: Path, run: RunSpec, raw: Tracked) -> Problem:
+    """A problem of a run's generated scenario, moved to the spec's line of the key that set it."""
+    if problem.file != display_path(child):
+        return problem
+    for key, value in run.overrides.items():
+        if problem.path == key or problem.path.startswith(key + ".") or key.startswith(problem.path + "."):
+            where = (("grid", key) if key in raw.data.get("grid", {}) else
+                     ("samples", "keys", key) if key in (raw.data.get("samples") or {}).get("keys", {}) else
+                     ("solver", key.removeprefix("solver.")))
+            return raw.problem(where, f"run {run.index + 1} ({key} = {value!r}): {problem.message}")
+    return raw.problem((), f"run {run.index + 1}: {problem.path}: {problem.message}")
 
 
 def _validate_scenario(path: Path, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:

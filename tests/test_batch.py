@@ -183,3 +183,32 @@ def test_a_warm_start_slower_than_a_fresh_solve_falls_back_to_fresh(project):
     for i, o in enumerate(outs):
         fresh = run_model(["widgets"], f"w{i}", None, project.paths)
         assert o.results.objective == pytest.approx(fresh.results.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("keys, at, words", [
+    ({"grid": {"budget.global_remainin": [1, 2]}}, "grid.budget.global_remainin", "unknown key"),
+    ({"grid": {"carbon_price": ["lots"]}}, "grid.carbon_price", "run 1"),
+    ({"grid": {"commodities.nonesuch.price": [3]}}, "grid.commodities.nonesuch.price", "unknown commodity"),
+    ({"samples": {"n": 40, "seed": 3, "keys": {"commodities.biomass.price":
+                                               {"distribution": "normal", "mean": 1, "sd": 2}}}},
+     "samples.keys.commodities.biomass.price", "must not be negative"),
+    ({"sectors": ["widgets", "gizmos"]}, "sectors.1", "unknown sector 'gizmos'"),
+])
+def test_a_bad_spec_is_named_at_its_line_and_nothing_is_written(project, keys, at, words):
+    from typer.testing import CliRunner
+
+    from planner.batch.spec import read_spec
+    from planner.cli import app
+    from planner.validate import check_batch
+
+    path = project.write("scenarios/sweeps/sweep.yaml", {"name": "sweep", "base": "toy", "sectors": ["widgets"],
+                                                          **keys})
+    spec_, raw = read_spec(str(path), project.paths)
+    problems = check_batch(spec_, raw, expand(spec_, project.paths), project.paths)
+    assert problems and problems[0].file.endswith("scenarios/sweeps/sweep.yaml"), problems
+    assert problems[0].line is not None and problems[0].path == at and words in problems[0].message
+    # the command says the same and writes nothing (no folder, manifest or generated scenarios)
+    result = CliRunner().invoke(app, ["batch", str(path), "-o", str(project.root / "out")],
+                                env={"PLANNER_ROOT": str(project.root)})
+    assert result.exit_code == 1 and "sweep.yaml" in result.output
+    assert not (project.root / "out").exists()

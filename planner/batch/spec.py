@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, PositiveInt, model_validator
 
-from planner.errors import InputError
+from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
 from planner.schema.common import Strict
 from planner.schema.load import Tracked, read_scenario_chain, validate_model
@@ -117,15 +117,22 @@ def nest(overrides: dict[str, Any]) -> dict[str, Any]:
 
 def load_spec(path: str, paths: ProjectPaths) -> BatchSpec:
     """A validated batch spec (errors name file, line and key)."""
+    return read_spec(path, paths)[0]
+
+
+def read_spec(path: str, paths: ProjectPaths) -> tuple[BatchSpec, Tracked]:
+    """A validated batch spec and its raw data with the line of every key."""
     file = Path(path)
     if not file.exists() and (paths.root / path).exists():
         file = paths.root / path
+    if not file.exists():
+        raise InputError([Problem(display_path(file), None, "", "no such batch spec")])
     raw = Tracked.read(file)
     spec, problems = validate_model(BatchSpec, raw)
     if problems:
         raise InputError(problems)
     assert isinstance(spec, BatchSpec)
-    return spec
+    return spec, raw
 
 
 def _models_digest(paths: ProjectPaths) -> str:
