@@ -16,6 +16,10 @@ from rich.table import Table
 from planner.errors import InputError, SolveFailed, display_path
 from planner.paths import project_paths
 
+SOLVE_FAILED = 2
+"""Exit code of an infeasible run or a failed solve; 1 is anything the user gave wrong."""
+_solve_failed = False
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Least-cost net-zero pathways for the hardest-to-abate sectors.")
 out_console = Console(highlight=False)
@@ -52,8 +56,10 @@ def run(
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(1) from None
     except SolveFailed as exc:
+        global _solve_failed
+        _solve_failed = True
         err_console.print(f"[red]{exc.status}:[/] {exc.message}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(SOLVE_FAILED) from None
     folder = display_path(outcome.folder) if outcome.folder else None
     if quiet:
         out_console.print(folder or "")
@@ -144,7 +150,7 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from planner.batch.execute import DaskExecutor, LocalExecutor, batch_dir, run_batch
+    from planner.batch.execute import DaskExecutor, LocalExecutor, batch_dir, run_batch, unreadable
     from planner.batch.spec import expand, read_spec
     from planner.batch.summary import print_summary as print_batch
     from planner.validate import check_batch
@@ -179,6 +185,8 @@ def batch(
         err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
     folder = batch_dir(out, batch_spec.name)
+    for path in unreadable(runs, folder):
+        err_console.print(f"[yellow]warning:[/] {display_path(path)} cannot be read; its run is run again")
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("left"),
                TimeRemainingColumn()]
@@ -275,4 +283,11 @@ def _extends_of(text: str) -> str:
 
 
 def main() -> None:
-    app()
+    """`python -m planner`. Click exits usage errors (a missing argument, an unknown option) with 2,
+    the code of an infeasible run here; they exit 1, like every other mistake in what was typed."""
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == SOLVE_FAILED and not _solve_failed:
+            raise SystemExit(1) from None
+        raise

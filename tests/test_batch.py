@@ -212,3 +212,21 @@ def test_a_bad_spec_is_named_at_its_line_and_nothing_is_written(project, keys, a
                                 env={"PLANNER_ROOT": str(project.root)})
     assert result.exit_code == 1 and "sweep.yaml" in result.output
     assert not (project.root / "out").exists()
+
+
+def test_unreadable_records_in_a_batch_folder_are_run_again(project):
+    from planner.batch.execute import unreadable
+
+    s = spec(project, grid={"carbon_price": [0, 35, 70]})
+    first, _ = run(project, s)
+    runs = expand(s, project.paths)
+    folder = project.root / "results/sweep"
+    (folder / "runs" / runs[0].key / "run.json").write_text('{"status": "opt')   # truncated
+    (folder / "runs" / runs[1].key / "run.json").write_text("")                  # empty
+    (folder / "failures").mkdir(exist_ok=True)
+    (folder / "failures" / f"{runs[2].key}.json").write_text("[]")              # not a record
+    assert len(unreadable(runs, folder)) == 3
+    manifest, counts = run(project, s)
+    assert counts["solved"] == 2 and counts["skipped"] == 1 and (manifest.status == "optimal").all()
+    # the two runs are whole again; the third was finished all along (its run.json counts)
+    assert unreadable(runs, folder) == [folder / "failures" / f"{runs[2].key}.json"]

@@ -67,6 +67,12 @@ def test_bad_input_exits_1_and_writes_nothing(project):
     assert not (project.root / "results").exists()
 
 
+def test_a_usage_error_exits_1_not_the_infeasible_code(project):
+    res = planner(project, "run")    # no sector
+    assert res.returncode == 1 and "Missing argument" in res.stderr
+    assert planner(project, "run", "widgets", "--no-such-option").returncode == 1
+
+
 def test_infeasible_budget_exits_2_with_an_explanation(project):
     project.scenario(scenario(name="tight", budget={"unit": "MtCO2", "sectors": {"widgets": 20}}))
     res = planner(project, "run", "widgets", "--scenario", "tight")

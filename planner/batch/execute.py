@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -31,6 +30,7 @@ import yaml
 
 from planner.batch.spec import RunSpec, nest
 from planner.paths import ProjectPaths
+from planner.results.write import atomic_text, atomic_write
 
 REPEATING = ("bad_input", "infeasible", "unbounded")
 """Failure kinds that a rerun would only repeat (the inputs are the same)."""
@@ -41,23 +41,42 @@ def batch_dir(out: Path, name: str) -> Path:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    atomic_text(path, text)
+
+
+def read_record(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """A run's run.json or failure record; None if absent, or unreadable (truncated, not JSON,
+    without `keys`): such a run counts as not run, and is run again."""
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return rec if isinstance(rec, dict) and all(k in rec for k in keys) else None
+
+
+RUN_KEYS = ("status", "objective")
+FAILURE_KEYS = ("status", "reason", "seconds")
 
 
 def status_of(spec: RunSpec, folder: Path) -> str | None:
     """'done', 'failed' (for a reason that would repeat), or None (to run)."""
-    if (folder / "runs" / spec.key / "run.json").exists():
+    if read_record(folder / "runs" / spec.key / "run.json", RUN_KEYS) is not None:
         return "done"
-    failure = folder / "failures" / f"{spec.key}.json"
-    if failure.exists():
-        kind = json.loads(failure.read_text(encoding="utf-8")).get("status")
-        if kind in REPEATING:
-            return "failed"
+    failure = read_record(folder / "failures" / f"{spec.key}.json", FAILURE_KEYS)
+    if failure is not None and failure["status"] in REPEATING:
+        return "failed"
     return None
+
+
+def unreadable(specs: list[RunSpec], folder: Path) -> list[Path]:
+    """Records in a batch folder that exist but cannot be read (their runs are run again)."""
+    out = []
+    for spec in specs:
+        for path, keys in ((folder / "runs" / spec.key / "run.json", RUN_KEYS),
+                           (folder / "failures" / f"{spec.key}.json", FAILURE_KEYS)):
+            if path.exists() and read_record(path, keys) is None:
+                out.append(path)
+    return out
 
 
 def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = True) -> dict[str, Any]:
@@ -121,9 +140,8 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
     row: dict[str, Any] = {"run": spec.key, "index": spec.index, **{f"input|{k}": _cell(v) for k, v in
                                                                    spec.inputs.items()}}
     folder = out / "runs" / spec.key
-    record_path = folder / "run.json"
-    if record_path.exists():
-        rec = json.loads(record_path.read_text(encoding="utf-8"))
+    rec = read_record(folder / "run.json", RUN_KEYS)
+    if rec is not None:
         head = rec.get("headline", {})
         prices = pd.read_csv(folder / "prices.csv")
         pv = prices[prices.name == "carbon_price_pv"]["value"]
@@ -144,10 +162,10 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
             **{f"seconds|{k}": v for k, v in rec.get("timings", {}).items()},
         })
         return row
-    failure = out / "failures" / f"{spec.key}.json"
-    if failure.exists():
-        rec = json.loads(failure.read_text(encoding="utf-8"))
-        row.update({"status": rec["status"], "reason": rec["reason"][:500], "seconds|total": rec["seconds"]})
+    failure = read_record(out / "failures" / f"{spec.key}.json", FAILURE_KEYS)
+    if failure is not None:
+        row.update({"status": failure["status"], "reason": str(failure["reason"])[:500],
+                    "seconds|total": failure["seconds"]})
     else:
         row.update({"status": "pending", "reason": ""})
     return row
@@ -162,14 +180,9 @@ def write_manifest(specs: list[RunSpec], out: Path, rows: dict[str, dict[str, An
     `rows` holds rows already known by run id, so only the others are read from their folders."""
     rows = rows or {}
     table = pd.DataFrame([rows.get(s.key) or row_of(s, out) for s in specs]).sort_values("index").drop(columns="index")
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".csv", dir=out)
-    os.close(fd)
-    table.to_csv(tmp, index=False)
-    os.replace(tmp, out / "manifest.csv")
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".parquet", dir=out)
-    os.close(fd)
-    table.astype({c: "string" for c in table.columns if table[c].dtype == object}).to_parquet(tmp, index=False)
-    os.replace(tmp, out / "manifest.parquet")
+    atomic_write(out / "manifest.csv", lambda p: table.to_csv(p, index=False))
+    atomic_write(out / "manifest.parquet", lambda p: table.astype(
+        {c: "string" for c in table.columns if table[c].dtype == object}).to_parquet(p, index=False))
     return table
 
 

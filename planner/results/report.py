@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from planner.results.charts import draw_all
 from planner.results.folder import RunFolder, read_run
 from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
+from planner.results.write import atomic_text
 
 CAPTIONS = {
     "production_mix": "Output of each final product by technology. Near-zero technologies in blues and greens, "
@@ -89,10 +89,7 @@ def make_report(folder: Path | str, out: Path | None = None) -> Report:
 
 
 def _write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    atomic_text(path, text)
 
 
 def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Path) -> dict:

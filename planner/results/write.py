@@ -1,18 +1,24 @@
-"""Atomic writer of a run's results folder.
+"""Atomic writer of a run's results folder, and of single files.
 
 Everything is written into a hidden temporary folder beside the target, then renamed into
 place in one step, so a crash or an interrupt never leaves a folder that looks complete. An
 earlier run of the same scenario and sectors is replaced only once the new one is whole.
+Writers of folders in the same parent take turns (an exclusive lock on the parent folder), so
+of two runs writing the same folder the last one wins and neither fails; a writer first removes
+what killed writers left (hidden `.tmp` and `.old` folders of its target) and, if one was killed
+between its two renames, puts the previous run back. Folders and files get the permissions of
+the user's umask, like any file the user creates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -60,21 +66,81 @@ def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scena
     t0 = time.perf_counter()
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
-        for name, table in {**tables, **(extra or {})}.items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
-        for name, write in (writers or {}).items():
-            write(tmp / name)
-        (tmp / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
-                                           encoding="utf-8")
-        record = {**record, "timings": {**record.get("timings", {}), "write": time.perf_counter() - t0}}
-        (tmp / "run.json").write_text(json.dumps(record, indent=2, default=_jsonable), encoding="utf-8")
-        _replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _turn(folder.parent):
+        _tidy(folder)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        try:
+            os.chmod(tmp, 0o777 & ~_umask())
+            for name, table in {**tables, **(extra or {})}.items():
+                table.to_csv(tmp / f"{name}.csv", index=False)
+            for name, write in (writers or {}).items():
+                write(tmp / name)
+            (tmp / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
+                                               encoding="utf-8")
+            record = {**record, "timings": {**record.get("timings", {}), "write": time.perf_counter() - t0}}
+            (tmp / "run.json").write_text(json.dumps(record, indent=2, default=_jsonable), encoding="utf-8")
+            _replace(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return folder
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write one file atomically: `write` fills a hidden temporary file beside `path`, which then
+    replaces `path` in one step, with the permissions of the user's umask."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_text(path: Path, text: str) -> None:
+    """`atomic_write` of a text file (UTF-8)."""
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _turn(parent: Path) -> Iterator[None]:
+    """An exclusive lock on the folder `parent` for the time of a write (none where the system
+    has no flock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # closing releases the lock
+
+
+def _tidy(folder: Path) -> None:
+    """Remove what killed writers of `folder` left; if one was killed between its two renames
+    (the folder gone, its previous run hidden as `.old`), put that run back first."""
+    stale = sorted(folder.parent.glob(f".{folder.name}.*.old")) + sorted(folder.parent.glob(f".{folder.name}.*.tmp"))
+    olds = [p for p in stale if p.suffix == ".old" and (p / "run.json").exists()]
+    if not folder.exists() and olds:
+        os.replace(olds[-1], folder)
+    for p in stale:
+        if p.exists():
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _replace(tmp: Path, folder: Path) -> None:
