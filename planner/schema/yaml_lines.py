@@ -56,6 +56,8 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
             _PARSED[key] = parse_yaml(path.read_text(encoding="utf-8"), name)
     except OSError as exc:
         raise InputError([Problem(name, None, "", f"cannot read file: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, None, "", f"not UTF-8 text (byte {exc.start}: {exc.reason})")]) from None
     data, lines = _PARSED[key]
     return copy.deepcopy(data), lines
 
@@ -68,6 +70,10 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise InputError([Problem(name, line, "", f"YAML syntax error: {exc.problem}")]) from exc
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow (control characters)
+        line = text[:exc.position].count("\n") + 1
+        raise InputError([Problem(name, line, "", f"YAML syntax error: {exc.reason} (character "
+                                                  f"#x{exc.character:04x})")]) from None
     if root is None:
         return None, {(): 1}
     lines: LineMap = {(): root.start_mark.line + 1}
