@@ -230,3 +230,25 @@ def test_unreadable_records_in_a_batch_folder_are_run_again(project):
     assert counts["solved"] == 2 and counts["skipped"] == 1 and (manifest.status == "optimal").all()
     # the two runs are whole again; the third was finished all along (its run.json counts)
     assert unreadable(runs, folder) == [folder / "failures" / f"{runs[2].key}.json"]
+
+
+def test_an_interrupted_batch_drops_queued_runs_and_keeps_finished_ones(project):
+    from planner.batch.execute import batch_dir
+
+    s = spec(project, grid={"carbon_price": [0, 10, 20, 30, 40, 50, 60, 70]})
+    runs = expand(s, project.paths)
+    seen = []
+
+    def progress(solved, failed):
+        seen.append(solved)
+        raise KeyboardInterrupt   # Ctrl-C after the first finished run
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(runs, project.paths, project.root / "results", s.name, LocalExecutor(2), progress)
+    folder = batch_dir(project.root / "results", s.name)
+    finished = [r.key for r in runs if (folder / "runs" / r.key / "run.json").exists()]
+    assert 1 <= len(finished) < len(runs)          # the queued runs were not run
+    manifest = pd.read_csv(folder / "manifest.csv")
+    done = manifest[manifest.run.isin(finished)]
+    assert len(done) == len(finished) and (done.status == "optimal").all()   # none left 'pending'
+    assert (manifest[~manifest.run.isin(finished)].status == "pending").all()

@@ -210,6 +210,9 @@ class LocalExecutor:
                     done(f.result())
             except BrokenProcessPool:
                 left = [s for f, s in futures.items() if not f.done() or f.exception() is not None]
+            except KeyboardInterrupt:   # stop: drop the queued runs (leaving the pool would run them all)
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         for s in left:  # the pool broke: each unfinished run alone, so the one that crashes is known
             done(self._isolated(s, root, folder, batch))
 
@@ -272,6 +275,7 @@ def run_batch(specs: list[RunSpec], paths: ProjectPaths, out: Path, batch: str, 
     try:
         executor.map(todo, str(paths.root), str(folder), batch, done, reuse)
     finally:
-        table = write_manifest(specs, folder, rows)
+        # runs that finished while the batch was being stopped are read from their folders
+        table = write_manifest(specs, folder, {k: r for k, r in rows.items() if r.get("status") != "pending"})
     return table, counts
 
