@@ -246,3 +246,17 @@ def test_a_broken_sector_file_is_reported_as_itself(toy):
     toy.write("scenarios/toy.yaml", "name: toy\ncommodities: {gadget_fuel: {price: 3}}\n")
     problem = problems_of(toy)[0]
     assert problem.file.endswith("models/gadgets.yaml") and "YAML syntax error" in problem.message
+
+
+def test_units_that_contradict_what_they_measure(toy):
+    sector = widget_sector(plant={"capex": 10})
+    sector["calibration"] = {"year": 2025, "emissions": {"value": 3, "unit": "Gtkm", "year": 2024, "sources": ["toy"]},
+                             "production": {"widget": {"value": 10, "unit": "PJ", "year": 2024, "sources": ["toy"]}}}
+    toy.sector(sector).scenario(scenario())
+    problems = problems_of(toy)
+    assert "not a unit of CO2" in find(problems, "calibration.emissions.unit").message
+    assert "widget is in Mt" in find(problems, "calibration.production.widget.unit").message
+    sector = widget_sector(plant={"capex": 10})
+    sector["commodities"]["widget"]["unit"] = "GJ"
+    toy.sector(sector)
+    assert "not 'GJ'" in find(problems_of(toy), "commodities.widget").message

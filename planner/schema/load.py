@@ -21,7 +21,7 @@ from planner.paths import ProjectPaths
 from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate, trajectory_max, trajectory_min
 from planner.schema.published import Outcome, PublishedFile
 from planner.schema.scenario import Horizon, Milestone, Scenario
-from planner.schema.sector import CommodityFile, SectorFile
+from planner.schema.sector import UNIT_KIND, CommodityFile, SectorFile
 from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
 
 Origin = dict[KeyPath, tuple[str, int]]
@@ -447,11 +447,19 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
             if prod not in made:
                 out.append(raw.problem(("calibration", "production", prod),
                                        f"{prod!r} is not a product or intermediate of this sector"))
+            elif sf.commodities[prod].unit in UNIT_KIND and \
+                    UNIT_KIND[fig.unit] != UNIT_KIND[sf.commodities[prod].unit]:
+                out.append(raw.problem(("calibration", "production", prod, "unit"),
+                                       f"{fig.unit} measures {UNIT_KIND[fig.unit]}; {prod} is in "
+                                       f"{sf.commodities[prod].unit} ({UNIT_KIND[sf.commodities[prod].unit]})"))
             src(("calibration", "production", prod, "sources"), fig.sources)
             if fig.product_carbon:
                 out.append(raw.problem(("calibration", "production", prod, "product_carbon"),
                                        "'product_carbon' applies to the emissions figure only"))
         if sf.calibration.emissions:
+            if UNIT_KIND[sf.calibration.emissions.unit] != "CO2":
+                out.append(raw.problem(("calibration", "emissions", "unit"),
+                                       f"{sf.calibration.emissions.unit} is not a unit of CO2 (MtCO2 or GtCO2)"))
             src(("calibration", "emissions", "sources"), sf.calibration.emissions.sources)
             for i, prod in enumerate(sf.calibration.emissions.product_carbon):
                 if prod not in made:

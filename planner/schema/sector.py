@@ -376,6 +376,14 @@ class Commodity(Strict):
         return self
 
     @model_validator(mode="after")
+    def _product_unit(self) -> Commodity:
+        if self.kind == "product" and UNIT_KIND.get(self.unit) not in ("mass", "freight", "passenger transport"):
+            known = ", ".join(u for u, k in UNIT_KIND.items() if k in ("mass", "freight", "passenger transport"))
+            raise ValueError(f"a product is a material or a transport service; its unit is one of {known}, "
+                             f"not {self.unit!r}")
+        return self
+
+    @model_validator(mode="after")
     def _purchased_has_price(self) -> Commodity:
         if self.kind == "purchased" and self.price is None:
             raise ValueError("a purchased commodity needs a 'price'")
@@ -408,6 +416,11 @@ class ProductDemand(Strict):
 CALIBRATION_UNITS = {"kt": 0.001, "Mt": 1.0, "Gt": 1000.0, "MtCO2": 1.0, "GtCO2": 1000.0,
                      "Gtkm": 1.0, "billion tkm": 1.0, "billion RPK": 1.0, "PJ": 1.0, "EJ": 1000.0}
 """Units a calibration figure may be given in, with the factor to the model's unit (Mt, MtCO2)."""
+
+UNIT_KIND = {"kt": "mass", "Mt": "mass", "Gt": "mass", "MtCO2": "CO2", "GtCO2": "CO2", "Gtkm": "freight",
+             "billion tkm": "freight", "billion RPK": "passenger transport", "PJ": "energy", "EJ": "energy"}
+"""What each calibration unit measures: a figure must measure what it is compared with (emissions
+in CO2, a product in its own unit's kind)."""
 
 
 class CalibrationFigure(Strict):
