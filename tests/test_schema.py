@@ -260,3 +260,12 @@ def test_units_that_contradict_what_they_measure(toy):
     sector["commodities"]["widget"]["unit"] = "GJ"
     toy.sector(sector)
     assert "not 'GJ'" in find(problems_of(toy), "commodities.widget").message
+
+
+def test_a_file_larger_than_the_limit_is_refused_unread(toy, monkeypatch):
+    from planner.schema import yaml_lines
+
+    toy.sector(widget_sector(plant={"capex": 10})).scenario(scenario())
+    monkeypatch.setattr(yaml_lines, "MAX_BYTES", 100)
+    problem = problems_of(toy)[0]
+    assert "larger than any input file may be" in problem.message

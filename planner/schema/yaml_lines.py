@@ -33,6 +33,9 @@ MAX_MAGNITUDE = 1.0e9
 sea freight in bn tkm); HiGHS reads 1e20 as infinite and loses its tolerances on coefficients far
 apart, so a number beyond 1e9 in these units is a typo or a unit error, not a plan."""
 
+MAX_BYTES = 20_000_000
+"""Largest input file (bytes): the largest shipped file is about 100 kB."""
+
 MAX_NODES = 1_000_000
 """Most values (keys, items, scalars) a file may expand to. The largest shipped file holds about
 40,000; a few lines of nested aliases (a "billion laughs") would otherwise expand to gigabytes."""
@@ -49,6 +52,9 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     name = display_path(path)
     try:
         st = path.stat()
+        if st.st_size > MAX_BYTES:
+            raise InputError([Problem(name, None, "", f"{st.st_size:,} bytes: larger than any input file may be "
+                                                      f"({MAX_BYTES:,}; see MAX_BYTES)")])
         key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _PARSED:
             if len(_PARSED) > 512:
