@@ -83,3 +83,13 @@ def test_two_writers_of_one_folder_take_turns(tmp_path, monkeypatch):
     assert errors == []
     assert json.loads((tmp_path / "res" / "cement" / "run.json").read_text())["tag"] in ("a", "b")
     assert hidden(tmp_path / "res") == []
+
+
+def test_run_json_is_strict_json_whatever_the_numbers(tmp_path):
+    import numpy as np
+
+    folder = write_run(tmp_path / "r", {}, {"status": "optimal", "price": float("nan"), "cap": np.float64("inf"),
+                                           "rows": [1.5, float("-inf")]}, {})
+    text = (folder / "run.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text)["rows"] == [1.5, None]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -78,7 +80,8 @@ def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scena
             (tmp / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
                                                encoding="utf-8")
             record = {**record, "timings": {**record.get("timings", {}), "write": time.perf_counter() - t0}}
-            (tmp / "run.json").write_text(json.dumps(record, indent=2, default=_jsonable), encoding="utf-8")
+            (tmp / "run.json").write_text(json.dumps(strict_json(record), indent=2, default=_jsonable,
+                                                     allow_nan=False), encoding="utf-8")
             _replace(tmp, folder)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -153,6 +156,20 @@ def _replace(tmp: Path, folder: Path) -> None:
     os.replace(folder, old)
     os.replace(tmp, folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def strict_json(obj: object) -> object:
+    """`obj` with every float that is not finite (NaN, infinity) as null: JSON has no such numbers
+    (Python would write `NaN` and `Infinity`, which other readers reject)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, np.generic):
+        return strict_json(obj.item())
+    if isinstance(obj, dict):
+        return {k: strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [strict_json(v) for v in obj]
+    return obj
 
 
 def _jsonable(obj: object) -> object:
