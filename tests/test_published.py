@@ -74,7 +74,7 @@ def test_the_band_is_the_scenarios(toy):
     (outcome(metric="output_share", group="clean", value=1.5, unit="fraction"), "outcomes.o",
      "a share is a fraction"),
     (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", colour="red"), "outcomes.o.colour", ""),
-    (outcome(metric="emissions", value=float("nan"), unit="MtCO2/yr"), "outcomes.o", "finite"),
+    (outcome(metric="emissions", value=float("nan"), unit="MtCO2/yr"), "outcomes.o.value", "finite"),
     (outcome(metric="emissions", value=8.0, unit="MtCO2/yr", reason="demand differs"), "outcomes.o",
      "give 'reason' with 'gap: above'"),
 ])

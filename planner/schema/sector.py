@@ -377,10 +377,11 @@ class Commodity(Strict):
 
     @model_validator(mode="after")
     def _product_unit(self) -> Commodity:
-        if self.kind == "product" and UNIT_KIND.get(self.unit) not in ("mass", "freight", "passenger transport"):
-            known = ", ".join(u for u, k in UNIT_KIND.items() if k in ("mass", "freight", "passenger transport"))
-            raise ValueError(f"a product is a material or a transport service; its unit is one of {known}, "
-                             f"not {self.unit!r}")
+        kinds = ("mass", "freight", "passenger transport", "energy")
+        if self.kind == "product" and UNIT_KIND.get(self.unit) not in kinds:
+            known = ", ".join(u for u, k in UNIT_KIND.items() if k in kinds)
+            raise ValueError(f"a product is a material, a transport service or a fuel; its unit is one of "
+                             f"{known}, not {self.unit!r}")
         return self
 
     @model_validator(mode="after")
