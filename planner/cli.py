@@ -20,15 +20,41 @@ SOLVE_FAILED = 2
 """Exit code of an infeasible run or a failed solve; 1 is anything the user gave wrong."""
 _solve_failed = False
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain help (no rich panels): flags show no value type, and nothing is cut when piped or narrow.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Least-cost net-zero pathways for the hardest-to-abate sectors.")
+
+
+def _sectors_help() -> str:
+    try:
+        names = project_paths().sector_names()
+    except OSError:  # pragma: no cover - a project without models/
+        names = []
+    return "Sectors to solve together, or 'all'" + (f" ({', '.join(names)})." if names else ".")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            out_console.print(f"planner {version('planner')}")
+        except PackageNotFoundError:  # pragma: no cover - run from a checkout without installing
+            out_console.print("planner (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Least-cost net-zero pathways for the hardest-to-abate sectors."""
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
 @app.command()
 def run(
-    sectors: Annotated[list[str], typer.Argument(help="Sectors to solve together, or 'all'.")],
+    sectors: Annotated[list[str], typer.Argument(help=_sectors_help())],
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario name or YAML path.")] = "default",
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder root.")] = Path("results"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only where results went.")] = False,
@@ -254,11 +280,15 @@ def list_(
         t.add_column("name")
         t.add_column("from", justify="right")
         t.add_column("near-zero")
+        t.add_column("groups")
         t.add_column("sources")
         for key, tech in sf.technologies.items():
             t.add_row(key, tech.name, str(tech.available_from or ""), "yes" if tech.near_zero else "",
-                      ", ".join(tech.sources))
+                      ", ".join(tech.groups), ", ".join(tech.sources))
         out_console.print(t)
+        if sf.commodity_groups:   # what milestones on input shares and commodity use can name
+            out_console.print("  commodity groups: " + "; ".join(
+                f"{g} ({', '.join(cg.members)})" for g, cg in sf.commodity_groups.items()), soft_wrap=True)
         for key, text in sf.sources.items():
             out_console.print(f"  [dim]{key}[/]: {text}", soft_wrap=True)
     t = Table(title="Scenarios", title_justify="left")

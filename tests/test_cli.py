@@ -96,3 +96,19 @@ def test_every_shipped_file_is_valid():
                          timeout=300, env={**os.environ, "COLUMNS": "200"})
     assert res.returncode == 0, res.stdout + res.stderr
     assert "files valid" in res.stdout
+
+
+def test_help_version_and_list_say_what_a_user_needs(project):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    runner = CliRunner()
+    env = {"PLANNER_ROOT": str(project.root), "COLUMNS": "200"}
+    version = runner.invoke(app, ["--version"], env=env)
+    assert version.exit_code == 0 and version.output.startswith("planner ")
+    helptext = planner(project, "run", "--help").stdout
+    assert "<bool>" not in helptext and "-q, --quiet" in helptext
+    assert "(widgets)" in helptext                           # the sectors there are to run
+    listing = runner.invoke(app, ["list"], env=env)
+    assert listing.exit_code == 0 and "groups" in listing.output
