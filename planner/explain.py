@@ -114,27 +114,33 @@ def explain_failure(d: ModelData, options: SolverOptions, sol: Solution) -> str:
     listed, links = describe(d, iis.get("rows", []))
     if listed:
         text = (f"{who} is infeasible. These cannot all hold together (an irreducible conflicting set: drop or "
-                f"loosen any one of them and the rest can hold): " + "; ".join(listed))
+                f"loosen any one of them and the rest can hold):" + bullets(listed))
         if links:
-            text += ". They collide through " + "; ".join(links)
+            text += "\nThey collide through:" + bullets(links)
         over = elastic_violations(d, options)
         if over:
-            text += ". Made soft, the smallest violations are: " + "; ".join(over)
-        return text + "."
+            text += "\nMade soft, the smallest violations are:" + bullets(over)
+        return text
     over = elastic_violations(d, options)
     skipped = sol.info.get("iis_skipped")
     if over and skipped:
-        return (f"{who} is infeasible. Made soft, the smallest violations are: " + "; ".join(over) +
-                f". (The irreducible set of conflicting limits was not computed for an LP of {skipped:,} rows, "
+        return (f"{who} is infeasible. Made soft, the smallest violations are:" + bullets(over) +
+                f"\n(The irreducible set of conflicting limits was not computed for an LP of {skipped:,} rows, "
                 "which takes HiGHS minutes; set `solver: {explain: iis}` in the scenario to get it.)")
     if over is None:
         return (f"{who} is infeasible even with its budget, caps, supply limits and milestones made soft: demand "
                 "cannot be met with the existing stock, the technologies' availability years, build-rate limits and "
                 "the sector dynamics (group build, turnover, adoption and utilisation limits; "
                 "`dynamics: {limits: false}` lifts these).")
-    detail = "; ".join(over) or "its budget, caps, limits and milestones conflict with each other"
-    return (f"{who} is infeasible: {detail}. With the scenario's technologies, availability years and "
+    detail = (":" + bullets(over) + "\n") if over else \
+        ": its budget, caps, limits and milestones conflict with each other. "
+    return (f"{who} is infeasible{detail}With the scenario's technologies, availability years and "
             "build-rate limits, the plan cannot do better. Loosen these, or the build-rate limits.")
+
+
+def bullets(items: list[str]) -> str:
+    """Items one a line (an explanation lists them; one line of a thousand characters is unreadable)."""
+    return "".join(f"\n  - {item}" for item in items)
 
 
 def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | None = None) -> list[str] | None:
@@ -159,9 +165,11 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
         for idx, v in esol.values.get(family, {}).items():
             if v > 1e-6:
                 groups.setdefault((family, idx[0]), {})[idx[1]] = v
-    from planner.milestones import milestone_rows
+    from planner.milestones import evaluate, milestone_rows
+    from planner.schema.scenario import SHARE_METRICS
 
-    num_units = {r.key: r.num_unit for r in milestone_rows(d)} if d.milestones else {}
+    rows = {r.key: r for r in milestone_rows(d)} if d.milestones else {}
+    num_units = {key: r.num_unit for key, r in rows.items()}
     for (name, sense, y), v in esol.values.get("milestone_short", {}).items():
         spec = d.milestones.get(name, {})
         if v > 1e-6 and spec.get("penalty") is None:
@@ -182,5 +190,10 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
             unit = str(table["unit"].get(what, ""))
         amount = f"by {by_year[worst]:,.2f} {unit}" if len(by_year) == 1 else \
             f"by up to {by_year[worst]:,.2f} {unit} (in {worst})"
+        if family == "milestone" and spec["metric"] in SHARE_METRICS and (name, sense, worst) in rows:
+            # a share is missed by a share: the shortfall row is in the numerator's unit (Mt)
+            value, bound, _ = evaluate(rows[(name, sense, worst)], esol.values)
+            gap = f"{abs(bound - value) * 100:.1f} percentage points ({value:.1%} reached against {bound:.1%})"
+            amount = f"by {gap}" if len(by_year) == 1 else f"by up to {gap} in {worst}"
         out.append(f"{label} is missed{_years(list(by_year))} {amount}".rstrip())
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from planner.data import ModelData, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import InputError, SolveFailed
-from planner.explain import elastic_violations, explain_failure
+from planner.explain import bullets, elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.history import with_history
 from planner.paths import ProjectPaths, project_paths
@@ -193,7 +193,7 @@ def solve_elastic(d: ModelData, options: SolverOptions) -> Solution:
     if over:
         raise SolveFailed("infeasible", f"Scenario '{d.scenario}' ({', '.join(d.sectors)}), elastic mode: "
                           "with the budget, caps, supply limits and milestones made soft, the least-cost plan "
-                          "still violates: " + "; ".join(over) + ". Nothing was written.")
+                          "still violates:" + bullets(over) + "\nNothing was written.")
     return sol
 
 

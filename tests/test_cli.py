@@ -79,6 +79,7 @@ def test_infeasible_budget_exits_2_with_an_explanation(project):
     assert res.returncode == 2
     assert "carbon budget of 0.02 GtCO2" in res.stderr and "is missed by 0.02 GtCO2" in res.stderr
     assert "lowest cumulative emissions" in res.stderr
+    assert "\n  - " in res.stderr   # what collides or is violated: one item a line
     assert not (project.root / "results").exists()
 
 
