@@ -173,7 +173,6 @@ def batch(
     """Run many scenarios (a list, a sweep or Monte Carlo samples) in parallel; resumable."""
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeElapsedColumn,
@@ -217,9 +216,9 @@ def batch(
     folder = batch_dir(out, batch_spec.name)
     for path in unreadable(runs, folder):
         err_console.print(f"[yellow]warning:[/] {display_path(path)} cannot be read; its run is run again")
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("left"),
-               TimeRemainingColumn()]
+    columns = [TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed:.0f}/{task.total:.0f} runs finished, {task.fields[failed]} of them failed"),
+               TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left")]
     with Progress(*columns, console=out_console, transient=False) as bar:
         task = bar.add_task(f"batch {batch_spec.name}", total=len(runs), failed=0)
         from planner.batch.execute import status_of

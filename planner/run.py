@@ -115,6 +115,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
+        record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),
                   {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder

@@ -36,6 +36,7 @@ def test_grid_sweep_gives_one_run_and_manifest_row_per_point(project):
     manifest, counts = run(project, s)
     assert len(manifest) == 6 and counts["solved"] == 6
     assert (manifest.status == "optimal").all()
+    assert (manifest["seconds|total"] > 0).all()       # a finished run has its time, not NaN
     assert manifest.run.is_unique
     for key in manifest.run:
         assert (project.root / "results/sweep/runs" / key / "run.json").exists()

@@ -161,6 +161,8 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
             **_metric_columns(folder),
             **{f"seconds|{k}": v for k, v in rec.get("timings", {}).items()},
         })
+        timings = rec.get("timings", {})   # the run's time from loading to written, as a failure record has it
+        row["seconds|total"] = timings.get("total", float("nan")) + timings.get("write", 0.0)
         return row
     failure = read_record(out / "failures" / f"{spec.key}.json", FAILURE_KEYS)
     if failure is not None:
