@@ -86,6 +86,9 @@ def run(
         _solve_failed = True
         err_console.print(f"[red]{exc.status}:[/] {exc.message}", soft_wrap=True)
         raise typer.Exit(SOLVE_FAILED) from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing written")
+        raise typer.Exit(130) from None
     except OSError as exc:   # the disk filled or went away while the results were written (nothing half-written stays)
         err_console.print(f"[red]error:[/] cannot write the results: {exc.strerror or exc}"
                           + (f" ({display_path(Path(exc.filename))})" if exc.filename else ""), soft_wrap=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -300,13 +301,27 @@ def run_choosing(h: highspy.Highs, columns: int, fresh: bool, choose: bool, prim
 
 
 def _run(h: highspy.Highs, method: str | None) -> None:
-    """One HiGHS run, with `method` for this run only (None: the instance's setting)."""
-    if method is None:
+    """One HiGHS run, with `method` for this run only (None: the instance's setting). Ctrl-C stops
+    it at HiGHS's next interrupt check (highspy's KeyboardInterrupt handling: the solve runs in a
+    thread the main thread waits on) and raises KeyboardInterrupt here."""
+    if method is not None:
+        h.setOptionValue("solver", method)
+    try:
+        _interruptible(h)
+    finally:
+        if method is not None:
+            h.setOptionValue("solver", "choose")
+
+
+def _interruptible(h: highspy.Highs) -> None:
+    if threading.current_thread() is not threading.main_thread():   # no Ctrl-C reaches other threads
         h.run()
         return
-    h.setOptionValue("solver", method)
-    h.run()
-    h.setOptionValue("solver", "choose")
+    h.HandleKeyboardInterrupt = True
+    with _quiet_stdout():   # highspy prints its own note on each Ctrl-C
+        h.solve()
+    if h.getModelStatus() == highspy.HighsModelStatus.kInterrupt:
+        raise KeyboardInterrupt
 
 
 def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
@@ -430,7 +445,7 @@ def solve_arrays(lp: CompiledLP, options: SolverOptions | None = None
     """Solve a small LP given as arrays (the decomposition's master, the history year): values,
     row duals, objective; with the scenario's `options` (time limit, threads, method) if given."""
     h = pass_to_highs(lp, options or SolverOptions())
-    h.run()
+    _interruptible(h)
     status = _STATUS.get(h.getModelStatus(), Status.ERROR)
     if status != Status.OPTIMAL:
         return status, np.array([]), np.array([]), float("nan")

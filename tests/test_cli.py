@@ -113,3 +113,20 @@ def test_help_version_and_list_say_what_a_user_needs(project):
     assert "(widgets)" in helptext                           # the sectors there are to run
     listing = runner.invoke(app, ["list"], env=env)
     assert listing.exit_code == 0 and "groups" in listing.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_long_solve_within_two_seconds_and_writes_nothing(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "run", "all", "-q", "-o", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(14)   # the seven sectors load, build and compile in about 10 s, then solve for about 20
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    t0 = time.perf_counter()
+    _out, err = proc.communicate(timeout=30)
+    assert time.perf_counter() - t0 < 2.0
+    assert proc.returncode == 130 and "interrupted; nothing written" in err
+    assert not (tmp_path / "out").exists()
