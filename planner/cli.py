@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from planner.console import FoldedTable
 from planner.errors import InputError, SolveFailed, display_path
 from planner.paths import project_paths
 
@@ -146,7 +146,7 @@ def compare(
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
-    table = Table(title=f"A: {display_path(dir_a)}   B: {display_path(dir_b)}")
+    table = FoldedTable(title=f"A: {display_path(dir_a)}   B: {display_path(dir_b)}")
     for col in ("quantity", "unit", "A", "B", "B - A"):
         table.add_column(col, justify="right" if col in ("A", "B", "B - A") else "left")
     for r in cmp.table.itertuples(index=False):
@@ -277,7 +277,7 @@ def list_(
             err_console.print(f"[red]{name}: invalid[/] ({len(problems)} problems; run `python -m planner validate`)")
             bad = True
             continue
-        t = Table(title=f"{sf.name} ({name}): activity in {sf.unit}", title_justify="left", show_lines=False)
+        t = FoldedTable(title=f"{sf.name} ({name}): activity in {sf.unit}", title_justify="left", show_lines=False)
         t.add_column("technology")
         t.add_column("name")
         t.add_column("from", justify="right")
@@ -293,7 +293,7 @@ def list_(
                 f"{g} ({', '.join(cg.members)})" for g, cg in sf.commodity_groups.items()), soft_wrap=True)
         for key, text in sf.sources.items():
             out_console.print(f"  [dim]{key}[/]: {text}", soft_wrap=True)
-    t = Table(title="Scenarios", title_justify="left")
+    t = FoldedTable(title="Scenarios", title_justify="left")
     t.add_column("name")
     t.add_column("extends")
     t.add_column("description")

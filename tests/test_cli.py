@@ -130,3 +130,12 @@ def test_ctrl_c_stops_a_long_solve_within_two_seconds_and_writes_nothing(tmp_pat
     assert time.perf_counter() - t0 < 2.0
     assert proc.returncode == 130 and "interrupted; nothing written" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_narrow_or_piped_console_shows_every_cell_in_full(project):
+    env = {**os.environ, "PLANNER_ROOT": str(project.root), "COLUMNS": "50"}
+    res = subprocess.run([sys.executable, "-m", "planner", "run", "widgets"], cwd=project.root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "…" not in res.stdout                          # cells wrap; nothing is cut
+    assert "Mt/yr" in res.stdout                         # the production mix says its unit

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
+
+from planner.console import FoldedTable
 
 BUILT = 1e-3
 """New capacity (sector units per year) below which a technology counts as not built."""
@@ -36,7 +37,7 @@ def print_summary(console: Console, folder: Path, limit: int = 40) -> None:
     """The manifest and the robust findings of the batch in `folder`."""
     manifest = pd.read_csv(folder / "manifest.csv")
     inputs = [c for c in manifest.columns if c.startswith("input|")]
-    t = Table(title=f"Batch {folder.name}: {len(manifest)} runs", title_justify="left")
+    t = FoldedTable(title=f"Batch {folder.name}: {len(manifest)} runs", title_justify="left")
     cols = ["run", *inputs, "status", "total_cost", "cumulative_emissions", "carbon_price_pv", "emissions_2030",
             "emissions_2050"]
     cols = [c for c in cols if c in manifest.columns]
@@ -60,7 +61,7 @@ def print_summary(console: Console, folder: Path, limit: int = 40) -> None:
     if len(em):
         console.print(f"Emissions in 2050: {em.min():,.0f} to {em.max():,.0f} MtCO2/yr, median {em.median():,.0f}")
     built = built_by(folder)
-    b = Table(title="Built by 2030: technologies with new capacity, share of finished runs", title_justify="left")
+    b = FoldedTable(title="Built by 2030: technologies with new capacity, share of finished runs", title_justify="left")
     for c in ("sector", "technology", "share of runs", "median added by 2030"):
         b.add_column(c, justify="right" if c.startswith(("share", "median")) else "left")
     for r in built.itertuples():

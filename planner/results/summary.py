@@ -6,6 +6,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from planner.console import FoldedTable
 from planner.data import ModelData
 from planner.results.extract import Results, report_years
 
@@ -20,7 +21,7 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
                   f"(present value in {d.years[0]}, {d.discount_rate:.1%} discount rate)")
     em = headline["emissions"]
     cp = headline["carbon_price"]
-    t = Table(title="Emissions and carbon price", title_justify="left")
+    t = FoldedTable(title="Emissions and carbon price", title_justify="left")
     counted = headline.get("emissions_counted", em)
     differ = any(abs(counted[y] - em[y]) > 1e-6 for y in em)
     t.add_column("year", justify="right")
@@ -77,7 +78,7 @@ def print_summary(console: Console, d: ModelData, res: Results, headline: dict, 
         console.print(_milestone_table(d, res))
     cal = res["calibration"]
     if not cal.empty:
-        c = Table(title="Calibration (first model year against published figures)", title_justify="left")
+        c = FoldedTable(title="Calibration (first model year against published figures)", title_justify="left")
         for col in ("sector", "quantity", "model", "published", "unit", "deviation", "source"):
             c.add_column(col, justify="right" if col in ("model", "published", "deviation") else "left")
         for r in cal.itertuples():
@@ -112,7 +113,7 @@ def _print_diagnostics(console: Console, diag: pd.DataFrame, names: dict[str, st
         return
     counts = diag.severity.value_counts()
     text = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low") if s in counts)
-    t = Table(title=f"Self-check: {text} (diagnostics.csv)", title_justify="left")
+    t = FoldedTable(title=f"Self-check: {text} (diagnostics.csv)", title_justify="left")
     for col in ("severity", "kind", "sector", "technology", "years", "finding"):
         t.add_column(col)
     colour = {"high": "red", "medium": "yellow", "low": "white"}
@@ -132,7 +133,7 @@ def _print_published(console: Console, pub: pd.DataFrame, names: dict[str, str],
     if gaps.empty:
         console.print(f"Published pathways: {len(pub)} outcomes compared, {text} (published.csv)")
         return
-    t = Table(title=f"Published pathways: {len(pub)} outcomes compared, {text} (published.csv)",
+    t = FoldedTable(title=f"Published pathways: {len(pub)} outcomes compared, {text} (published.csv)",
               title_justify="left")
     for col in ("sector", "outcome", "year", "published", "plan", "unit", "ratio"):
         t.add_column(col, justify="right" if col in ("published", "plan", "ratio") else "left")
@@ -163,7 +164,8 @@ def _sharing_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
     currency = d.notes.get("currency", "USD")
     wide = res["budget_shares"].pivot(index="sector", columns="quantity", values="value")
     first = d.budget_years[0] if d.budget_years else d.years[0]
-    t = Table(title=f"Budget sharing ({d.budget_mode or 'no budget'}), {first}-{d.end_year}", title_justify="left")
+    t = FoldedTable(title=f"Budget sharing ({d.budget_mode or 'no budget'}), {first}-{d.end_year}",
+                    title_justify="left")
     cols = [("cumulative_emissions", "GtCO2", lambda v: f"{v / 1000:,.2f}"),
             ("budget", "own budget Gt", lambda v: f"{v / 1000:,.2f}"),
             ("share_of_run_budget", "share of run budget", lambda v: f"{v:.1%}"),
@@ -200,7 +202,7 @@ def _milestone_table(d: ModelData, res: Results) -> Table:
     costliest year (a percentage point for shares, 1% of the bound otherwise; million USD of that year)."""
     currency = d.notes.get("currency", "USD")
     ms = res["milestones"]
-    t = Table(title="Milestones", title_justify="left",
+    t = FoldedTable(title="Milestones", title_justify="left",
               caption=f"step: 1 percentage point for shares, 1% of the bound otherwise; million {currency}")
     for col in ("milestone", "metric", "years", "bound", "value", "status", "step costs"):
         t.add_column(col, justify="right" if col in ("bound", "value", "step costs") else "left")
@@ -223,16 +225,18 @@ def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
     """Output by technology in 2030 and 2050, with its share of the commodity it makes."""
     years = report_years(d, (2030, 2050))
     prod = res["production"]
-    t = Table(title="Production mix", title_justify="left")
+    t = FoldedTable(title="Production mix", title_justify="left")
     t.add_column("sector")
     t.add_column("makes")
     t.add_column("technology")
+    t.add_column("unit")
     for y in years:
         t.add_column(str(y), justify="right")
         t.add_column("share", justify="right")
     p = prod[prod.year.isin(years)]
     if p.empty:
         return t
+    unit = {(s, k): u for s, k, u in zip(p.sector, p.technology, p.unit)}
     wide = p.pivot_table(index=["sector", "output", "technology"], columns="year", values="value", aggfunc="sum",
                          fill_value=0.0)
     totals = wide.groupby(level=["sector", "output"]).sum()
@@ -245,6 +249,6 @@ def _mix_table(d: ModelData, res: Results, names: dict[str, str]) -> Table:
             tot = totals.at[(s, out), y] if y in totals.columns else 0.0
             cells += [f"{v:,.0f}" if v > 0.5 else "", f"{v / tot:.0%}" if tot and v > 0.5 else ""]
         if any(cells):
-            t.add_row(names.get(s, s), out, k, *cells)
+            t.add_row(names.get(s, s), out, k, f"{unit.get((s, k), '')}/yr", *cells)
     return t
 
