@@ -106,11 +106,21 @@ def production_mix(run: RunFolder, folder: Path, kind: str = "product") -> list[
     pairs = final_products(run) if kind == "product" else intermediates(run)
     if not pairs:
         return []
+    # a panel for what is made at all; each on the run's whole horizon, so output in one year is a
+    # visible step rather than a lone point on an axis matplotlib stretches over two centuries
+    pairs = [(s, p) for s, p in pairs if prod[(prod.sector == s) & (prod.output == p)].value.abs().max() > 1e-9]
+    if not pairs:
+        return []
+    years = sorted(prod.year.unique())
     most = max(prod[(prod.sector == s) & (prod.output == p)].technology.nunique() for s, p in pairs)
     fig, axes = _grid(len(pairs), height=2.9 + 0.14 * most)
     for ax, (s, p) in zip(axes, pairs):
         part = prod[(prod.sector == s) & (prod.output == p)]
-        wide = part.pivot_table(index="year", columns="technology", values="value", aggfunc="sum").fillna(0.0)
+        wide = part.pivot_table(index="year", columns="technology", values="value", aggfunc="sum")
+        wide = wide.reindex(years).fillna(0.0)
+        ax.set_xlim(years[0], years[-1])
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         wide = wide[wide.sum().sort_values(ascending=False).index]
         colors = tech_colors(run, s, list(wide.columns))
         ax.stackplot(wide.index, wide.T.values, colors=[colors[k] for k in wide.columns],
