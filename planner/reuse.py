@@ -103,11 +103,27 @@ def _pattern(values: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Entry:
+    """A built run: its data, Pyomo model, index sets and compiled LP, with the LP positions the
+    updates touch (found once)."""
+
     data: ModelData
     model: pyo.ConcreteModel
     ix: ModelIndex
     lp: CompiledLP
-    column: dict[tuple[str, Any], int]
+    position: dict[int, int]
+    """id of each variable of the model that is a column -> its column"""
+    bound_rows: dict[tuple[str, Any], int]
+    """budget and annual_cap rows -> their row"""
+    slack: dict[str, int]
+    """budget -> the column of its slack (soft budgets)"""
+
+    @classmethod
+    def built(cls, d: ModelData, model: pyo.ConcreteModel, ix: ModelIndex, lp: CompiledLP) -> _Entry:
+        column = {c: j for j, c in enumerate(lp.columns)}
+        position = {i: column[c] for i, c in names(model, pyo.Var).items() if c in column}
+        bound_rows = {r: i for i, r in enumerate(lp.rows) if r[0] in ("budget", "annual_cap")}
+        slack = {b: column[("budget_slack", b)] for b in d.budget_rows if ("budget_slack", b) in column}
+        return cls(d, model, ix, lp, position, bound_rows, slack)
 
 
 class LPCache:
@@ -134,7 +150,7 @@ class LPCache:
         model, ix = build_model(d)
         t1 = time.perf_counter()
         lp = compile_lp(model)
-        self.entries[key] = _Entry(d, model, ix, lp, {c: j for j, c in enumerate(lp.columns)})
+        self.entries[key] = _Entry.built(d, model, ix, lp)
         while len(self.entries) > self.size:
             self.entries.pop(next(iter(self.entries)))
         return lp, {"build": t1 - t0, "compile": time.perf_counter() - t1}
@@ -148,20 +164,17 @@ def patched(entry: _Entry, d: ModelData) -> CompiledLP:
     col_upper = lp.col_upper
     moves = {("budget", b): d.budget_rows[b] - old.budget_rows[b] for b in d.budget_rows}
     moves.update({("annual_cap", key): d.caps[key] - old.caps[key] for key in d.caps})
-    if any(moves.values()):
-        for i, row in enumerate(lp.rows):
-            shift = moves.get(row)
-            if shift:
-                if math.isfinite(row_lower[i]):
-                    row_lower[i] += shift
-                if math.isfinite(row_upper[i]):
-                    row_upper[i] += shift
-        slack = [(entry.column.get(("budget_slack", b)), b) for b in d.budget_rows]
-        if any(j is not None for j, _b in slack):
-            col_upper = col_upper.copy()
-            for j, b in slack:
-                if j is not None:
-                    col_upper[j] = SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0)
+    for row, shift in moves.items():
+        i = entry.bound_rows.get(row)
+        if shift and i is not None:
+            if math.isfinite(row_lower[i]):
+                row_lower[i] += shift
+            if math.isfinite(row_upper[i]):
+                row_upper[i] += shift
+    if entry.slack:
+        col_upper = col_upper.copy()
+        for b, j in entry.slack.items():
+            col_upper[j] = SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0)
     return replace(lp, cost=cost, offset=offset, row_lower=row_lower, row_upper=row_upper, col_upper=col_upper)
 
 
@@ -179,10 +192,9 @@ def _objective(entry: _Entry, d: ModelData) -> tuple[np.ndarray, float]:
     finally:
         for c in rows:
             c.activate()
-    name = names(m, pyo.Var)
     cost = np.zeros(len(entry.lp.cost))
     if repn.c.shape[0]:
-        where = [entry.column[name[id(v)]] for v in repn.columns]
+        where = [entry.position[id(v)] for v in repn.columns]
         cost[where] = np.asarray(repn.c.toarray()).ravel()
     offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
     return cost, offset

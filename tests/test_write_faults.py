@@ -42,21 +42,24 @@ def test_written_folders_and_files_follow_the_umask(tmp_path, umask022):
 def test_leftovers_of_killed_writers_are_removed(tmp_path):
     parent = tmp_path / "res"
     put(parent / "cement", "a")
-    (parent / ".cement.x1.tmp").mkdir()           # killed while writing
-    (parent / ".cement.x2.old").mkdir()           # killed after the new folder was in place
-    (parent / ".steel.x3.tmp").mkdir()            # another target's: not this writer's business
+    (parent / ".cement.k3j9x1ab.tmp").mkdir()        # killed while writing (mkdtemp's names)
+    (parent / ".cement.q0w2e4r6.old").mkdir()        # killed after the new folder was in place
+    (parent / ".steel.z8y7x6w5.tmp").mkdir()         # another target's: not this writer's business
+    (parent / ".cement.x.a1b2c3d4.old").mkdir()      # nor is a target whose name starts the same
     put(parent / "cement", "b")
-    assert hidden(parent) == [".steel.x3.tmp"]
+    assert hidden(parent) == [".cement.x.a1b2c3d4.old", ".steel.z8y7x6w5.tmp"]
     assert json.loads((parent / "cement" / "run.json").read_text())["tag"] == "b"
 
 
 def test_a_writer_killed_between_its_renames_loses_no_run(tmp_path):
     parent = tmp_path / "res"
     put(parent / "cement", "a")
-    os.replace(parent / "cement", parent / ".cement.x9.old")   # the previous run hidden, the new one lost
+    put(parent / "cement.x", "x")
+    os.replace(parent / "cement.x", parent / ".cement.x.m5n6b7v8.old")   # another target's hidden run
+    os.replace(parent / "cement", parent / ".cement.p9o8i7u6.old")   # the previous run hidden, the new one lost
     write._tidy(parent / "cement")                             # the next writer's first step
     assert json.loads((parent / "cement" / "run.json").read_text())["tag"] == "a"
-    assert hidden(parent) == []
+    assert hidden(parent) == [".cement.x.m5n6b7v8.old"]
 
 
 def test_two_writers_of_one_folder_take_turns(tmp_path, monkeypatch):

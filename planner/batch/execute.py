@@ -40,10 +40,6 @@ def batch_dir(out: Path, name: str) -> Path:
     return Path(out) / name
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    atomic_text(path, text)
-
-
 def read_record(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
     """A run's run.json or failure record; None if absent, or unreadable (truncated, not JSON,
     without `keys`): such a run counts as not run, and is run again."""
@@ -95,7 +91,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
     base = paths.scenario_file(spec.base, None).resolve()
     data = {"name": f"{batch}-{spec.key}", "extends": str(base), **nest(spec.overrides)}
     data.setdefault("solver", {}).setdefault("explain", "elastic")  # a failed run costs one more solve, not an IIS
-    _atomic_write(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    atomic_text(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     t0 = time.perf_counter()
     try:
         run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse, xlsx=False)
@@ -114,7 +110,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
 def _failed(spec: RunSpec, out: Path, status: str, reason: str, t0: float) -> dict[str, Any]:
     record = {"key": spec.key, "status": status, "reason": reason, "seconds": time.perf_counter() - t0,
               "spec": asdict(spec)}
-    _atomic_write(out / "failures" / f"{spec.key}.json", json.dumps(record, indent=2, default=str))
+    atomic_text(out / "failures" / f"{spec.key}.json", json.dumps(record, indent=2, default=str))
     return row_of(spec, out)
 
 

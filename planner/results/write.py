@@ -80,7 +80,7 @@ def write_run(folder: Path, tables: dict[str, pd.DataFrame], record: dict, scena
             (tmp / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
                                                encoding="utf-8")
             record = {**record, "timings": {**record.get("timings", {}), "write": time.perf_counter() - t0}}
-            (tmp / "run.json").write_text(json.dumps(strict_json(record), indent=2, default=_jsonable,
+            (tmp / "run.json").write_text(json.dumps(strict_json(record), indent=2, default=str,
                                                      allow_nan=False), encoding="utf-8")
             _replace(tmp, folder)
         except BaseException:
@@ -137,13 +137,21 @@ def _turn(parent: Path) -> Iterator[None]:
 def _tidy(folder: Path) -> None:
     """Remove what killed writers of `folder` left; if one was killed between its two renames
     (the folder gone, its previous run hidden as `.old`), put that run back first."""
-    stale = sorted(folder.parent.glob(f".{folder.name}.*.old")) + sorted(folder.parent.glob(f".{folder.name}.*.tmp"))
+    stale = sorted(_leftovers(folder, ".old")) + sorted(_leftovers(folder, ".tmp"))
     olds = [p for p in stale if p.suffix == ".old" and (p / "run.json").exists()]
     if not folder.exists() and olds:
         os.replace(olds[-1], folder)
     for p in stale:
         if p.exists():
             shutil.rmtree(p, ignore_errors=True)
+
+
+def _leftovers(folder: Path, suffix: str) -> list[Path]:
+    """Hidden folders `write_run` made for `folder` (mkdtemp's `.<name>.<8 characters><suffix>`),
+    not those of another folder whose name starts the same (`cement.x`)."""
+    prefix = f".{folder.name}."
+    return [p for p in folder.parent.glob(f"{prefix}*{suffix}")
+            if len(p.name) == len(prefix) + 8 + len(suffix) and "." not in p.name[len(prefix):-len(suffix)]]
 
 
 def _replace(tmp: Path, folder: Path) -> None:
@@ -170,9 +178,3 @@ def strict_json(obj: object) -> object:
     if isinstance(obj, (list, tuple)):
         return [strict_json(v) for v in obj]
     return obj
-
-
-def _jsonable(obj: object) -> object:
-    if hasattr(obj, "item"):
-        return obj.item()  # numpy scalars
-    return str(obj)
