@@ -97,7 +97,7 @@ class ModelData:
     demand: pd.Series
     """index (sector, commodity, year): demand in the product's unit per year"""
     commodities: pd.DataFrame
-    """index commodity: unit, cumulative_limit, store_captured_co2, draw_on_capture, supplied_by (the
+    """index commodity: name, unit, cumulative_limit, store_captured_co2, draw_on_capture, supplied_by (the
     run's supply sector that makes it, else None: its price and limits then do not apply)"""
     commodity_year: pd.DataFrame
     """index (commodity, year): price, emission_factor, biogenic_factor, scope2_factor, limit"""
@@ -611,7 +611,8 @@ def _commodity_tables(inputs: RunInputs, years: list[int],
 
         # made by a supply sector of the run: no outside purchase (net purchase <= 0, at no price)
         made = com in supplied
-        rows.append({"commodity": com, "unit": d.unit, "cumulative_limit": None if made else get("cumulative_limit"),
+        rows.append({"commodity": com, "name": d.name or com, "unit": d.unit,
+                     "cumulative_limit": None if made else get("cumulative_limit"),
                      "store_captured_co2": d.store_captured_co2, "draw_on_capture": d.draw_on_capture,
                      "supplied_by": supplied.get(com)})
         parts.append(pd.DataFrame({

@@ -47,13 +47,12 @@ from planner.data import ModelData, restrict
 from planner.formulation import build_model
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.schema.scenario import SolverOptions
-from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, solve_arrays
+from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, row_levels, solve_arrays
 from planner.sparse import sparse as sp
 
 SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                "pool_cumulative_limit", "captured_co2_balance")
 """Row families that may couple sectors (always `<=` rows with a right-hand side shared by the run)."""
-REPORTED_DUALS = (*SHARED_ROWS, "balance")
 FIRST_PENALTY = 1.0e3
 """Price of excess on a shared row in the first rounds (USD per unit of the row, present value);
 raised tenfold, up to `ELASTIC_PENALTY`, whenever the rounds converge with excess left. Starting
@@ -132,17 +131,20 @@ class SectorLP:
         value += sum(prices.get(k, 0.0) * self.constant[k] for k in self.coupled)
         return Proposal(self.sector, status, value, own, usage, time.perf_counter() - t0)
 
-    def mix(self, weights: list[float]) -> tuple[dict, dict]:
-        """Values of the mix sum_j w_j x^j, and the duals of the sector's own rows at the last prices."""
+    def mix(self, weights: list[float]) -> tuple[dict, dict, dict]:
+        """Values of the mix sum_j w_j x^j, the duals of the sector's own rows at the last prices and
+        the levels of those with a nonzero dual at the mix (solve.row_levels)."""
         x = np.zeros(len(self.lp.cost))
         for w, xj in zip(weights, self.proposals):
             if w > 0:
                 x += w * xj
+        row_dual = self.solver.row_duals()
+        own = np.array([(name, idx) not in self.coupled for name, idx in self.lp.rows], dtype=bool)
         duals: dict[str, dict[Any, float]] = {}
-        for (name, idx), y in zip(self.lp.rows, self.solver.row_duals().tolist()):
-            if name in REPORTED_DUALS and (name, idx) not in self.coupled:
+        for (name, idx), y, keep in zip(self.lp.rows, row_dual.tolist(), own.tolist()):
+            if keep:
                 duals.setdefault(name, {})[idx] = y
-        return named_values(self.lp, x), duals
+        return named_values(self.lp, x), duals, row_levels(self.lp, x, np.where(own, row_dual, 0.0))
 
 
 class _Handler:
@@ -311,13 +313,13 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
         mixes = {s: outcome["weights"][s] for s in d.sectors}
         for w in workers:
             w.send("mix", mixes)
-        mixed: dict[str, tuple[dict, dict]] = {}
+        mixed: dict[str, tuple[dict, dict, dict]] = {}
         for w in workers:
             mixed.update(w.receive())
     finally:
         for w in workers:
             w.close()
-    values, duals = _merge(mixed)
+    values, duals, levels = _merge(mixed)
     for i, key in enumerate(coupled):
         duals.setdefault(key[0], {})[key[1]] = -outcome["prices"][i]
     per_sector = {s: described[s]["timings"] for s in d.sectors}
@@ -330,7 +332,7 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
     info = {"method": "price decomposition (Dantzig-Wolfe / cutting plane)", "workers": len(workers),
             "groups": groups, "coupled_rows": [_label(k) for k in coupled], **outcome["report"]}
     return Solution(Status.OPTIMAL, outcome["objective"], timings, values, duals, size,
-                    message=f"converged in {outcome['report']['iterations']} rounds", info=info)
+                    message=f"converged in {outcome['report']['iterations']} rounds", info=info, levels=levels)
 
 
 def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], rhs: dict[RowKey, float],
@@ -432,18 +434,22 @@ def _master(sectors: list[str], proposals: dict[str, list[Proposal]], coupled: l
     return weights, pi, float(objective), x[pos:]
 
 
-def _merge(mixed: dict[str, tuple[dict, dict]]) -> tuple[dict, dict]:
-    """Joint-form values and duals from each sector's mix; commodity purchases add up across sectors."""
+def _merge(mixed: dict[str, tuple[dict, dict, dict]]) -> tuple[dict, dict, dict]:
+    """Joint-form values, duals and row levels from each sector's mix; commodity purchases add up
+    across sectors."""
     values: dict[str, dict[Any, float]] = {}
     duals: dict[str, dict[Any, float]] = {}
-    for vals, dls in mixed.values():
+    levels: dict[str, dict[Any, float]] = {}
+    for vals, dls, lvl in mixed.values():
         for name, entries in vals.items():
             target = values.setdefault(name, {})
             for idx, v in entries.items():
                 target[idx] = target.get(idx, 0.0) + v
         for name, entries in dls.items():
             duals.setdefault(name, {}).update(entries)
-    return values, duals
+        for name, entries in lvl.items():
+            levels.setdefault(name, {}).update(entries)
+    return values, duals, levels
 
 
 def _label(key: RowKey) -> str:

@@ -21,7 +21,9 @@ from planner.explain import bullets, elastic_violations, explain_failure
 from planner.formulation import build_model
 from planner.history import with_history
 from planner.paths import ProjectPaths, project_paths
+from planner.results.assumptions import assumptions_table, cited, sources_table
 from planner.results.diagnostics import diagnostics_table
+from planner.results.drivers import drivers_table
 from planner.results.extract import Results, extract, summary_numbers
 from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
@@ -98,6 +100,9 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     res.tables["budget_shares"] = budget_shares(data, res, reference)
     res.tables.update(compute_metrics(data, res.tables))
     res.tables["diagnostics"] = diagnostics_table(data, res.tables)
+    res.tables["drivers"] = drivers_table(data, sol.duals, sol.levels, inputs.scenario.currency)
+    res.tables["assumptions"] = assumptions_table(inputs, data)
+    res.tables["sources"] = sources_table(inputs, cited(res.tables["assumptions"]))
     res.tables["published"] = published_table(data, sol.values, res.tables, published_rows)
     if inputs.scenario.dynamics.reference and data.dynamics_limits:
         loose = replace(data, dynamics_limits=False)

@@ -28,7 +28,7 @@ import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.schema.scenario import SolverOptions
-from planner.sparse import sparse  # noqa: F401  (loaded here so its time is not counted as transfer)
+from planner.sparse import sparse  # loaded here so its time is not counted as transfer
 
 
 class Status(str, Enum):
@@ -64,6 +64,8 @@ class Solution:
     message: str = ""
     info: dict[str, Any] = field(default_factory=dict)
     """how the solution was found when it is not one LP (the decomposition's rounds and bounds)"""
+    levels: dict[str, dict[Any, float]] = field(default_factory=dict)
+    """for each row with a nonzero dual, the size of the limit it holds (see `row_levels`)"""
 
 
 @dataclass
@@ -397,7 +399,35 @@ def read_solution(h: highspy.Highs, lp: CompiledLP, timings: dict[str, float]) -
     for (name, idx), y in zip(lp.rows, sol.row_dual):
         duals.setdefault(name, {})[idx] = y
     objective = h.getInfo().objective_function_value
-    return Solution(status, objective, timings, values, duals, size, message)
+    levels = row_levels(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual))
+    return Solution(status, objective, timings, values, duals, size, message, levels=levels)
+
+
+def row_levels(lp: CompiledLP, x: np.ndarray, row_dual: np.ndarray, tol: float = 1e-9
+               ) -> dict[str, dict[Any, float]]:
+    """The size L_i of the limit each row with a nonzero dual holds, in the row's own unit.
+
+    L_i = max(|b_i|, sum_j max(a_ij x_j, 0), sum_j max(-a_ij x_j, 0)), b_i the bound the row sits
+    at (the lower for a dual > 0, the upper for a dual < 0). For a limit with a right-hand side
+    (budget: sum of emissions <= B) that is B; for a limit between variables (new build <= 10% of
+    last year's capacity, right-hand side 0) it is what either side holds. `|dual_i| * 0.01 * L_i`
+    is then, to first order, what loosening the limit by 1% would save (objective units).
+    """
+    rows = np.flatnonzero(np.abs(row_dual) > tol)
+    if rows.size == 0:
+        return {}
+    a = sparse.csc_matrix((lp.a_value, lp.a_index, lp.a_start), shape=(len(lp.row_lower), len(lp.cost)))
+    terms = a.tocsr()[rows].multiply(x[np.newaxis, :]).tocsr()
+    pos = np.asarray(terms.maximum(0).sum(axis=1)).ravel()
+    neg = np.asarray((-terms).maximum(0).sum(axis=1)).ravel()
+    bound = np.where(row_dual[rows] > 0, lp.row_lower[rows], lp.row_upper[rows])
+    bound = np.where(np.isfinite(bound), np.abs(bound), 0.0)
+    level = np.maximum(bound, np.maximum(pos, neg))
+    out: dict[str, dict[Any, float]] = {}
+    for i, v in zip(rows.tolist(), level.tolist()):
+        name, idx = lp.rows[i]
+        out.setdefault(name, {})[idx] = v
+    return out
 
 
 def named_values(lp: CompiledLP, x: np.ndarray) -> dict[str, dict[Any, float]]:

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from planner.results.charts import draw_all
 from planner.results.folder import RunFolder, read_run
+from planner.results.report_tables import assumption_views, drivers_view, sources_view
 from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
 from planner.results.write import atomic_text
 
@@ -57,6 +58,9 @@ FILES = {
     "published.csv": "the plan beside published pathways (IEA NZE, MPP, sector bodies): published value, "
                      "plan, ratio and whether a stated reason explains a gap",
     "capacity_by_cohort.csv": "capacity of every vintage in service per year",
+    "drivers.csv": "the binding limits ranked by what loosening each by 1% would save (from the duals)",
+    "assumptions.csv / sources.csv": "demand, prices, budget, limits and the scenario's changes to its base, "
+                                     "each with its source keys; the citation of every key",
     "activity_by_cohort.csv": "output of every vintage of the technologies whose inputs follow the vintage",
 }
 
@@ -107,6 +111,10 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
     check, check_note = selfcheck_table(run)
     pub, pub_note = published_summary(run)
     realism, realism_note = realism_summary(run)
+    drivers, drivers_note = drivers_view(run)
+    assumptions = [{**v, "html": _html(v["table"]) if not v["table"].empty else "",
+                    "md": _md(v["table"]) if not v["table"].empty else ""} for v in assumption_views(run)]
+    sources = sources_view(run)
     chart_list = []
     for key, files in charts.items():
         png = next(p for p in files if p.suffix == ".png")
@@ -129,12 +137,15 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "published_md": _md(pub) if not pub.empty else "",
         "realism_html": _html(realism) if realism is not None else "",
         "realism_md": _md(realism) if realism is not None else "", "charts": chart_list, "method": method_lines(run),
+        "drivers_note": drivers_note, "drivers_html": _html(drivers) if not drivers.empty else "",
+        "drivers_md": _md(drivers) if not drivers.empty else "", "assumptions": assumptions,
+        "sources_html": _html(sources) if not sources.empty else "", "sources_md": _md(sources) if not sources.empty
+        else "",
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
-                ("scenario-milestones", "Scenario milestones")] + ([("budget", "Budget")] if shares is not None
-                                                                    else [])
+                ("scenario-milestones", "Scenario milestones"), ("drivers", "What drives it")]
+        + ([("budget", "Budget")] if shares is not None else [])
         + [("self-check", "Self-check"), ("published", "Published pathways"), ("economics", "Technology economics"),
-           ("charts", "Charts"),
-           ("method", "Method")],
+           ("charts", "Charts"), ("assumptions", "Assumptions"), ("method", "Method")],
         "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
     }
 

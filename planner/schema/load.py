@@ -533,6 +533,8 @@ class RunInputs:
     """the published file each outcome was read from (for errors found after loading)"""
     supply: list[str] = field(default_factory=list)
     """the supply sectors among `sectors` (models/supply/), which the run's other sectors called in"""
+    scenario_root: dict[str, Any] | None = None
+    """the scenario its `extends` chain starts at (the base), None if it extends nothing"""
 
 
 def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
@@ -565,7 +567,25 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
         raise InputError(problems)
     files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in models]
                        + [raw.files[0] for raw in published_raw.values()]))
-    return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw, supply)
+    return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw, supply,
+                     chain_root(scenario_ref, paths))
+
+
+def chain_root(ref: str, paths: ProjectPaths) -> dict[str, Any] | None:
+    """The data of the scenario that `ref`'s `extends` chain starts at; None if `ref` extends
+    nothing. The chain was checked when the scenario was loaded (read_scenario_chain)."""
+    path = paths.scenario_file(ref)
+    data = Tracked.read(path).data
+    if not isinstance(data, dict) or data.get("extends") is None:
+        return None
+    seen = {path.resolve()}
+    while isinstance(data, dict) and isinstance(data.get("extends"), str):
+        path = paths.scenario_file(data["extends"], path.parent)
+        if path.resolve() in seen:
+            return None
+        seen.add(path.resolve())
+        data = Tracked.read(path).data
+    return data if isinstance(data, dict) else None
 
 
 def _bought(sf: SectorFile) -> set[str]:

@@ -1,0 +1,134 @@
+"""What drives the result: the limits that bind, ranked by what loosening each would save.
+
+Every binding row of a limit family (an assumption the scenario or a sector file states: the
+budget, caps, supply limits, build and turnover limits, adoption, utilisation floors, service
+lives, milestones) has a dual y_i = d(objective)/d(bound), in million currency units of present
+value per unit of the row, and a level L_i, the size of the limit it holds (solve.row_levels).
+The value of loosening a limit by 1% is, to first order,
+
+    V = sum over its binding years i of |y_i| * 0.01 * L_i      (million currency, present value)
+
+A limit is one family and one subject (a group, a technology, a commodity, a milestone) over all
+its years (and, for service lives, all its cohorts). Rows that define quantities rather than
+limit them (balances, emission and purchase definitions, capacity carried over, activity within
+capacity) are not drivers: their duals are prices (prices.csv), not assumptions to question.
+First-order values: loosening a limit by more than a little may change which limits bind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from planner.data import ModelData
+
+DRIVER_COLUMNS = ["rank", "limit", "sector", "subject", "what", "years_binding", "first_year", "last_year",
+                  "peak_year", "value_1pct", "share", "unit"]
+TOL = 1e-6
+"""|dual| * L below this (million currency) is not binding enough to list."""
+
+
+def _tech(d: ModelData, s: str, k: str) -> str:
+    try:
+        return str(d.techs.loc[(s, k), "name"])
+    except KeyError:
+        return k
+
+
+def _com(d: ModelData, c: str) -> str:
+    return str(d.commodities["name"].get(c, c)) if "name" in d.commodities else c
+
+
+Describe = Callable[[ModelData, tuple], tuple[str, str, str]]
+"""(sector, subject, text) of a row index without its year."""
+
+FAMILIES: dict[str, tuple[str, Describe]] = {
+    "budget": ("carbon budget", lambda d, i: ("" if i[0] == "all" else i[0], "all sectors" if i[0] == "all"
+                                              else i[0], "cumulative CO2 budget"
+                                              + (" (soft: binds at its overshoot penalty)"
+                                                 if d.budget_penalty else ""))),
+    "annual_cap": ("annual cap", lambda d, i: (i[0] if i[0] in d.sectors else "", i[0], "annual CO2 cap")),
+    "supply_limit": ("supply limit", lambda d, i: ("", _com(d, i[0]), "annual supply")),
+    "cumulative_supply_limit": ("cumulative supply limit", lambda d, i: ("", _com(d, i[0]), "supply 2025-2050")),
+    "pool_limit": ("resource pool", lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}")),
+    "pool_cumulative_limit": ("resource pool", lambda d, i: ("", i[0], f"cumulative limit of the pool {i[0]}")),
+    "build_limit": ("build limit", lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year (absolute)")),
+    "growth_limit": ("ramp-up limit", lambda d, i: (i[0], _tech(d, *i[:2]),
+                                                    "new capacity a year, relative to the stock (growth)")),
+    "decline_limit": ("wind-down limit", lambda d, i: (i[0], _tech(d, *i[:2]), "how fast building may fall")),
+    "group_build": ("group build limit", lambda d, i: (i[0], i[1], "new capacity a year of the group (builders)")),
+    "group_build_share": ("group build limit", lambda d, i: (i[0], i[1], "new capacity a year, share of the group")),
+    "turnover": ("turnover limit", lambda d, i: (i[0], i[1], "conversions and early retirements a year")),
+    "member_turnover": ("turnover limit", lambda d, i: (i[0], _tech(d, i[0], i[2]) if len(i) > 2 else i[1],
+                                                        "conversions and early retirements a year")),
+    "adoption": ("adoption limit", lambda d, i: (i[0], _tech(d, i[0], i[2]),
+                                                 f"rise of its share of group {i[1]}'s new build")),
+    "max_share": ("maximum share", lambda d, i: (i[0], _tech(d, *i[:2]), "share of its output")),
+    "utilisation_floor": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation")),
+    "cohort_utilisation_floor": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]),
+                                                                    "minimum utilisation of the existing stock")),
+    "commissioning": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]),
+                                                         "minimum utilisation of new capacity")),
+    "service_life": ("minimum service life", lambda d, i: (i[0], _tech(d, *i[:2]),
+                                                          "capacity kept for a share of its life")),
+    "milestone": ("milestone", lambda d, i: (str(d.milestones.get(i[0], {}).get("sector", "") or ""), i[0],
+                                             f"{i[1]} bound of the scenario's milestone")),
+}
+"""Limit families: the label a reader sees and how a row index names its sector and subject."""
+
+
+def _split_year(idx: Any, years: set[int]) -> tuple[tuple, int | None]:
+    """A row index without its year (the last element when it is a model year)."""
+    t = idx if isinstance(idx, tuple) else (idx,)
+    if t and isinstance(t[-1], int) and t[-1] in years:
+        return t[:-1], t[-1]
+    return t, None
+
+
+def _level(d: ModelData, family: str, key: tuple, levels: dict[str, dict[Any, float]], idx: Any) -> float:
+    """The row's level; a shared budget priced by the decomposition's master has none: its bound."""
+    if idx in levels.get(family, {}):
+        return levels[family][idx]
+    if family == "budget":
+        return abs(float(d.budget_rows.get(key[0], d.budget_mt or 0.0)))
+    return 0.0
+
+
+def drivers_table(d: ModelData, duals: dict[str, dict[Any, float]], levels: dict[str, dict[Any, float]],
+                  currency: str) -> pd.DataFrame:
+    """The binding limits ranked by the value of loosening each by 1% (module docstring)."""
+    years = set(d.years)
+    acc: dict[tuple[str, str, str, str], dict] = {}
+    for family, (label, describe) in FAMILIES.items():
+        named: dict[tuple, tuple[str, str, str]] = {}
+        for idx, y in duals.get(family, {}).items():
+            key, year = _split_year(idx, years)
+            value = abs(y) * 0.01 * _level(d, family, key, levels, idx)
+            if value < TOL:
+                continue
+            if key not in named:
+                named[key] = describe(d, key)
+            a = acc.setdefault((label, *named[key]), {"years": set(), "value": 0.0, "by_year": {}})
+            a["value"] += value
+            if year is not None:
+                a["years"].add(year)
+                a["by_year"][year] = a["by_year"].get(year, 0.0) + value
+    rows = []
+    for (label, sector, subject, what), a in acc.items():
+        ys = sorted(a["years"])
+        peak = max(a["by_year"], key=a["by_year"].get) if a["by_year"] else None
+        rows.append({"limit": label, "sector": sector, "subject": subject, "what": what,
+                     "years_binding": len(ys) or None, "first_year": ys[0] if ys else None,
+                     "last_year": ys[-1] if ys else None, "peak_year": peak, "value_1pct": a["value"]})
+    out = pd.DataFrame(rows, columns=[c for c in DRIVER_COLUMNS if c not in ("rank", "share", "unit")])
+    if out.empty:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    out = out.sort_values("value_1pct", ascending=False, ignore_index=True)
+    out["share"] = out["value_1pct"] / out["value_1pct"].sum()
+    out["unit"] = f"million {currency} (present value {d.years[0]}) per 1% looser"
+    out.insert(0, "rank", range(1, len(out) + 1))
+    for c in ("years_binding", "first_year", "last_year", "peak_year"):
+        out[c] = out[c].astype("Int64")
+    return out[DRIVER_COLUMNS]
