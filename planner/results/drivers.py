@@ -46,9 +46,7 @@ Describe = Callable[[ModelData, tuple], tuple[str, str, str]]
 
 FAMILIES: dict[str, tuple[str, Describe]] = {
     "budget": ("carbon budget", lambda d, i: ("" if i[0] == "all" else i[0], "all sectors" if i[0] == "all"
-                                              else i[0], "cumulative CO2 budget"
-                                              + (" (soft: binds at its overshoot penalty)"
-                                                 if d.budget_penalty else ""))),
+                                              else i[0], "cumulative CO2 budget")),
     "annual_cap": ("annual cap", lambda d, i: (i[0] if i[0] in d.sectors else "", i[0], "annual CO2 cap")),
     "supply_limit": ("supply limit", lambda d, i: ("", _com(d, i[0]), "annual supply")),
     "cumulative_supply_limit": ("cumulative supply limit", lambda d, i: ("", _com(d, i[0]), "supply 2025-2050")),
@@ -110,6 +108,8 @@ def drivers_table(d: ModelData, duals: dict[str, dict[Any, float]], levels: dict
                 continue
             if key not in named:
                 named[key] = describe(d, key)
+                if family == "budget" and d.budget_penalty and abs(y) >= 0.999 * d.budget_penalty:
+                    named[key] = (*named[key][:2], named[key][2] + " (overshot: priced at its penalty)")
             a = acc.setdefault((label, *named[key]), {"years": set(), "value": 0.0, "by_year": {}})
             a["value"] += value
             if year is not None:
