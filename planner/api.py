@@ -106,7 +106,7 @@ def run(sectors: str | list[str], scenario: str = "default", out: str | Path | N
     written and the Plan holds the tables in memory. Keyword arguments are solver options
     (``decompose=True, jobs=2``, ``time_limit=600``, ...).
     """
-    from planner.run import run as run_model   # Pyomo and HiGHS load here, not at import
+    from planner.run import run as run_model  # Pyomo and HiGHS load here, not at import
 
     paths = paths or project_paths()
     names = [sectors] if isinstance(sectors, str) else list(dict.fromkeys(sectors))

@@ -37,9 +37,9 @@ def test_importing_the_api_leaves_pyomo_and_highspy_unloaded():
 
 
 def test_a_table_that_does_not_exist_names_those_that_do():
-    from planner.api import Plan
-
     import pandas as pd
+
+    from planner.api import Plan
 
     plan = Plan({"emissions": pd.DataFrame()}, {})
     with pytest.raises(KeyError, match="tables: emissions"):
