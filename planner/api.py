@@ -60,8 +60,14 @@ class Plan:
 
     @property
     def objective(self) -> float:
-        """Total discounted cost (million currency units, present value of the first year)."""
+        """The LP's objective: the plan's cost plus the penalties of soft rows (an overshot soft
+        budget, missed soft milestones), million currency units, present value of the first year."""
         return float(self.record.get("objective", float("nan")))
+
+    @property
+    def cost(self) -> float:
+        """The plan's total discounted cost, without penalties (million currency units, present value)."""
+        return float(self.record.get("cost", self.objective))
 
     @property
     def sectors(self) -> list[str]:
@@ -106,6 +112,7 @@ def run(sectors: str | list[str], scenario: str = "default", out: str | Path | N
     written and the Plan holds the tables in memory. Keyword arguments are solver options
     (``decompose=True, jobs=2``, ``time_limit=600``, ...).
     """
+    from planner.results.sharing import sector_costs_pv
     from planner.run import run as run_model  # Pyomo and HiGHS load here, not at import
 
     paths = paths or project_paths()
@@ -116,6 +123,7 @@ def run(sectors: str | list[str], scenario: str = "default", out: str | Path | N
     if outcome.folder is not None:
         return _plan(read_run(outcome.folder))
     record = {"status": outcome.solution.status.value, "objective": outcome.solution.objective,
+              "cost": float(sector_costs_pv(outcome.data, outcome.results).sum().sum()),
               "sectors": outcome.data.sectors, "scenario": outcome.data.scenario,
               "sector_names": outcome.sector_names}
     return Plan(dict(outcome.results.tables), record)

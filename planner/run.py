@@ -29,7 +29,7 @@ from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
 from planner.results.published import lp_specs, published_table, table_metric_unit
 from planner.results.realism import realism_table
-from planner.results.sharing import budget_shares
+from planner.results.sharing import budget_shares, sector_costs_pv
 from planner.results.write import check_target, write_run
 from planner.reuse import LPCache
 from planner.schema.load import RunInputs, load_run
@@ -117,6 +117,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if out is not None or folder is not None:
         assert folder is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
+        record["cost"] = float(sector_costs_pv(data, res).sum().sum())
+        record["penalties"] = float(sol.objective or 0.0) - record["cost"]
         assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
@@ -208,7 +210,8 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
     return {
         "status": sol.status.value,
         "objective": sol.objective,
-        "objective_unit": f"million {inputs.scenario.currency} (discounted to {d.years[0]})",
+        "objective_unit": f"million {inputs.scenario.currency} (discounted to {d.years[0]}); `cost` is the plan's "
+                          "cost, `penalties` what soft rows add to the objective",
         "scenario": d.scenario,
         "sectors": d.sectors,
         "timings": timings,

@@ -74,3 +74,19 @@ def test_a_scenario_extending_nothing_has_no_overrides(toy):
     a = toy.solve().results["assumptions"]
     assert not (a.kind == "override").any()
     assert set(a.kind) >= {"general", "demand", "price"}
+
+
+def test_the_plan_cost_leaves_out_the_penalty_of_an_overshot_soft_budget(toy, tmp_path):
+    # 'dirty' emits 16 x 10 = 160 Mt over 2025-2040 unless 'clean' replaces it at 50 USD/t abated or
+    # more (5 GJ electricity x 10 USD, plus capex); a 10 USD/t penalty is cheaper than abating, so the
+    # budget of 60 Mt is overshot by 100 Mt and the objective holds 100 x 10 = 1,000 million USD of penalty.
+    import json
+
+    toy.sector(SECTOR).scenario(scenario(budget={**BUDGET, "soft": {"penalty": 10}}))
+    out = toy.solve(out=tmp_path / "results")
+    rec = json.loads((out.folder / "run.json").read_text())
+    assert rec["penalties"] == pytest.approx(100 * 10, rel=1e-6)
+    assert rec["cost"] + rec["penalties"] == pytest.approx(rec["objective"], rel=1e-9)
+    assert rec["cost"] == pytest.approx(out.results.objective, rel=1e-9)
+    drivers = out.results["drivers"]
+    assert "overshot" in drivers[drivers["limit"] == "carbon budget"].iloc[0]["what"]

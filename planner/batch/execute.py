@@ -144,7 +144,7 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
         ms = pd.read_csv(folder / "milestones.csv")
         row.update({
             "status": rec["status"], "reason": "",
-            "total_cost": rec["objective"],
+            "total_cost": rec.get("cost", rec["objective"]),
             "cumulative_emissions": head.get("cumulative_emissions"),
             "carbon_price_pv": float(pv.iloc[0]) if len(pv) else float("nan"),
             "carbon_price_2030": head.get("carbon_price", {}).get("2030"),

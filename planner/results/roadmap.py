@@ -2,7 +2,8 @@
 
 headline(run): one dict of the run's key figures; every figure is a sum or a pick from the
 result tables (the report prints these, and tests check them against the tables):
-  total_cost_bn            objective, billion money of the base year, discounted (run.json)
+  total_cost_bn            the plan's cost without penalties of soft rows, billion money of the base year,
+                           discounted (run.json `cost`; `objective` in runs written before it)
   cumulative_emissions_gt  sum over the budget years of emissions.csv `counted` (what the budget counts;
                            `value` in runs written before that column), GtCO2 (CO2e with other gases)
   budget_gt, budget_used   the run's budget and cumulative / budget
@@ -84,7 +85,7 @@ def headline(run: RunFolder) -> dict:
         "scenario": rec.get("scenario"),
         "sectors": run.sectors,
         "currency": run.currency,
-        "total_cost_bn": float(rec.get("objective") or 0.0) / 1000,
+        "total_cost_bn": float(rec.get("cost", rec.get("objective")) or 0.0) / 1000,
         "cumulative_emissions_gt": cumulative / 1000,
         "budget_gt": budget / 1000 if budget else None,
         "budget_used": cumulative / budget if budget else None,
