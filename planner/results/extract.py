@@ -1,4 +1,4 @@
-"""Solution -> tidy long tables of the results contract (DESIGN.md, Outputs).
+"""Solution -> tidy long tables of the results contract (docs/results.md).
 
 Every table has one row per index tuple with `value` and `unit`. Money is undiscounted, per
 year, in million USD of the scenario's base year, except where a name ends in `_pv` (present

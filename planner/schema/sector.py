@@ -1,6 +1,6 @@
 """Schema of sector files (``models/<sector>.yaml``) and the shared commodity file.
 
-Units follow DESIGN.md: activity in the sector's unit (e.g. Mt of product), capacity in that
+Units (docs/formulation.md): activity in the sector's unit (e.g. Mt of product), capacity in that
 unit per year. Coefficients are given per unit of activity so that coefficient x activity
 lands in PJ (energy commodities), Mt (material commodities), MtCO2 or million USD: with
 activity in Mt that means GJ/t, t/t, tCO2/t and USD/t.
