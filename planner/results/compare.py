@@ -18,8 +18,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
-from planner.results.charts import _save, _style, legend, sector_color  # noqa: E402
+from planner.results.charts import (  # noqa: E402
+    _outside,
+    _save,
+    _style,
+    _years_axis,
+    legend,
+    sector_colors,
+    wrap_label,
+)
 from planner.results.folder import RunFolder, read_run  # noqa: E402
 from planner.results.roadmap import headline, near_zero_techs  # noqa: E402
 
@@ -124,42 +133,53 @@ def _near_zero_share(r: RunFolder, s: str, y: int) -> float | None:
 
 
 def compare_charts(a: RunFolder, b: RunFolder, folder: Path) -> dict[str, list[Path]]:
+    """Emissions (total and by sector), carbon price and investment of both runs: A solid, B dashed;
+    legends outside the plot areas, sectors in the same colour in both runs."""
     _style()
     out = {}
     la, lb = f"A: {a.label}", f"B: {b.label}"
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4))
+    sectors = list(dict.fromkeys([*a.sectors, *b.sectors]))
+    colors = sector_colors(sectors)
+    names = {s: (a if s in a.sectors else b).sector_name(s) for s in sectors}
+    years = [int(y) for r in (a, b) for y in (r["emissions"].year.min(), r["emissions"].year.max())]
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
     for run, style, lab in ((a, "-", la), (b, "--", lb)):
         em = run["emissions"]
         tot = em.groupby("year")["value"].sum()
         ax.plot(tot.index, tot.values, style, color="#333333", lw=2, label=f"{lab} (total)")
-        for i, s in enumerate(run.sectors):
-            part = em[em.sector == s]
-            ax2.plot(part.year, part.value, style, color=sector_color(s, i), lw=1.5,
-                     label=f"{run.sector_name(s)} ({'A' if run is a else 'B'})")
+        for s in run.sectors:
+            part = em[em.sector == s].groupby("year")["value"].sum()
+            ax2.plot(part.index, part.values, style, color=colors[s], lw=1.5)
     ax.set_title("Total emissions of each run")
     ax.set_ylabel("MtCO2/yr")
-    legend(ax, fontsize=7)
+    legend(ax, "below")
     ax2.set_title("Emissions by sector (A solid, B dashed)")
     ax2.set_ylabel("MtCO2/yr")
-    legend(ax2, fontsize=6.5, ncol=2)
-    fig.tight_layout()
+    handles = [Line2D([], [], color=colors[s], lw=2) for s in sectors]
+    handles += [Line2D([], [], color="#555555", ls=ls, lw=1.5) for ls in ("-", "--")]
+    _outside(ax2, handles, [wrap_label(names[s]) for s in sectors] + [wrap_label(la), wrap_label(lb)], "right")
+    for x in (ax, ax2):
+        _years_axis(x, min(years), max(years))
     out["emissions"] = _save(fig, folder, "emissions")
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 3.6))
-    for run, style, lab in ((a, "-", la), (b, "--", lb)):
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
+    # A wide and pale under B dashed: where the two runs agree both stay visible
+    look = {"A": {"color": "#1f77b4", "lw": 3.2, "alpha": 0.55}, "B": {"color": "#ff7f0e", "lw": 1.6, "ls": "--"}}
+    for run, key, lab in ((a, "A", la), (b, "B", lb)):
         p = run["prices"]
         cp = p[p.name == "carbon_price"]
-        ax.plot(cp.year, cp.value, style, lw=2, label=lab)
+        ax.plot(cp.year, cp.value, label=lab, **look[key])
         inv = run["investment"]
         if not inv.empty:
             per = inv.groupby("year")["value"].sum() / 1000
-            ax2.plot(per.index, per.values, style, lw=2, label=lab)
+            ax2.plot(per.index, per.values, label=lab, **look[key])
     ax.set_title("Carbon price")
     ax.set_ylabel(f"{a.currency}/tCO2")
-    legend(ax, fontsize=7)
+    legend(ax, "below")
     ax2.set_title("Investment per year")
     ax2.set_ylabel(f"billion {a.currency}/yr")
-    legend(ax2, fontsize=7)
-    fig.tight_layout()
+    legend(ax2, "below")
+    for x in (ax, ax2):
+        _years_axis(x, min(years), max(years))
     out["prices_investment"] = _save(fig, folder, "prices_investment")
     return out
 
