@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from planner.console import FoldedTable
+from planner import progress
+from planner.console import FoldedTable, progress_watcher
 from planner.errors import InputError, SolveFailed, display_path
 from planner.paths import project_paths
 
@@ -77,7 +78,8 @@ def run(
     names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
     try:
         solver = {k: v for k, v in {"decompose": decompose, "jobs": jobs}.items() if v is not None}
-        outcome = run_model(names, scenario, out, paths, solver, elastic)
+        with progress.watching(progress_watcher(err_console)):
+            outcome = run_model(names, scenario, out, paths, solver, elastic)
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -232,7 +234,15 @@ def batch(
         def progress(solved: int, failed: int) -> None:
             bar.update(task, completed=already + solved + failed, failed=failed)
 
-        table, counts = run_batch(runs, paths, out, batch_spec.name, pool, progress, reuse=reuse)
+        try:
+            table, counts = run_batch(runs, paths, out, batch_spec.name, pool, progress, reuse=reuse)
+        except KeyboardInterrupt:
+            bar.stop()
+            kept = sum(1 for r in runs if status_of(r, folder) is not None)
+            err_console.print(f"interrupted: {kept} of {len(runs)} runs finished and kept in "
+                              f"{display_path(folder)} (logs/ holds each run's progress); run the same command "
+                              "again to resume: finished runs are skipped", soft_wrap=True)
+            raise typer.Exit(130) from None
     out_console.print(f"{counts['total']} runs: {counts['skipped']} already finished, {counts['solved']} solved, "
                       f"{counts['failed']} failed. Manifest: {display_path(folder / 'manifest.csv')}")
     if counts["failed"]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from planner import progress
 from planner.data import ModelData, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import InputError, SolveFailed
@@ -72,6 +73,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
+    progress.stage("loading")
     inputs = load_run(sectors, scenario, paths)
     if solver:
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
@@ -123,6 +125,7 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
+        progress.stage("writing results")
         write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),
                   {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
@@ -169,16 +172,19 @@ BUILT = LPCache()
 def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = None) -> Solution:
     """Solve a run's data, jointly or by decomposition; a failure raises SolveFailed, explained."""
     if separately(d, options):
+        progress.stage("solving by decomposition")
         try:
             return solve_decomposed(d, options)
         except DecompositionFailed as exc:
             raise SolveFailed(exc.status.value, explain_decomposition(d, options, exc)) from None
     if cache is not None:   # a batch: a run that differs only in prices, costs or budgets updates the LP
+        progress.stage("building the LP")
         lp, steps = BUILT.lp_for(d)
         sol = solve_lp(lp, options, cache)
         sol.timings = {"build": steps["build"], **sol.timings, "transfer": sol.timings["transfer"] + steps["compile"]}
     else:
         t1 = time.perf_counter()
+        progress.stage("building the LP")
         model, _ix = build_model(d)
         t_build = time.perf_counter() - t1
         sol = solve(model, options, cache)

@@ -27,6 +27,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from planner import progress
 from planner.schema.scenario import SolverOptions
 from planner.sparse import sparse  # loaded here so its time is not counted as transfer
 
@@ -325,14 +326,38 @@ def _run(h: highspy.Highs, method: str | None) -> None:
 def _interruptible(h: highspy.Highs) -> None:
     # Ctrl-C reaches only the main thread, and a small LP returns (and the interrupt is raised) within
     # moments; the interrupt checks cost about 5% of a sector's solve time
-    if threading.current_thread() is not threading.main_thread() or h.getNumCol() < IPM_COLUMNS:
-        h.run()
-        return
-    h.HandleKeyboardInterrupt = True
-    with _quiet_stdout():   # highspy prints its own note on each Ctrl-C
-        h.solve()
+    with _watched(h):
+        if threading.current_thread() is not threading.main_thread() or h.getNumCol() < IPM_COLUMNS:
+            h.run()
+            return
+        h.HandleKeyboardInterrupt = True
+        with _quiet_stdout():   # highspy prints its own note on each Ctrl-C
+            h.solve()
     if h.getModelStatus() == highspy.HighsModelStatus.kInterrupt:
         raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _watched(h: highspy.Highs) -> Iterator[None]:
+    """While a progress watcher is installed (planner.progress) and the LP is large enough for a
+    solve to take a while, HiGHS's log lines go to it (not to the console): phase, iteration,
+    objective."""
+    if not progress.active() or h.getNumCol() < IPM_COLUMNS:
+        yield
+        return
+
+    def line(event: Any) -> None:
+        for part in str(event.message).splitlines():
+            progress.feed(part)
+
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", False)
+    h.cbLogging += line
+    try:
+        yield
+    finally:
+        h.cbLogging -= line
+        h.setOptionValue("output_flag", False)
 
 
 def solve(model: pyo.ConcreteModel, options: SolverOptions | None = None, cache: WarmCache | None = None) -> Solution:
@@ -351,6 +376,7 @@ def solve_lp(lp: CompiledLP, options: SolverOptions | None = None, cache: WarmCa
     h = cache.highs_for(lp, options) if cache is not None else pass_to_highs(lp, options)
     warm = cache is not None and cache.hits > hits
     t1 = time.perf_counter()
+    progress.stage("solving")
     fallback = run_choosing(h, len(lp.cost), fresh=not warm, choose=options.method == "choose",
                             primal=warm and cache is not None and cache.primal)
     t2 = time.perf_counter()

@@ -42,11 +42,19 @@ def test_grid_sweep_gives_one_run_and_manifest_row_per_point(project):
         assert (project.root / "results/sweep/runs" / key / "run.json").exists()
     # the switch to biomass happens only where the carbon price beats 30 (or 40) USD/t
     m = manifest.set_index(["input|carbon_price", "input|commodities.biomass.price"])
-    assert m.loc[(40, 5.0), "emissions_2030"] == pytest.approx(0, abs=1e-6)
-    assert m.loc[(20, 5.0), "emissions_2030"] == pytest.approx(10, rel=1e-6)
-    for key, r in zip(manifest.run, manifest.itertuples()):   # metric columns = the run's own tables
+    assert m.loc[(40, 5.0), "emissions_2030 [MtCO2/yr]"] == pytest.approx(0, abs=1e-6)
+    assert m.loc[(20, 5.0), "emissions_2030 [MtCO2/yr]"] == pytest.approx(10, rel=1e-6)
+    for key, inv_total in zip(manifest.run, manifest["investment_total [million USD2020]"]):   # = the run's tables
         inv = pd.read_csv(project.root / "results/sweep/runs" / key / "investment.csv")
-        assert r.investment_total == pytest.approx(inv.value.sum())
+        assert inv_total == pytest.approx(inv.value.sum())
+    # every output column carries its unit; inputs are the spec's own keys
+    outputs = [c for c in manifest.columns if not c.startswith(("input|", "seconds|", "milestones_"))
+               and c not in ("run", "status", "reason")]
+    assert outputs and all("[" in c or "(" in c for c in outputs), outputs
+    assert "total_cost [million USD2020, PV]" in manifest.columns
+    for key in manifest.run:   # each run's progress log: its stages
+        log = (project.root / "results/sweep/logs" / f"{key}.log").read_text()
+        assert "loading" in log and "solving" in log and "writing results" in log
     parquet = pd.read_parquet(project.root / "results/sweep/manifest.parquet")
     assert list(parquet.run) == list(manifest.run)
 
@@ -96,7 +104,8 @@ def test_two_local_workers_give_the_same_manifest_as_one(project):
         (project.root / "results/sweep/runs" / key / "run.json").unlink()
     two, counts = run(project, s, jobs=2)
     assert counts["solved"] == 3
-    cols = ["run", "status", "total_cost", "cumulative_emissions", "emissions_2030"]
+    cols = ["run", "status", "total_cost [million USD2020, PV]", "cumulative_emissions [MtCO2]",
+            "emissions_2030 [MtCO2/yr]"]
     pd.testing.assert_frame_equal(one[cols].reset_index(drop=True), two[cols].reset_index(drop=True))
 
 
@@ -112,7 +121,8 @@ def test_dask_executor_gives_the_same_manifest_as_the_local_one(project):
     with cluster, distributed.Client(cluster) as client:
         dask_manifest, counts = run(project, s, executor=DaskExecutor(client=client))
     assert counts["solved"] == 3
-    cols = ["run", "status", "total_cost", "cumulative_emissions", "carbon_price_pv", "emissions_2030"]
+    cols = ["run", "status", "total_cost [million USD2020, PV]", "cumulative_emissions [MtCO2]",
+            "carbon_price_pv [USD2020/tCO2, PV]", "emissions_2030 [MtCO2/yr]"]
     pd.testing.assert_frame_equal(local[cols].reset_index(drop=True), dask_manifest[cols].reset_index(drop=True))
 
 
@@ -253,3 +263,25 @@ def test_an_interrupted_batch_drops_queued_runs_and_keeps_finished_ones(project)
     done = manifest[manifest.run.isin(finished)]
     assert len(done) == len(finished) and (done.status == "optimal").all()   # none left 'pending'
     assert (manifest[~manifest.run.isin(finished)].status == "pending").all()
+
+
+def test_an_interrupted_batch_says_what_it_kept_and_how_to_resume(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    import planner.batch.execute as execute
+    from planner.cli import app
+
+    s = spec(project, grid={"carbon_price": [0, 10, 20]})
+    real = execute.run_batch
+
+    def one_then_ctrl_c(runs, *args, **kwargs):
+        real(runs[:1], *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(execute, "run_batch", one_then_ctrl_c)
+    result = CliRunner().invoke(app, ["batch", str(project.root / "scenarios/sweeps/sweep.yaml"), "--out",
+                                      str(project.root / "results")], env={"PLANNER_ROOT": str(project.root)})
+    assert result.exit_code == 130, result.output
+    assert "interrupted: 1 of 3 runs finished and kept" in result.output
+    assert "run the same command again to resume" in result.output
+    assert s.name == "sweep"

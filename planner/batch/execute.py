@@ -6,6 +6,8 @@ Layout under ``<out>/<batch name>/``:
                      iamc.csv holds; written atomically)
   failures/<id>.json why a run failed (bad input, infeasible with its explanation, worker crash)
   scenarios/<id>.yaml the run's scenario: its base scenario extended by the overrides
+  logs/<id>.log      the run's progress: a line at each stage (loading, building the LP, solving,
+                     writing results) and every 5 s of a solve (HiGHS phase, iteration, objective)
   manifest.csv, manifest.parquet  one row per run: inputs, status, key outputs, timings
 A rerun skips runs whose folder holds a finished run.json, and runs that failed for a reason that
 would repeat (bad input, infeasible); a crashed worker's run is tried again. An interrupt loses no
@@ -80,6 +82,7 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
 
     Runs in a worker process (or on a Dask worker): everything it needs comes in its arguments.
     """
+    from planner import progress
     from planner.errors import InputError, SolveFailed
     from planner.run import run
 
@@ -93,8 +96,11 @@ def run_one(spec: RunSpec, root: str, folder: str, batch: str, reuse: bool = Tru
     data.setdefault("solver", {}).setdefault("explain", "elastic")  # a failed run costs one more solve, not an IIS
     atomic_text(scen, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     t0 = time.perf_counter()
+    log = out / "logs" / f"{spec.key}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     try:
-        run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse, xlsx=False)
+        with progress.watching(progress.LineWatcher(log, every=5.0)):
+            run(spec.sectors, str(scen), None, paths, folder=out / "runs" / spec.key, reuse=reuse, xlsx=False)
     except InputError as exc:
         return _failed(spec, out, "bad_input", str(exc), t0)
     except SolveFailed as exc:
@@ -131,6 +137,18 @@ def _metric_columns(folder: Path) -> dict[str, float]:
     return out
 
 
+UNITS = {"total_cost": "million {cur}, PV", "cumulative_emissions": "{co2}", "carbon_price_pv": "{cur}/tCO2, PV",
+         "carbon_price_2030": "{cur}/tCO2", "carbon_price_2050": "{cur}/tCO2", "emissions_2030": "MtCO2/yr",
+         "emissions_2050": "MtCO2/yr", "investment_total": "million {cur}", "stranded_value": "million {cur}"}
+"""The unit each output column of the manifest carries in its name (`total_cost [million USD2020, PV]`);
+resource columns carry theirs in parentheses, `seconds|...` and `milestones_...` (counts) in the name."""
+
+
+def column(columns: Any, name: str) -> str | None:
+    """The manifest column of an output (`total_cost` -> `total_cost [million USD2020, PV]`), or None."""
+    return next((c for c in columns if c == name or str(c).startswith(f"{name} [")), None)
+
+
 def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
     """The manifest row of a run, from its folder or failure record."""
     row: dict[str, Any] = {"run": spec.key, "index": spec.index, **{f"input|{k}": _cell(v) for k, v in
@@ -159,7 +177,9 @@ def row_of(spec: RunSpec, out: Path) -> dict[str, Any]:
         })
         timings = rec.get("timings", {})   # the run's time from loading to written, as a failure record has it
         row["seconds|total"] = timings.get("total", float("nan")) + timings.get("write", 0.0)
-        return row
+        co2 = "MtCO2e" if len(head.get("counted_gases") or ["CO2"]) > 1 else "MtCO2"
+        return {f"{k} [{UNITS[k].format(cur=rec.get('currency', 'USD'), co2=co2)}]" if k in UNITS else k: v
+                for k, v in row.items()}
     failure = read_record(out / "failures" / f"{spec.key}.json", FAILURE_KEYS)
     if failure is not None:
         row.update({"status": failure["status"], "reason": str(failure["reason"])[:500],

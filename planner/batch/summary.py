@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
+from planner.batch.execute import column
 from planner.console import FoldedTable
 
 BUILT = 1e-3
@@ -38,9 +39,9 @@ def print_summary(console: Console, folder: Path, limit: int = 40) -> None:
     manifest = pd.read_csv(folder / "manifest.csv")
     inputs = [c for c in manifest.columns if c.startswith("input|")]
     t = FoldedTable(title=f"Batch {folder.name}: {len(manifest)} runs", title_justify="left")
-    cols = ["run", *inputs, "status", "total_cost", "cumulative_emissions", "carbon_price_pv", "emissions_2030",
-            "emissions_2050"]
-    cols = [c for c in cols if c in manifest.columns]
+    cols = ["run", *inputs, "status", *(column(manifest.columns, c) for c in (
+        "total_cost", "cumulative_emissions", "carbon_price_pv", "emissions_2030", "emissions_2050"))]
+    cols = [c for c in cols if c is not None and c in manifest.columns]
     for c in cols:
         t.add_column(c.removeprefix("input|"), justify="left" if c in ("run", "status") else "right")
     for _, r in manifest.head(limit).iterrows():
@@ -53,11 +54,13 @@ def print_summary(console: Console, folder: Path, limit: int = 40) -> None:
     ok = manifest[manifest.status == "optimal"]
     if ok.empty:
         return
-    if "carbon_price_pv" in ok and ok.carbon_price_pv.notna().any():
-        p = ok.carbon_price_pv.dropna()
-        console.print(f"Carbon price (present value): {p.min():,.0f} to {p.max():,.0f} USD/tCO2, median "
+    price, late = column(ok.columns, "carbon_price_pv"), column(ok.columns, "emissions_2050")
+    if price is not None and ok[price].notna().any():
+        p = ok[price].dropna()
+        unit = price.split("[", 1)[1].rstrip("]") if "[" in price else "USD/tCO2"
+        console.print(f"Carbon price (present value): {p.min():,.0f} to {p.max():,.0f} {unit}, median "
                       f"{p.median():,.0f} over {len(p)} runs")
-    em = ok.emissions_2050.dropna() if "emissions_2050" in ok else pd.Series(dtype=float)
+    em = ok[late].dropna() if late is not None else pd.Series(dtype=float)
     if len(em):
         console.print(f"Emissions in 2050: {em.min():,.0f} to {em.max():,.0f} MtCO2/yr, median {em.median():,.0f}")
     built = built_by(folder)
