@@ -285,3 +285,12 @@ def test_an_interrupted_batch_says_what_it_kept_and_how_to_resume(project, monke
     assert "interrupted: 1 of 3 runs finished and kept" in result.output
     assert "run the same command again to resume" in result.output
     assert s.name == "sweep"
+
+
+def test_a_change_anywhere_under_models_gives_new_run_ids(project):
+    s = spec(project, grid={"carbon_price": [0, 10]})
+    before = [r.key for r in expand(s, project.paths)]
+    assert before == [r.key for r in expand(s, project.paths)]       # stable
+    project.write("models/published/widgets.yaml", {"sector": "widgets"})   # not a sector file
+    after = [r.key for r in expand(s, project.paths)]
+    assert not set(before) & set(after)

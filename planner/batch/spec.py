@@ -136,9 +136,11 @@ def read_spec(path: str, paths: ProjectPaths) -> tuple[BatchSpec, Tracked]:
 
 
 def _models_digest(paths: ProjectPaths) -> str:
+    """The bytes of every file under models/ (sector files, supply sectors, published pathways, the
+    IAMC codelist): a change anywhere there gives every run a new id, so no stale run is skipped."""
     h = hashlib.sha256()
-    for p in sorted(paths.models.glob("*.yaml")):
-        h.update(p.name.encode())
+    for p in sorted(q for q in paths.models.rglob("*") if q.is_file()):
+        h.update(p.relative_to(paths.models).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
 
