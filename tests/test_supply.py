@@ -139,3 +139,14 @@ def test_shipped_hydrogen_supply_meets_steel_within_its_build_ramp(tmp_path):
         assert a <= 107 + (1990 - 107) * min(max(y - 2025, 0), 5) / 5 + 1e-6
     diag = out.results["diagnostics"]
     assert diag[(diag.sector == "hydrogen") & (diag.severity == "high")].empty
+
+
+def test_a_sector_without_a_budget_share_runs_with_its_supply_sector(h2toy):
+    # the budget names only another sector; the supply sector that joins the run has no budget
+    # either, so the run has none (not "no budget given for widgets while other sectors have one")
+    h2toy.write("models/supply/h2.yaml", supply_sector(electrolyser={
+        "inputs": {"electricity": 1.5}, "variable_om": 3.0, "build_limit": {"none": "toy"}}))
+    h2toy.sector({**widget_sector(gadget={"capex": 1}), "sector": "gadgets", "name": "Gadgets"})
+    h2toy.scenario(scenario(budget={"unit": "MtCO2", "sectors": {"gadgets": 50}}))
+    out = h2toy.solve()
+    assert out.data.sectors == ["widgets", "h2"] and out.data.budget_mt is None

@@ -740,8 +740,9 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
             for sector in getattr(sc.budget, key):
                 if sector not in all_sectors:
                     out.append(raw.problem(("budget", key, sector), f"unknown sector {sector!r}"))
-        missing = [s for s, sf in sectors.items() if not sf.supplies and sc.budget.sector_budget_mt(s) is None]
-        if missing and len(missing) < len(sectors):
+        demanders = [s for s, sf in sectors.items() if not sf.supplies]   # supply sectors have no budget
+        missing = [s for s in demanders if sc.budget.sector_budget_mt(s) is None]
+        if missing and len(missing) < len(demanders):
             out.append(raw.problem(("budget",), f"no budget given for {', '.join(missing)} "
                                    "while other sectors of the run have one"))
         if sc.budget.mode == "price" and sc.carbon_price is None:
