@@ -151,15 +151,15 @@ def _label(run: RunFolder, sector: str, tech: str, width: int = LABEL_WIDTH) -> 
 
 # ---- technology families and colours ----------------------------------------------------------------
 
-def tech_family(name: str, groups: str, near_zero: bool, captures: bool, emits: bool | None) -> str:
+def tech_family(name: str, groups: str, near_zero: bool, captures: bool, abates: bool) -> str:
     """The family of a technology from its name, groups, near-zero flag, whether it captures CO2 and
-    whether it emits directly (None: unknown, it never ran).
+    whether it emits less than the incumbent of its output in some year (green_premium.csv).
 
     In order: recycling or secondary routes; synthetic fuels (e-fuels, power-to-liquid); biomass and
     bio-fuels; capture (a fossil route with capture, unless it is a hydrogen or electric route that
     captures process CO2); hydrogen; efficiency measures and fuel-flexible assets ('other'); fossil
-    fuels named; electric routes; near-zero routes not named ('other'); the rest are unabated fossil
-    when they emit (or never ran) and 'other' when they do not (blends, fuel-agnostic vehicles).
+    fuels named; electric routes; the rest are 'other' when near-zero or abating (a low-clinker cement,
+    a more efficient aircraft) and unabated fossil when not (the incumbents and dearer-carbon routes).
     """
     text = f"{name} | {groups.replace('_', ' ').replace(';', ' ')}"
     if _has("recycling", text):
@@ -177,9 +177,7 @@ def tech_family(name: str, groups: str, near_zero: bool, captures: bool, emits: 
     for kind in ("hydrogen", "synthetic_group", "other", "fossil", "electric"):
         if _has(kind, text):
             return {"synthetic_group": "synthetic"}.get(kind, kind)
-    if near_zero:
-        return "other"
-    return "other" if emits is False else "fossil"
+    return "other" if near_zero or abates else "fossil"
 
 
 def tech_families(run: RunFolder) -> dict[tuple[str, str], str]:
@@ -187,11 +185,13 @@ def tech_families(run: RunFolder) -> dict[tuple[str, str], str]:
     t = run["technologies"]
     ebt = run.tables.get("emissions_by_technology")
     captured: dict = {}
-    direct: dict = {}
-    if ebt is not None and not ebt.empty:
-        cap = ebt["captured"].abs() if "captured" in ebt else 0.0
-        g = ebt.assign(captured=cap, direct=ebt["value"].abs() + cap).groupby(["sector", "technology"])
-        captured, direct = g["captured"].sum().to_dict(), g["direct"].sum().to_dict()
+    if ebt is not None and not ebt.empty and "captured" in ebt:
+        captured = ebt.assign(c=ebt.captured.abs()).groupby(["sector", "technology"])["c"].sum().to_dict()
+    gp = run.tables.get("green_premium")
+    abating: set = set()
+    if gp is not None and not gp.empty:
+        best = gp.groupby(["sector", "technology"])["abatement"].max()     # abates in some year
+        abating = set(best[best > 1e-9].index)
     out = {}
     for row in t.itertuples(index=False):
         key = (row.sector, row.technology)
@@ -200,8 +200,8 @@ def tech_families(run: RunFolder) -> dict[tuple[str, str], str]:
             out[key] = given
             continue
         groups = row.groups if isinstance(getattr(row, "groups", None), str) else ""
-        emits = bool(direct[key] > 1e-6) if key in direct else None
-        out[key] = tech_family(str(row.name), groups, bool(row.near_zero), captured.get(key, 0.0) > 1e-6, emits)
+        out[key] = tech_family(str(row.name), groups, bool(row.near_zero), captured.get(key, 0.0) > 1e-6,
+                               key in abating)
     return out
 
 
@@ -542,6 +542,8 @@ def capacity_additions(run: RunFolder, folder: Path) -> list[Path]:
     shown = [sp for sp in shown if not outputs[(outputs.sector == sp[0]) & (outputs.output == sp[1])].empty]
     if not shown:
         return []
+    order = {s: i for i, s in enumerate(run.sectors)}      # by sector, its products before its intermediates
+    shown.sort(key=lambda sp: (order.get(sp[0], len(order)), sp not in pairs, sp[1]))
     pal = tech_palette(run)
     first, last = int(run["emissions"].year.min()), int(run["emissions"].year.max())
     panels = []
@@ -595,6 +597,8 @@ def carbon_price(run: RunFolder, folder: Path) -> list[Path]:
     ax.set_title("Carbon price (the budget's shadow price in each year)")
     years = run["emissions"].year
     _years_axis(ax, int(years.min()), int(years.max()))
+    if ax.lines and min(float(np.nanmin(line.get_ydata())) for line in ax.lines) >= 0:
+        ax.set_ylim(bottom=0)                    # a price from zero: its growth at its true scale
     legend(ax, "right")
     return _save(fig, folder, "carbon_price")
 
