@@ -22,6 +22,7 @@ from planner.results.charts import draw_all
 from planner.results.folder import RunFolder, read_run
 from planner.results.report_tables import assumption_views, drivers_view, sources_view
 from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
+from planner.results.surprises import NOTE as SURPRISES_NOTE
 from planner.results.surprises import within_run
 from planner.results.write import atomic_text
 
@@ -140,7 +141,7 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "realism_md": _md(realism) if realism is not None else "", "charts": chart_list, "method": method_lines(run),
         "drivers_note": drivers_note, "drivers_html": _html(drivers) if not drivers.empty else "",
         "drivers_md": _md(drivers) if not drivers.empty else "", "assumptions": assumptions,
-        "surprises": within_run(run),
+        "surprises": within_run(run), "surprises_note": SURPRISES_NOTE,
         "sources_html": _html(sources) if not sources.empty else "", "sources_md": _md(sources) if not sources.empty
         else "",
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),

@@ -46,6 +46,12 @@ def _released(run: RunFolder, sector: str, y0: int, y1: int) -> list[str]:
             for r in mine.head(3).itertuples()]
 
 
+NOTE = ("A marginal cost is what one more unit costs in its year (the dual of the product's demand row): the "
+        "plant at the margin, its carbon cost and the scarcity of every limit binding then. In present value the "
+        "carbon price of a shared budget is the same every year, so in each year's money it rises at the discount "
+        "rate; a marginal cost can still fall.")
+
+
 def within_run(run: RunFolder) -> list[str]:
     """One explanation per product whose marginal cost falls while the carbon price rises."""
     p = run["prices"]
@@ -79,8 +85,7 @@ def within_run(run: RunFolder) -> list[str]:
             why.append("the technology at the margin changes to one whose own cost (capital, fuel) is lower")
         out.append(f"{run.sector_name(sector)}, {product}: the marginal cost falls from {number(mc[y0])} to "
                    f"{number(mc[y1])} {unit} between {y0} and {y1} ({mc[y1] / mc[y0] - 1:+.0%}) while the carbon "
-                   f"price rises from {number(cp[y0])} to {number(cp[y1])}. The marginal cost is what one more unit "
-                   "costs in that year (the demand row's dual): " + "; and ".join(why) + ".")
+                   f"price rises from {number(cp[y0])} to {number(cp[y1])}: " + "; and ".join(why) + ".")
     return out
 
 
