@@ -154,6 +154,8 @@ def compare(
     for r in cmp.table.itertuples(index=False):
         table.add_row(r.quantity, r.unit, fmt(r.A), fmt(r.B), fmt(r.difference))
     out_console.print(table)
+    for note in cmp.notes:
+        out_console.print(f"- {note}", soft_wrap=True)
     out_console.print(f"Written: {', '.join(display_path(p) for p in cmp.files)} and charts in "
                       f"{display_path(target / 'charts')}")
 

@@ -59,3 +59,25 @@ def test_more_fossil_fuel_under_a_tighter_budget_is_explained_by_capture():
     assert "tight / widgets emits less" in line and "0.3 EJ more fossil fuel in 2035" in line
     assert "captures 90.0 MtCO2 more" in line and "Coal with capture (+8.00)" in line
     assert between_runs(loose, loose) == []
+
+
+def test_compare_explains_more_fossil_fuel_under_a_carbon_price(toy, tmp_path):
+    # 'ccs' burns 12 GJ coal per t (capture takes energy) and captures 90%; 'dirty' burns 10. With a
+    # carbon price of 100 USD/t the run emits less but burns more coal: compare says why.
+    from conftest import COMMODITIES, scenario, widget_sector
+
+    from planner.results.compare import compare_runs
+
+    toy.write("models/commodities.yaml", {**COMMODITIES, "resources": {
+        "fossil_fuels": {"name": "Fossil fuels", "unit": "EJ", "members": {"coal": 0.001}}}})
+    toy.sector(widget_sector(dirty={"inputs": {"coal": 10}, "capex": 10},
+                             ccs={"inputs": {"coal": 12}, "capex": 20, "capture_rate": 0.9}))
+    toy.scenario(scenario(name="loose"))
+    toy.scenario(scenario(name="tight", carbon_price=100))
+    a = toy.solve(name="loose", out=tmp_path / "r").folder
+    b = toy.solve(name="tight", out=tmp_path / "r").folder
+    cmp = compare_runs(a, b, tmp_path / "cmp")
+    [note] = cmp.notes
+    assert "tight / widgets emits less" in note and "more fossil fuel" in note
+    assert "captures 10.8 MtCO2 more" in note and "Ccs (+10.0)" in note   # 10 Mt x 12 GJ x 0.1 t/GJ x 0.9
+    assert "Results that need a word" in (tmp_path / "cmp" / "compare.md").read_text()

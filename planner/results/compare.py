@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 import matplotlib
@@ -31,6 +32,8 @@ from planner.results.charts import (  # noqa: E402
 )
 from planner.results.folder import RunFolder, read_run  # noqa: E402
 from planner.results.roadmap import headline, near_zero_techs  # noqa: E402
+from planner.results.surprises import between_runs  # noqa: E402
+from planner.results.write import atomic_text, atomic_write  # noqa: E402
 
 YEARS = (2030, 2050)
 
@@ -41,6 +44,8 @@ class Comparison:
     """quantity, unit, A, B, difference"""
     charts: dict[str, list[Path]]
     files: list[Path]
+    notes: list[str] = field(default_factory=list)
+    """results that need a word, explained (surprises.between_runs)"""
 
 
 def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
@@ -190,14 +195,16 @@ def compare_runs(dir_a: Path | str, dir_b: Path | str, out: Path) -> Comparison:
     table = compare_table(a, b)
     out.mkdir(parents=True, exist_ok=True)
     charts = compare_charts(a, b, out / "charts")
-    table.to_csv(out / "compare.csv", index=False)
+    atomic_write(out / "compare.csv", lambda p: table.to_csv(p, index=False))
+    notes = between_runs(a, b)
+    said = ("\n\n## Results that need a word\n\n" + "\n".join(f"- {n}" for n in notes) + "\n") if notes else ""
     shown = table.copy()
     for col in ("A", "B", "difference"):
         shown[col] = [fmt(v) for v in shown[col]]
     head = f"# Comparison\n\nA: `{a.path}` ({a.label})\n\nB: `{b.path}` ({b.label})\n\n"
-    md = head + shown.to_markdown(index=False) + "\n\n" + "\n\n".join(
+    md = head + shown.to_markdown(index=False) + said + "\n\n" + "\n\n".join(
         f"![{k}]({os.path.relpath(next(p for p in v if p.suffix == '.png'), out)})" for k, v in charts.items()) + "\n"
-    (out / "compare.md").write_text(md, encoding="utf-8")
+    atomic_text(out / "compare.md", md)
     imgs = "".join(f'<figure><img style="max-width:100%" src="data:image/png;base64,'
                    f'{base64.b64encode(next(p for p in v if p.suffix == ".png").read_bytes()).decode()}"></figure>'
                    for v in charts.values())
@@ -208,9 +215,12 @@ def compare_runs(dir_a: Path | str, dir_b: Path | str, out: Path) -> Comparison:
             "</style></head><body>"
             f"<h1>Comparison</h1><p>A: <code>{a.path}</code> ({a.label})<br>B: <code>{b.path}</code> ({b.label})</p>"
             "<table><tr><th>quantity</th><th>unit</th><th>A</th><th>B</th><th>B - A</th></tr>"
-            f"{rows}</table>{imgs}</body></html>")
-    (out / "compare.html").write_text(html, encoding="utf-8")
-    return Comparison(table, charts, [out / "compare.csv", out / "compare.md", out / "compare.html"])
+            f"{rows}</table>"
+            + ("<h2>Results that need a word</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
+               if notes else "")
+            + f"{imgs}</body></html>")
+    atomic_text(out / "compare.html", html)
+    return Comparison(table, charts, [out / "compare.csv", out / "compare.md", out / "compare.html"], notes)
 
 
 def fmt(v: object) -> str:
