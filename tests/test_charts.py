@@ -409,3 +409,8 @@ def test_macc_of_the_cement_run_leaves_out_unabated_fossil(cement):
     key = [re.sub(r"^\d+\s+", "", label) for label, _, _ in entries(figs["macc_2030"].legends[0])]
     names = run.tech_names()
     assert key == [names[(s, k)] for s, k in zip(bars.sector, bars.technology)]
+
+
+def test_no_macc_chart_without_a_near_zero_option(tmp_path):
+    only_fossil = [r for r in macc_rows() if not r["near_zero"]]
+    assert charts.macc(synthetic_run(tmp_path, {2030: {"coal": 1.0}}, only_fossil), tmp_path, 2030) == []

@@ -703,8 +703,11 @@ def macc(run: RunFolder, folder: Path, year: int) -> list[Path]:
     """Near-zero technologies the plan runs in `year`, sorted by abatement cost; bar width = realised
     abatement against the incumbent of the output (MtCO2/yr), height = abatement cost (per tCO2).
     Every bar is numbered and named in the key below; options that are not near-zero are left out
-    and named in the footnote; a bar cut by a capped axis carries its value."""
+    and named in the footnote; a bar cut by a capped axis carries its value. No chart (an empty one
+    would say nothing) when no near-zero technology abates in the year."""
     m, left = macc_bars(run, year)
+    if m.empty:
+        return []
     pal = tech_palette(run)
     fig = plt.figure(figsize=(MACC_SIZE[0] + 3.2, MACC_SIZE[1] + 0.9))
     w, h = fig.get_size_inches()
@@ -789,8 +792,6 @@ def _macc_footnote(run: RunFolder, ax: plt.Axes, key: Legend | None, year: int, 
                    price: float, cost: np.ndarray, cut: list[bool]) -> None:
     """What is left out, why a bar may stand above the carbon price, which bars are cut."""
     parts = []
-    if not len(cost):
-        parts.append(f"No near-zero technology abates in {year}.")
     if any(cut):
         parts.append(f"The cost axis is cut to keep the other bars readable: {_plural(sum(cut), 'bar', 'bars')} "
                      "beyond it (broken, value in brackets).")
