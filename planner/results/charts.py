@@ -41,6 +41,7 @@ from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 from planner.results.folder import RunFolder  # noqa: E402
 
@@ -129,9 +130,14 @@ def legend(ax: plt.Axes, where: str = "right", **kw: object) -> Legend | None:
 
 
 def _outside(ax: plt.Axes, handles: list, labels: list[str], where: str, **kw: object) -> Legend:
-    place = {"right": {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0)},
-             "below": {"loc": "upper left", "bbox_to_anchor": (0.0, -0.13)}}[where]
-    return ax.legend(handles, labels, **{"fontsize": 7, **place, **kw})
+    """The legend's top left corner right of the axes' top, or 0.3 inch below their bottom (past the
+    year ticks, however short the axes)."""
+    if where == "right":
+        place = {"bbox_to_anchor": (1.02, 1.0), "bbox_transform": ax.transAxes}
+    else:
+        below = ScaledTranslation(0, -0.3, ax.figure.dpi_scale_trans)
+        place = {"bbox_to_anchor": (0.0, 0.0), "bbox_transform": ax.transAxes + below}
+    return ax.legend(handles, labels, **{"fontsize": 7, "loc": "upper left", **place, **kw})
 
 
 def sector_short(run: RunFolder, s: str) -> str:
