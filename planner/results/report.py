@@ -27,8 +27,9 @@ from planner.results.surprises import within_run
 from planner.results.write import atomic_text
 
 CAPTIONS = {
-    "production_mix": "Output of each final product by technology. Near-zero technologies in blues and greens, "
-                      "the others in browns.",
+    "production_mix": "Output of each final product by technology, coloured by family (unabated fossil browns, "
+                      "with capture purples, hydrogen blues, electric ambers, bio greens, e-fuels pinks, recycling "
+                      "teals, other greys); a technology keeps its colour in every chart.",
     "intermediates_mix": "Intermediates made inside the sectors (clinker, alumina, ship and jet fuels) by technology.",
     "emissions": "Left: annual emissions by sector (scope 1, net of capture) and the straight line that would spend "
                  "the same budget. Right: cumulative emissions against the budget.",
@@ -37,8 +38,9 @@ CAPTIONS = {
     "carbon_price": "The carbon price: the budget's shadow price in each year (present value grows at the discount "
                     "rate), plus any exogenous price of the scenario.",
     "resources": "Energy and resources used by the sectors each year.",
-    "macc_2030": "Marginal abatement cost curve of 2030: each technology the plan runs, its abatement against the "
-                 "incumbent of its output (width) and its cost per tonne avoided (height).",
+    "macc_2030": "Marginal abatement cost curve of 2030: each near-zero technology the plan runs, its abatement "
+                 "against the incumbent of its output (width) and its cost per tonne avoided (height); options that "
+                 "are not near-zero are named in the footnote.",
     "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
 }
 FILES = {
