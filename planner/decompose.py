@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from planner import progress
 from planner.data import ModelData, restrict
 from planner.formulation import build_model
 from planner.formulation.emissions import ELASTIC_PENALTY
@@ -375,6 +376,7 @@ def _coordinate(workers: list[Any], sectors: list[str], coupled: list[RowKey], r
                         "sector_seconds": round(t_solved - t_round, 4),
                         "by_sector": {p.sector: round(p.seconds, 4) for p in answers}})
         gap = (ub - best_lb) / max(1.0, abs(ub))
+        progress.step(f"price decomposition, gap {max(gap, 0.0):.1e}", it, ub)
         exceeded = excess.max(initial=0.0) > 1e-6 * max(1.0, float(np.abs(b).max(initial=1.0)))
         if gap <= options.gap and exceeded and penalty < ELASTIC_PENALTY:
             penalty = min(10 * penalty, ELASTIC_PENALTY)  # excess left only because it was cheap

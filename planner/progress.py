@@ -104,6 +104,17 @@ def feed(line: str) -> None:
     _current.update(state)
 
 
+def step(phase: str, iteration: int, objective: float | None = None) -> None:
+    """A step of a method that is not one HiGHS solve (a round of the price decomposition, with its
+    best objective bound so far)."""
+    if _current is None:
+        return
+    with _lock:
+        _state.phase, _state.iteration, _state.objective = phase, iteration, objective
+        state = _state
+    _current.update(state)
+
+
 class LineWatcher:
     """Writes a line to a stream or file when the stage changes and at most every `every` seconds
     within a stage (a batch worker's log); with `first`, only once a stage has lasted that long (a

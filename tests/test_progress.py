@@ -75,3 +75,11 @@ def test_a_watched_solve_feeds_highs_log_to_the_watcher(toy, monkeypatch):
     solving = [s for s in rec.states if s[0] == "solving"]
     assert any(s[2] is not None for s in solving)                     # iterations seen
     assert out.results.objective > 0 and not progress.active()
+
+
+def test_a_decomposition_round_is_a_step_with_its_bound():
+    rec = Recorder()
+    with progress.watching(rec):
+        progress.stage("solving by decomposition")
+        progress.step("price decomposition, gap 1.0e-02", 7, 123.0)
+    assert rec.states[-1] == ("solving by decomposition", "price decomposition, gap 1.0e-02", 7, 123.0)
