@@ -1,9 +1,11 @@
 """One run end to end: files -> schema -> tables -> model -> HiGHS -> results -> folder.
 
-A failed solve is explained in the scenario's terms. When the LP is infeasible, the run is
-solved again with the carbon budget and annual caps made elastic (violations priced at a high
-penalty): if that solve is feasible, the message says by how much the budget or which caps
-cannot be met; if not, the physical side (demand, stock, build and supply limits) is at fault.
+A failed solve is explained in the scenario's terms (planner/explain.py). When the LP is
+infeasible, the explanation names the irreducible set of limits that collide (small LPs, or with
+`solver.explain: iis`), and the run is solved again with the budget, annual caps, supply limits,
+pools and milestones made elastic (violations priced at a high penalty; cumulative limits stay
+hard): if that solve is feasible, the message lists what cannot be met and by how much; if not,
+the physical side (demand, stock, build limits) is at fault.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ Constraints:
                (MtCO2), one row per budget b of data.budget_rows: b = 'all' (S_b = the run's
                sectors; mode `optimal`) or b = a sector (S_b = {b}; mode `shares`). Its dual,
                negated, is the carbon price in present-value USD/tCO2; the price in year y is
-               that divided by the discount factor df[y] (Hotelling path).
+               that times length[y] / weight[y] (results/extract.py; with annual steps 1 / df[y],
+               the Hotelling path).
   annual caps: CNT[s,y] <= cap[s,y] for a sector, or sum_s CNT[s,y] <= cap['all',y].
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
