@@ -14,7 +14,7 @@ from typing import Any
 
 from planner.data import ModelData
 from planner.schema.scenario import SolverOptions
-from planner.solve import Solution, Status
+from planner.solution import Solution, Status
 
 SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
                  "pool_cumulative_limit", "build_limit", "growth_limit", "decline_limit", "max_share", "group_build",

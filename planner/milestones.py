@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex, build_index
+from planner.index import ModelIndex, build_index
 
 Term = tuple[str, Any]  # (variable, index)
 INTENSITY_UNITS = {"Mt": "tCO2/t", "Gtkm": "kgCO2/tkm", "billion RPK": "kgCO2/RPK", "kt": "ktCO2/kt"}

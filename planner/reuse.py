@@ -39,7 +39,7 @@ from planner.data import ModelData
 from planner.formulation import build_model
 from planner.formulation.costs import add_objective
 from planner.formulation.emissions import SLACK_BOUND
-from planner.formulation.index import ModelIndex, share_index
+from planner.index import ModelIndex, share_index
 from planner.solve import CompiledLP, compile_lp, names
 
 PATCHED_COLUMNS = {"tech_year": ("capex", "capex_counted", "fixed_om", "variable_om"),

@@ -18,8 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from typing import Any
 
 import highspy
@@ -29,18 +28,8 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner import progress
 from planner.schema.scenario import SolverOptions
+from planner.solution import Solution, Status
 from planner.sparse import sparse  # loaded here so its time is not counted as transfer
-
-
-class Status(str, Enum):
-    """Solver outcome in the planner's own terms."""
-
-    OPTIMAL = "optimal"
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    TIME_LIMIT = "time_limit"
-    ERROR = "error"
-
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
@@ -50,23 +39,6 @@ _STATUS = {
     highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
     highspy.HighsModelStatus.kIterationLimit: Status.TIME_LIMIT,
 }
-
-
-@dataclass
-class Solution:
-    """A solve's outcome: status, objective, timings, and values/duals by component and index."""
-
-    status: Status
-    objective: float | None
-    timings: dict[str, float]
-    values: dict[str, dict[Any, float]] = field(default_factory=dict)
-    duals: dict[str, dict[Any, float]] = field(default_factory=dict)
-    size: dict[str, int] = field(default_factory=dict)
-    message: str = ""
-    info: dict[str, Any] = field(default_factory=dict)
-    """how the solution was found when it is not one LP (the decomposition's rounds and bounds)"""
-    levels: dict[str, dict[Any, float]] = field(default_factory=dict)
-    """for each row with a nonzero dual, the size of the limit it holds (see `row_levels`)"""
 
 
 @dataclass

@@ -10,8 +10,8 @@ import pytest
 
 from planner.data import build_data
 from planner.formulation import build_model
-from planner.formulation.index import _build_index, build_index
 from planner.history import with_history
+from planner.index import _build_index, build_index
 from planner.paths import project_paths
 from planner.reuse import LPCache, structure_key
 from planner.run import load_run

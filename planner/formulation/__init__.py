@@ -14,10 +14,10 @@ from planner.formulation.activity import add_activity
 from planner.formulation.costs import add_objective
 from planner.formulation.dynamics import add_group_limits, add_service_life, add_utilisation_floors
 from planner.formulation.emissions import add_emissions
-from planner.formulation.index import ModelIndex, build_index
 from planner.formulation.limits import add_build_limits, add_commodity_limits
 from planner.formulation.milestones import add_milestones
 from planner.formulation.stock import add_stock
+from planner.index import ModelIndex, build_index
 
 
 def build_model(d: ModelData, elastic: bool = False) -> tuple[pyo.ConcreteModel, ModelIndex]:

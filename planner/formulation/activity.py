@@ -25,8 +25,8 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex
 from planner.formulation.stock import group_capacity, total_capacity
+from planner.index import ModelIndex
 
 
 def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

@@ -42,7 +42,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.emissions import activity_terms
-from planner.formulation.index import ModelIndex
+from planner.index import ModelIndex
 
 
 def add_captured(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex
 from planner.formulation.stock import total_capacity
+from planner.index import ModelIndex
 
 
 def add_objective(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

@@ -60,8 +60,8 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use, carried, group_capacity, new_capacity, total_capacity
+from planner.index import ModelIndex
 
 
 def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

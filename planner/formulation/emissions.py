@@ -34,7 +34,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex
+from planner.index import ModelIndex
 
 SLACK_BOUND = 100.0
 """A budget's slack is at most this many times the budget (MtCO2)."""

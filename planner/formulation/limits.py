@@ -39,8 +39,8 @@ import pyomo.environ as pyo
 from planner.data import ModelData
 from planner.formulation.capture import add_capture_balance, add_captured
 from planner.formulation.emissions import PHYSICAL_PENALTY
-from planner.formulation.index import ModelIndex
 from planner.formulation.stock import additions, capacity_in_use
+from planner.index import ModelIndex
 
 
 def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:

@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.emissions import ELASTIC_PENALTY
-from planner.formulation.index import ModelIndex
+from planner.index import ModelIndex
 
 
 def add_milestones(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.index import ModelIndex
+from planner.index import ModelIndex
 
 
 def add_stock(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:

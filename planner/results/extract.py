@@ -32,7 +32,7 @@ import pandas as pd
 
 from planner.data import ModelData
 from planner.results.units import cost_unit
-from planner.solve import Solution
+from planner.solution import Solution
 
 TOL = 1e-7
 """Values below this (in model units) are reported as absent (solver noise)."""
