@@ -45,15 +45,15 @@ import numpy as np
 
 from planner import progress
 from planner.data import ModelData, restrict
+from planner.families import SHARED
 from planner.formulation import build_model
 from planner.formulation.emissions import ELASTIC_PENALTY
 from planner.schema.scenario import SolverOptions
 from planner.solve import CompiledLP, ResolvableLP, Solution, Status, compile_lp, named_values, row_levels, solve_arrays
 from planner.sparse import sparse as sp
 
-SHARED_ROWS = ("budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
-               "pool_cumulative_limit", "captured_co2_balance")
-"""Row families that may couple sectors (always `<=` rows with a right-hand side shared by the run)."""
+SHARED_ROWS = SHARED
+"""Row families that may couple sectors (families.SHARED: `<=` rows with a right-hand side shared by the run)."""
 FIRST_PENALTY = 1.0e3
 """Price of excess on a shared row in the first rounds (USD per unit of the row, present value);
 raised tenfold, up to `ELASTIC_PENALTY`, whenever the rounds converge with excess left. Starting

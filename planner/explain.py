@@ -13,36 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from planner.data import ModelData
+from planner.families import FAMILIES, LIMITS
 from planner.schema.scenario import SolverOptions
 from planner.solution import Solution, Status
 
-SCENARIO_ROWS = ("milestone", "budget", "annual_cap", "supply_limit", "cumulative_supply_limit", "pool_limit",
-                 "pool_cumulative_limit", "build_limit", "growth_limit", "decline_limit", "max_share", "group_build",
-                 "group_build_share", "turnover", "member_turnover", "adoption", "utilisation_floor",
-                 "cohort_utilisation_floor", "commissioning", "service_life")
-
-
-ROW_WORDS: dict[str, tuple[str, int]] = {
-    "annual_cap": ("the annual emission cap on {0}", 1),
-    "supply_limit": ("the supply limit of {0}", 1),
-    "pool_limit": ("the pool limit of {0}", 1),
-    "build_limit": ("the build-rate limit of {0} {1}", 2),
-    "growth_limit": ("the build-rate growth limit of {0} {1}", 2),
-    "decline_limit": ("the build-rate decline limit of {0} {1} (its build winds down, it may not stop)", 2),
-    "max_share": ("the maximum share of {0} {1}", 2),
-    "group_build": ("the build limit of the {0} group '{1}'", 2),
-    "group_build_share": ("the build limit (share of its stock) of the {0} group '{1}'", 2),
-    "turnover": ("the turnover limit (early retirement and conversion) of the {0} group '{1}'", 2),
-    "member_turnover": ("the turnover limit (early retirement and conversion) of {0} technology '{2}' "
-                        "(group '{1}')", 3),
-    "adoption": ("the adoption (sales-share rise) limit of {0} {2} in group '{1}'", 3),
-    "utilisation_floor": ("the minimum utilisation of {0} {1}", 2),
-    "cohort_utilisation_floor": ("the minimum utilisation of {0} {1} (cohort {2})", 3),
-    "commissioning": ("running the capacity {0} {1} adds at its utilisation in that year", 2),
-    "balance": ("demand for {1} ({0})", 2),
-}
+SCENARIO_ROWS = LIMITS
+"""Rows that are the scenario's or the sector files' limits (families.LIMITS); the rest are physical."""
+ROW_WORDS: dict[str, tuple[str, int]] = {f.name: (f.words, f.year_at) for f in FAMILIES.values()
+                                         if f.kind == "row" and f.words and f.year_at is not None}
 """Row families described by their index alone: words (formatted with the index) and the position
-of the year in the index."""
+of the year in the index (families.FAMILIES)."""
 
 
 def _years(ys: list[int]) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from planner.data import ModelData
+from planner.families import FAMILIES, LIMITS
 
 DRIVER_COLUMNS = ["rank", "limit", "sector", "subject", "what", "years_binding", "first_year", "last_year",
                   "peak_year", "value_1pct", "share", "unit"]
@@ -44,37 +45,33 @@ def _com(d: ModelData, c: str) -> str:
 Describe = Callable[[ModelData, tuple], tuple[str, str, str]]
 """(sector, subject, text) of a row index without its year."""
 
-FAMILIES: dict[str, tuple[str, Describe]] = {
-    "budget": ("carbon budget", lambda d, i: ("" if i[0] == "all" else i[0], "all sectors" if i[0] == "all"
-                                              else i[0], "cumulative CO2 budget")),
-    "annual_cap": ("annual cap", lambda d, i: (i[0] if i[0] in d.sectors else "", i[0], "annual CO2 cap")),
-    "supply_limit": ("supply limit", lambda d, i: ("", _com(d, i[0]), "annual supply")),
-    "cumulative_supply_limit": ("cumulative supply limit", lambda d, i: ("", _com(d, i[0]), "supply 2025-2050")),
-    "pool_limit": ("resource pool", lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}")),
-    "pool_cumulative_limit": ("resource pool", lambda d, i: ("", i[0], f"cumulative limit of the pool {i[0]}")),
-    "build_limit": ("build limit", lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year (absolute)")),
-    "growth_limit": ("ramp-up limit", lambda d, i: (i[0], _tech(d, *i[:2]),
-                                                    "new capacity a year, relative to the stock (growth)")),
-    "decline_limit": ("wind-down limit", lambda d, i: (i[0], _tech(d, *i[:2]), "how fast building may fall")),
-    "group_build": ("group build limit", lambda d, i: (i[0], i[1], "new capacity a year of the group (builders)")),
-    "group_build_share": ("group build limit", lambda d, i: (i[0], i[1], "new capacity a year, share of the group")),
-    "turnover": ("turnover limit", lambda d, i: (i[0], i[1], "conversions and early retirements a year")),
-    "member_turnover": ("turnover limit", lambda d, i: (i[0], _tech(d, i[0], i[2]) if len(i) > 2 else i[1],
-                                                        "conversions and early retirements a year")),
-    "adoption": ("adoption limit", lambda d, i: (i[0], _tech(d, i[0], i[2]),
-                                                 f"rise of its share of group {i[1]}'s new build")),
-    "max_share": ("maximum share", lambda d, i: (i[0], _tech(d, *i[:2]), "share of its output")),
-    "utilisation_floor": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation")),
-    "cohort_utilisation_floor": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]),
-                                                                    "minimum utilisation of the existing stock")),
-    "commissioning": ("utilisation floor", lambda d, i: (i[0], _tech(d, *i[:2]),
-                                                         "minimum utilisation of new capacity")),
-    "service_life": ("minimum service life", lambda d, i: (i[0], _tech(d, *i[:2]),
-                                                          "capacity kept for a share of its life")),
-    "milestone": ("milestone", lambda d, i: (str(d.milestones.get(i[0], {}).get("sector", "") or ""), i[0],
-                                             f"{i[1]} bound of the scenario's milestone")),
+SUBJECTS: dict[str, Describe] = {
+    "budget": lambda d, i: ("" if i[0] == "all" else i[0], "all sectors" if i[0] == "all" else i[0],
+                            "cumulative CO2 budget"),
+    "annual_cap": lambda d, i: (i[0] if i[0] in d.sectors else "", i[0], "annual CO2 cap"),
+    "supply_limit": lambda d, i: ("", _com(d, i[0]), "annual supply"),
+    "cumulative_supply_limit": lambda d, i: ("", _com(d, i[0]), "supply over the horizon"),
+    "pool_limit": lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}"),
+    "pool_cumulative_limit": lambda d, i: ("", i[0], f"cumulative limit of the pool {i[0]}"),
+    "build_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year (absolute)"),
+    "growth_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year, relative to the stock (growth)"),
+    "decline_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "how fast building may fall"),
+    "group_build": lambda d, i: (i[0], i[1], "new capacity a year of the group (builders)"),
+    "group_build_share": lambda d, i: (i[0], i[1], "new capacity a year, share of the group"),
+    "turnover": lambda d, i: (i[0], i[1], "conversions and early retirements a year"),
+    "member_turnover": lambda d, i: (i[0], _tech(d, i[0], i[2]) if len(i) > 2 else i[1],
+                                     "conversions and early retirements a year"),
+    "adoption": lambda d, i: (i[0], _tech(d, i[0], i[2]), f"rise of its share of group {i[1]}'s new build"),
+    "max_share": lambda d, i: (i[0], _tech(d, *i[:2]), "share of its output"),
+    "utilisation_floor": lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation"),
+    "cohort_utilisation_floor": lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation of the existing stock"),
+    "commissioning": lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation of new capacity"),
+    "service_life": lambda d, i: (i[0], _tech(d, *i[:2]), "capacity kept for a share of its life"),
+    "milestone": lambda d, i: (str(d.milestones.get(i[0], {}).get("sector", "") or ""), i[0],
+                               f"{i[1]} bound of the scenario's milestone"),
 }
-"""Limit families: the label a reader sees and how a row index names its sector and subject."""
+"""How the index of a limit family (families.LIMITS) names its sector and subject, and what it limits;
+the label a reader sees is the family's `text` (planner/families.py)."""
 
 
 def _split_year(idx: Any, years: set[int]) -> tuple[tuple, int | None]:
@@ -99,7 +96,8 @@ def drivers_table(d: ModelData, duals: dict[str, dict[Any, float]], levels: dict
     """The binding limits ranked by the value of loosening each by 1% (module docstring)."""
     years = set(d.years)
     acc: dict[tuple[str, str, str, str], dict] = {}
-    for family, (label, describe) in FAMILIES.items():
+    for family in LIMITS:
+        label, describe = FAMILIES[family].text, SUBJECTS[family]
         named: dict[tuple, tuple[str, str, str]] = {}
         for idx, y in duals.get(family, {}).items():
             key, year = _split_year(idx, years)
