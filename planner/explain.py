@@ -134,40 +134,40 @@ def elastic_violations(d: ModelData, options: SolverOptions, esol: Solution | No
     if esol.status != Status.OPTIMAL:
         return None
     out = []
-    for b, over in esol.values.get("budget_slack", {}).items():
+    for b, over in esol.values.get(str(FAMILIES["budget"].soft), {}).items():
         if over > 1e-6 and d.budget_penalty is None:  # a soft budget's overshoot is allowed, not a conflict
             limit = d.budget_rows[b]
             what = d.budget_description() if b == "all" else f"{b} budget of {limit / 1000:.2f} GtCO2"
             out.append(f"the {what} is missed by {over / 1000:.2f} GtCO2 (the lowest cumulative emissions "
                        f"reachable are {(limit + over) / 1000:.2f} GtCO2)")
     groups: dict[tuple[str, str], dict[int, float]] = {}
-    for family in ("cap_slack", "supply_slack", "pool_slack"):
-        for idx, v in esol.values.get(family, {}).items():
+    yearly = [f for f in FAMILIES.values() if f.soft and f.words and f.index[1:] == ("year",)]
+    for f in yearly:   # annual caps, supply and pool limits: (what, year) rows with a slack
+        for (what, y), v in esol.values.get(str(f.soft), {}).items():
             if v > 1e-6:
-                groups.setdefault((family, idx[0]), {})[idx[1]] = v
+                groups.setdefault((f.name, what), {})[y] = v
     from planner.milestones import evaluate, milestone_rows
     from planner.schema.scenario import SHARE_METRICS
 
     rows = {r.key: r for r in milestone_rows(d)} if d.milestones else {}
     num_units = {key: r.num_unit for key, r in rows.items()}
-    for (name, sense, y), v in esol.values.get("milestone_short", {}).items():
+    for (name, sense, y), v in esol.values.get(str(FAMILIES["milestone"].soft), {}).items():
         spec = d.milestones.get(name, {})
         if v > 1e-6 and spec.get("penalty") is None:
             groups.setdefault(("milestone", f"{name}|{sense}"), {})[y] = v
             num_units[(name, sense, -1)] = num_units.get((name, sense, y), "")
     for (family, what), by_year in groups.items():
         worst = max(by_year, key=lambda y: by_year[y])
-        if family == "cap_slack":
-            label, unit = f"the annual emission cap on {what}", "MtCO2"
+        if family == "annual_cap":
+            label, unit = FAMILIES[family].words.format(what), "MtCO2"
         elif family == "milestone":
             name, sense = what.split("|")
             spec = d.milestones[name]
             label = f"milestone '{name}' ({spec['metric']} {sense} {spec['bounds'][sense][worst]:g} in {worst})"
             unit = num_units.get((name, sense, -1), "")
-        else:
-            table = d.pools if family == "pool_slack" else d.commodities
-            label = f"the {'pool' if family == 'pool_slack' else 'supply'} limit of {what}"
-            unit = str(table["unit"].get(what, ""))
+        else:   # supply and pool limits, in the unit of the commodity or pool
+            table = d.pools if FAMILIES[family].index[0] == "pool" else d.commodities
+            label, unit = FAMILIES[family].words.format(what), str(table["unit"].get(what, ""))
         amount = f"by {by_year[worst]:,.2f} {unit}" if len(by_year) == 1 else \
             f"by up to {by_year[worst]:,.2f} {unit} (in {worst})"
         if family == "milestone" and spec["metric"] in SHARE_METRICS and (name, sense, worst) in rows:

@@ -34,6 +34,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.data import ModelData
+from planner.formulation.soft import add_slack
 from planner.index import ModelIndex
 
 SLACK_BOUND = 100.0
@@ -64,38 +65,29 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     def scope2(m: pyo.ConcreteModel, s: str, y: int) -> object:
         return sum(f * x for f, x in e2.get((s, y), ()))
 
-    m.elastic_terms = pyo.Expression(expr=0)
     budgets = list(d.budget_rows)
     soft = elastic or d.budget_penalty is not None
+    # a soft budget keeps its own penalty in elastic mode: overshooting it is allowed, not a violation.
     # Bounded (by far more than any plan can miss) so that a sector LP of the price decomposition,
     # whose budget row is freed and priced, stays bounded when the price exceeds the penalty.
-    m.budget_slack = pyo.Var(budgets if soft else [], within=pyo.NonNegativeReals,
-                             bounds=lambda m, b: (0.0, SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0)))
-    if soft:
-        # a soft budget keeps its own penalty in elastic mode: overshooting it is allowed, not a violation
-        price = d.budget_penalty if d.budget_penalty is not None else ELASTIC_PENALTY
-        m.elastic_terms.expr += price * sum(m.budget_slack[b] for b in budgets)
+    price = d.budget_penalty if d.budget_penalty is not None else ELASTIC_PENALTY
+    over = add_slack(m, "budget", budgets if soft else [], lambda b: price,
+                     upper=lambda b: SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0))
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
         members = d.sectors if b == "all" else [b]
         total = sum(d.length[y] * (m.CNT[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
                     for s in members for y in d.budget_years)
-        if soft:
-            total -= m.budget_slack[b]
-        return total <= d.budget_rows[b]
+        return total - over(b) <= d.budget_rows[b]
 
     m.budget = pyo.Constraint(budgets, rule=budget_rule)
 
     caps = list(d.caps)
-    if elastic:
-        m.cap_slack = pyo.Var(caps, within=pyo.NonNegativeReals)
-        m.elastic_terms.expr += ELASTIC_PENALTY * sum(m.cap_slack[key] for key in caps)
+    excess = add_slack(m, "annual_cap", caps if elastic else [], lambda key: ELASTIC_PENALTY)
 
     def cap_rule(m: pyo.ConcreteModel, who: str, y: int) -> object:
         em = sum(m.CNT[s, y] for s in d.sectors) if who == "all" else m.CNT[who, y]
-        if elastic:
-            em -= m.cap_slack[who, y]
-        return em <= d.caps[who, y]
+        return em - excess((who, y)) <= d.caps[who, y]
 
     m.annual_cap = pyo.Constraint(caps, rule=cap_rule)
 

@@ -39,6 +39,7 @@ import pyomo.environ as pyo
 from planner.data import ModelData
 from planner.formulation.capture import add_capture_balance, add_captured
 from planner.formulation.emissions import PHYSICAL_PENALTY
+from planner.formulation.soft import add_slack
 from planner.formulation.stock import additions, capacity_in_use
 from planner.index import ModelIndex
 
@@ -66,9 +67,8 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
     add_capture_balance(m, d, ix)
     limit = d.commodity_year["limit"].to_dict()
     limited = [(c, y) for (c, y) in my if not math.isnan(limit[c, y])]
-    m.supply_slack = pyo.Var(limited if elastic else [], within=pyo.NonNegativeReals)
-    m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] - (
-        m.supply_slack[c, y] if elastic else 0.0) <= limit[c, y])
+    beyond = add_slack(m, "supply_limit", limited if elastic else [], lambda key: PHYSICAL_PENALTY)
+    m.supply_limit = pyo.Constraint(limited, rule=lambda m, c, y: m.USE[c, y] - beyond((c, y)) <= limit[c, y])
     cum = d.commodities["cumulative_limit"].to_dict()
     cum_limited = [c for c in used if _given(cum.get(c))]
     m.cumulative_supply_limit = pyo.Constraint(cum_limited, rule=lambda m, c: sum(
@@ -77,13 +77,9 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
     bought = set(used)
     members = {p: {c: f for c, f in ms.items() if c in bought} for p, ms in d.pool_members.items()}
     pool_years = [(p, y) for (p, y) in d.pool_limit if members.get(p)]
-    m.pool_slack = pyo.Var(pool_years if elastic else [], within=pyo.NonNegativeReals)
+    drawn = add_slack(m, "pool_limit", pool_years if elastic else [], lambda key: PHYSICAL_PENALTY)
     m.pool_limit = pyo.Constraint(pool_years, rule=lambda m, p, y: sum(
-        f * m.USE[c, y] for c, f in members[p].items()) - (m.pool_slack[p, y] if elastic else 0.0)
-        <= d.pool_limit[p, y])
-    if elastic:
-        m.elastic_terms.expr += PHYSICAL_PENALTY * (sum(m.supply_slack[key] for key in limited)
-                                                   + sum(m.pool_slack[key] for key in pool_years))
+        f * m.USE[c, y] for c, f in members[p].items()) - drawn((p, y)) <= d.pool_limit[p, y])
     pool_cum = {p: v for p, v in d.pools["cumulative_limit"].items()
                 if members.get(p) and _given(v)}
     m.pool_cumulative_limit = pyo.Constraint(list(pool_cum), rule=lambda m, p: sum(

@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.emissions import ELASTIC_PENALTY
+from planner.formulation.soft import add_slack
 from planner.index import ModelIndex
 
 
@@ -20,11 +21,12 @@ def add_milestones(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: 
 
     rows = {r.key: r for r in milestone_rows(d, ix)}
     soft = [key for key, r in rows.items() if r.penalty is not None or elastic]
-    m.milestone_short = pyo.Var(soft, within=pyo.NonNegativeReals)
-    for key in soft:
+
+    def penalty(key: tuple) -> float:
         r = rows[key]
-        price = ELASTIC_PENALTY if elastic and r.penalty is None else r.penalty
-        m.elastic_terms.expr += price * d.weight[r.year] * m.milestone_short[key]
+        return (ELASTIC_PENALTY if elastic and r.penalty is None else r.penalty) * d.weight[r.year]
+
+    shortfall = add_slack(m, "milestone", soft, penalty)
 
     def term(var: str, idx: object) -> object:
         component = getattr(m, var)
@@ -34,7 +36,7 @@ def add_milestones(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: 
         r = rows[(name, sense, y)]
         expr = sum(c * term(v, i) for (v, i), c in r.num.items())
         expr -= r.bound * (sum(c * term(v, i) for (v, i), c in r.base.items()) + r.base_const)
-        short = m.milestone_short[r.key] if r.key in m.milestone_short.index_set() else 0.0
+        short = shortfall(r.key)
         if sense == "min":
             return expr + short >= 0
         return expr - short <= 0

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner.data import ModelData
+from planner.families import FAMILIES
 from planner.results.units import cost_unit
 from planner.solution import Solution
 
@@ -106,7 +107,7 @@ def extract(d: ModelData, sol: Solution) -> Results:
     t["calibration"] = _calibration(d, t["production"], per_tech)
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
-    over = {b: float(v) for b, v in sol.values.get("budget_slack", {}).items() if v > TOL}
+    over = {b: float(v) for b, v in sol.values.get(str(FAMILIES["budget"].soft), {}).items() if v > TOL}
     penalty = (d.budget_penalty or 0.0) * sum(over.values())
     return Results(objective=float(sol.objective or 0.0) - penalty, tables=t, overshoot=over)
 
