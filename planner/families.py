@@ -53,6 +53,9 @@ class Family:
     """the slack variable that makes it soft (soft budget, elastic mode, soft milestones)"""
     price: PriceRule | None = None
     """how its dual becomes a price (module docstring)"""
+    price_name: str = ""
+    """its price's name in prices.csv, formatted with its index without the year (`{capture}`: the
+    captured-CO2 commodity)"""
 
     @property
     def year_at(self) -> int | None:
@@ -86,24 +89,28 @@ _FAMILIES = [
     Family("cohort_activity", "row", (S, K, Y), "sector unit/yr", "activity",
            "a technology's output as the sum of its cohort groups'"),
     Family("balance", "row", (S, "commodity", Y), "commodity unit/yr", "activity", "demand and balance",
-           words="demand for {1} ({0})", price="marginal"),
+           words="demand for {1} ({0})", price="marginal", price_name="marginal_cost|{0}|{1}"),
     Family("emissions_def", "row", (S, Y), "MtCO2/yr", "emissions", "emissions of a sector"),
     Family("purchase", "row", ("commodity", Y), "commodity unit/yr", "limits", "purchases of a commodity"),
     Family("captured_co2_balance", "row", (Y,), "MtCO2/yr", "capture",
-           "captured CO2 stored or used as a feedstock", shared=True, price="scarcity"),
+           "captured CO2 stored or used as a feedstock", shared=True, price="scarcity",
+           price_name="scarcity|{capture}"),
     # ---------------------------------------------------------------- limits the inputs state
     Family("budget", "row", ("budget",), "MtCO2", "emissions", "carbon budget", limit=True, shared=True,
            soft="budget_slack", price="carbon"),
     Family("annual_cap", "row", ("who", Y), "MtCO2/yr", "emissions", "annual cap",
-           words="the annual emission cap on {0}", limit=True, shared=True, soft="cap_slack", price="scarcity"),
+           words="the annual emission cap on {0}", limit=True, shared=True, soft="cap_slack", price="scarcity",
+           price_name="annual_cap|{0}"),
     Family("supply_limit", "row", ("commodity", Y), "commodity unit/yr", "limits", "supply limit",
-           words="the supply limit of {0}", limit=True, shared=True, soft="supply_slack", price="scarcity"),
+           words="the supply limit of {0}", limit=True, shared=True, soft="supply_slack", price="scarcity",
+           price_name="scarcity|{0}"),
     Family("cumulative_supply_limit", "row", ("commodity",), "commodity unit", "limits",
-           "cumulative supply limit", limit=True, shared=True, price="total"),
+           "cumulative supply limit", limit=True, shared=True, price="total", price_name="scarcity_cumulative|{0}"),
     Family("pool_limit", "row", ("pool", Y), "pool unit/yr", "limits", "resource pool",
-           words="the pool limit of {0}", limit=True, shared=True, soft="pool_slack", price="scarcity"),
+           words="the pool limit of {0}", limit=True, shared=True, soft="pool_slack", price="scarcity",
+           price_name="scarcity|{0}"),
     Family("pool_cumulative_limit", "row", ("pool",), "pool unit", "limits", "resource pool", limit=True,
-           shared=True, price="total"),
+           shared=True, price="total", price_name="scarcity_cumulative|{0}"),
     Family("build_limit", "row", (S, K, Y), "sector unit/yr", "limits", "build limit",
            words="the build-rate limit of {0} {1}", limit=True),
     Family("growth_limit", "row", (S, K, Y), "sector unit/yr", "limits", "ramp-up limit",

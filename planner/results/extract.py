@@ -450,27 +450,35 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         for y in d.years:
             shadow = pv * d.length[y] / d.weight[y] if y in budget_years else 0.0
             rows.append((f"carbon_price{suffix}", y, d.carbon_price[y] + shadow, f"{currency}/tCO2"))
-    units = d.balances["unit"].to_dict()
-    for (s, p, y), v in sol.duals.get("balance", {}).items():
-        rows.append((f"marginal_cost|{s}|{p}", y, v / d.weight[y], cost_unit(units[(s, p)], currency)))
-    cunits = d.commodities["unit"].to_dict()
-    punits = d.pools["unit"].to_dict()
-    for (c, y), v in sol.duals.get("supply_limit", {}).items():
-        rows.append((f"scarcity|{c}", y, -v / d.weight[y], cost_unit(cunits[c], currency)))
-    for (p, y), v in sol.duals.get("pool_limit", {}).items():
-        rows.append((f"scarcity|{p}", y, -v / d.weight[y], cost_unit(punits[p], currency)))
-    src = d.capture_source
-    for y, v in sol.duals.get("captured_co2_balance", {}).items():
-        rows.append((f"scarcity|{src}", y, -v / d.weight[y], cost_unit(cunits[src], currency)))
-    for c, v in sol.duals.get("cumulative_supply_limit", {}).items():
-        rows.append((f"scarcity_cumulative|{c}", start, -v, cost_unit(cunits[c], currency) + " (present value)"))
-    for p, v in sol.duals.get("pool_cumulative_limit", {}).items():
-        rows.append((f"scarcity_cumulative|{p}", start, -v, cost_unit(punits[p], currency) + " (present value)"))
-    for (who, y), v in sol.duals.get("annual_cap", {}).items():
-        rows.append((f"annual_cap|{who}", y, -v / d.weight[y], f"{currency}/tCO2"))
+    for f in FAMILIES.values():   # balances, limits: by each family's price rule (planner/families.py)
+        if f.price in (None, "carbon"):
+            continue
+        for idx, v in sol.duals.get(f.name, {}).items():
+            key = idx if isinstance(idx, tuple) else (idx,)
+            y = key[f.year_at] if f.year_at is not None else start
+            what = tuple(k for i, k in enumerate(key) if i != f.year_at)
+            value = v if f.price == "marginal" else -v
+            if f.price != "total":
+                value /= d.weight[y]
+            rows.append((f.price_name.format(*what, capture=d.capture_source), y, value,
+                         _price_unit(d, f.index[0], what, currency) + (" (present value)" if f.price == "total"
+                                                                       else "")))
     out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])
     out.loc[out.value.abs() < 1e-9, "value"] = 0.0
     return out
+
+
+def _price_unit(d: ModelData, first: str, what: tuple, currency: str) -> str:
+    """Money per unit of what a priced row holds: its commodity, pool or product, or tCO2."""
+    if first == "sector":
+        return cost_unit(str(d.balances["unit"][what[:2]]), currency)
+    if first == "pool":
+        return cost_unit(str(d.pools["unit"][what[0]]), currency)
+    if first == "commodity":
+        return cost_unit(str(d.commodities["unit"][what[0]]), currency)
+    if first == "year":   # the captured-CO2 balance
+        return cost_unit(str(d.commodities["unit"][d.capture_source]), currency)
+    return f"{currency}/tCO2"
 
 
 def _milestones(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
