@@ -21,6 +21,7 @@ from planner.data import ModelData, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import InputError, SolveFailed
 from planner.explain import bullets, elastic_violations, explain_failure
+from planner.families import FAMILIES
 from planner.formulation import build_model
 from planner.history import with_history
 from planner.paths import ProjectPaths, project_paths
@@ -281,8 +282,8 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
         worst = max(by_year, key=lambda y: by_year[y])
         unit = _row_unit(d, name, what)
         when = f" in {years[0]}" + (f"-{years[-1]}" if len(years) > 1 else "") if years else " over the horizon"
-        thing = ("the annual emission cap on all sectors" if name == "annual_cap"
-                 else f"the {'pool' if name.startswith('pool') else 'supply'} limit of {what}")
+        words = FAMILIES[name].words   # cumulative limits have no yearly words
+        thing = words.format(what) if words else f"the cumulative limit of {what}"
         parts.append(f"{thing} is exceeded{when} (by up to {by_year[worst]:,.1f} {unit}"
                      + (f", in {worst}" if worst is not None and len(years) > 1 else "") + ")")
     fixed = " with each sector held to its own budget (mode shares)" if d.budget_mode == "shares" else ""
@@ -292,9 +293,10 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
 
 
 def _row_unit(d: ModelData, name: str, what: str) -> str:
-    if name == "annual_cap":
+    first = FAMILIES[name].index[0]
+    if first == "who":   # an annual cap
         return "MtCO2"
-    table = d.pools if name.startswith("pool") else d.commodities
+    table = d.pools if first == "pool" else d.commodities
     unit = str(table["unit"].get(what, "")) if what in table.index else ""
     return f"{unit}/yr" if unit and not name.endswith("cumulative_limit") else unit
 
