@@ -35,6 +35,22 @@ def test_emissions_drop_and_cost_swing_are_flagged(toy):
     assert swing.severity.iloc[0] == "medium"
 
 
+def test_a_cost_swing_over_five_year_periods_is_judged_per_year(toy):
+    # The same switch as above, over 5-year periods (2025, 2030, ...; the price rises in 2030): the
+    # marginal cost goes 20 -> 50 between 2025 and 2030, +150% a period but +20.1% a year
+    # (2.5 ** (1/5) - 1), below the 50% a year threshold; at a threshold of 20% it is flagged.
+    sector = widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},
+        clean={"variable_om": 50, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100})
+    horizon = {"start": 2025, "end": 2040, "step": 5, "history": False}
+    toy.sector(sector).scenario(scenario(horizon=horizon, carbon_price={2029: 0, 2030: 1000}))
+    assert findings(toy.solve(), "cost_swing").empty
+    toy.scenario(scenario(horizon=horizon, carbon_price={2029: 0, 2030: 1000},
+                          diagnostics={"cost_swing": {"threshold": 0.2}}))
+    swing = findings(toy.solve(), "cost_swing")
+    assert swing.years.iloc[0] == "2030" and swing.figure.iloc[0] == pytest.approx(2.5 ** 0.2 - 1)
+
+
 def test_thresholds_come_from_the_scenario(toy):
     toy.sector(widget_sector(
         dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2041}], "available_from": 2100},

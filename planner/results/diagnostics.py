@@ -18,7 +18,9 @@ the scenario's `diagnostics` (schema.scenario.Diagnostics; scenarios/base.yaml s
 - sales_jump: the share of k in the new build of a group (the makers of one output, or a
   sector group with limits) rises from below `low` to above `threshold` within `years` years;
 - cost_swing: ``|P[p,y] - P[p,y-1]| / P[p,y-1] > threshold`` for a product's marginal cost P
-  (prices.csv, money of the year), where P[p,y-1] > 0.
+  (prices.csv, money of the year), where P[p,y-1] > 0; with steps of n years between model years the
+  change per year, ``|(P[p,y] / P[p,y-n])^(1/n) - 1|`` (or ``|P[p,y] / P[p,y-n] - 1| / n`` where the
+  cost turns negative).
 """
 
 from __future__ import annotations
@@ -256,7 +258,9 @@ def _cost_swing(d: ModelData, prices: pd.DataFrame, cfg: dict) -> list[dict]:
         hits = []
         for y0, y1 in zip(series.index[:-1], series.index[1:]):
             if series[y0] > TOL:
-                change = abs(series[y1] - series[y0]) / series[y0]
+                step = max(1, int(y1) - int(y0))   # 5-year periods: the change per year, compounded
+                ratio = series[y1] / series[y0]
+                change = abs(ratio ** (1 / step) - 1) if ratio > 0 else abs(ratio - 1) / step
                 if change > cfg["threshold"]:
                     hits.append((y1, change, series[y0], series[y1]))
         if hits:
