@@ -308,6 +308,24 @@ def test_decline_limit_winds_a_routes_build_down_instead_of_stopping_it(toy):
     assert seeded[2030] > 0 and seeded[2039] == pytest.approx(0.0)
 
 
+def test_decline_limit_compares_build_rates_when_periods_differ_in_length(toy):
+    # 5-year periods over 2025-2036: 2025 and 2030 stand for 5 years, 2035 for 2. Whatever the old
+    # route adds in 2030 (A, five years of building), the two years of 2035 must add at least
+    # 2 x (1 - 0.5)^5 x A / 5 (a rate per year that fell by half a year for five years), not
+    # (1 - 0.5)^2 x A, four times as much as the rates allow.
+    # The stock is gone by 2030; 'new_route' may add only its seed (5 Mt over the 2030 period), so
+    # the old route (lifetime 5) adds the rest in 2030 and is then wound down.
+    toy.sector(widget_sector(
+        stock_plants={"stock": [{"capacity": 10, "retire": 2030}], "available_from": 2100},
+        old_route={"capex": 1, "variable_om": 1, "lifetime": 5, "build_limit": {"absolute": 100.0, "decline": 0.5}},
+        new_route={"capex": 1, "variable_om": 0, "available_from": 2030, "build_limit": {"growth": 10.0, "seed": 1.0}},
+    ))
+    toy.scenario(scenario(horizon={"start": 2025, "end": 2036, "step": 5, "history": False}))
+    old = table(toy.solve(), "new_capacity", technology="old_route")
+    assert old[2030] > 0.1
+    assert old[2035] == pytest.approx(2 * 0.5 ** 5 * old[2030] / 5, rel=1e-6)
+
+
 @pytest.mark.parametrize("limit, words", [({"growth": 0.2, "decline": 1.0}, "less than 1"),
                                           ({"none": "a purchase", "decline": 0.2}, "'none' says there is no limit")])
 def test_decline_limit_is_checked(toy, limit, words):

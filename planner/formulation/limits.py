@@ -22,7 +22,9 @@ Constraints:
                  utilisation: the capacity in use (for the first year, the existing stock), so a
                  technology can start from zero at the seed rate and then grow by at most the
                  share g a year of what it runs; idle capacity does not feed its own growth.
-  decline:       ADD[s,k,y] >= (1 - r)^length[y] * ADD[s,k,y'] - r * seed * length[y]
+  decline:       ADD[s,k,y] / L[y] >= (1 - r)^L[y'] * ADD[s,k,y'] / L[y'] - r * seed
+                 (build rates per year: ADD of a period of L years holds L years of building; with
+                 annual steps ADD[y] >= (1 - r) ADD[y'] - r seed), with L = length,
                  for y and y' both years in which k may be built, r the technology's `decline`
                  (with the dynamics limits on): a route's build winds down by at most the share r
                  a year rather than stopping dead, and may stop once it is down to about its seed
@@ -114,9 +116,13 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     buildable = set(can_add)
     winding = [(s, k, y) for (s, k, y) in can_add if d.dynamics_limits and _given(decline[s, k])
                and (s, k, ix.prev.get(y)) in buildable]
-    m.decline_limit = pyo.Constraint(winding, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
-                                     >= (1 - decline[s, k]) ** d.length[y] * additions(m, ix, s, k, ix.prev[y])
-                                     - decline[s, k] * seed[s, k] * d.length[y])
+    def decline_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
+        prev = ix.prev[y]   # rates per year: a period of L years adds L years' worth
+        rate = (d.length[y] / d.length[prev]) * (1 - decline[s, k]) ** d.length[prev]
+        return (additions(m, ix, s, k, y) >= rate * additions(m, ix, s, k, prev)
+                - decline[s, k] * seed[s, k] * d.length[y])
+
+    m.decline_limit = pyo.Constraint(winding, rule=decline_rule)
 
 
 def _given(value: float | None) -> bool:
