@@ -7,6 +7,7 @@ from pathlib import Path
 from planner.batch.spec import BatchSpec, RunSpec, expand, nest, read_spec
 from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
+from planner.results.iamc import Codelist
 from planner.schema.load import (
     Tracked,
     check_scenario,
@@ -21,7 +22,8 @@ from planner.schema.sector import CommodityFile, SectorFile
 
 
 def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem], int]:
-    """Every problem in `files` (sector, commodity or scenario files, told apart by content)."""
+    """Every problem in `files` (sector, commodity, supply, published, IAMC codelist, scenario or batch
+files, told apart by where they are and what they hold)."""
     problems: list[Problem] = []
     try:
         commodities, _ = load_commodities(paths)
@@ -39,6 +41,12 @@ def validate_files(files: list[Path], paths: ProjectPaths) -> tuple[list[Problem
         data = raw.data if isinstance(raw.data, dict) else {}
         if path.resolve() == paths.commodities_file.resolve():
             continue  # checked above
+        if path.resolve().parent == paths.iamc_codelist.resolve():   # models/iamc/variables.yaml, tags.yaml
+            try:
+                Codelist.load(paths.iamc_codelist)
+            except InputError as exc:
+                problems.extend(p for p in exc.problems if Path(p.file).name == path.name)
+            continue
         if any(k in data for k in ("grid", "samples", "scenarios", "base")):
             problems.extend(_validate_batch(path, paths, commodities))
             continue

@@ -269,3 +269,15 @@ def test_a_file_larger_than_the_limit_is_refused_unread(toy, monkeypatch):
     monkeypatch.setattr(yaml_lines, "MAX_BYTES", 100)
     problem = problems_of(toy)[0]
     assert "larger than any input file may be" in problem.message
+
+
+def test_validate_reads_the_iamc_codelist_as_a_codelist_not_a_scenario(toy):
+    from planner.validate import validate_files
+
+    toy.sector(widget_sector(plant={"capex": 1}))
+    bad = toy.write("models/iamc/variables.yaml", "sources: {toy: toy}\nvariables: 3\n")
+    tags = toy.write("models/iamc/tags.yaml", "Sector: {}\n")
+    problems, checked = validate_files([bad, tags], toy.paths)
+    assert checked == 2 and len(problems) == 1
+    assert problems[0].file.endswith("variables.yaml") and problems[0].line == 2
+    assert "variables" in problems[0].message and "allowed" not in problems[0].message  # not read as a scenario
