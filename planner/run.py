@@ -129,7 +129,8 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         record["iamc_problems"] = check_iamc(iamc, codelist)
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")
-        write_run(folder, res.tables, record, inputs.scenario.model_dump(mode="json", by_alias=True),
+        resolved = inputs.scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})  # already merged
+        write_run(folder, res.tables, record, resolved,
                   {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
     return outcome

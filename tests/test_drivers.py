@@ -90,3 +90,18 @@ def test_the_plan_cost_leaves_out_the_penalty_of_an_overshot_soft_budget(toy, tm
     assert rec["cost"] == pytest.approx(out.results.objective, rel=1e-9)
     drivers = out.results["drivers"]
     assert "overshot" in drivers[drivers["limit"] == "carbon budget"].iloc[0]["what"]
+
+
+def test_the_written_scenario_is_resolved_and_reruns_to_the_same_plan(toy, tmp_path):
+    import yaml
+
+    from planner.run import run
+
+    toy.write("scenarios/root.yaml", scenario(name="root", carbon_price=50))
+    toy.sector(SECTOR).scenario({"name": "toy", "extends": "root", "budget": BUDGET})
+    first = toy.solve(out=tmp_path / "a")
+    written = first.folder / "scenario.yaml"
+    data = yaml.safe_load(written.read_text())
+    assert "extends" not in data and data["carbon_price"] == 50 and data["budget"]["sectors"] == {"widgets": 60}
+    again = run(["widgets"], str(written), tmp_path / "b", toy.paths)
+    assert again.results.objective == pytest.approx(first.results.objective, rel=1e-9)
