@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -362,16 +363,26 @@ def method_lines(run: RunFolder) -> list[str]:
     return lines
 
 
+NUMBER = re.compile(r"^[+\-−]?[\d,.]+%?$")
+"""A cell that is a figure (1,234 / -0.5 / 12%): right-aligned."""
+
+
 def _html(df: pd.DataFrame, first_is_label: bool = False, status_col: str | None = None) -> str:
+    def text_of(v: object) -> str:
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    # a column is numeric if its header is a year or every filled cell is a figure
+    numeric = {str(c) for c in df.columns if str(c)[:4].isdigit()
+               or (len(df) and all(NUMBER.match(t) for t in (text_of(v) for v in df[c]) if t))}
+
     def cell(col: str, v: object) -> str:
-        text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = text_of(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if status_col and col == status_col:
             return f'<td class="{text}">{text}</td>'
-        cls = ' class="num"' if col[:4].isdigit() and len(text) < 28 else ""
+        cls = ' class="num"' if col in numeric and len(text) < 28 else ""
         return f"<td{cls}>{text}</td>"
 
-    head = "".join(f'<th{" class=num" if str(c)[:4].isdigit() else ""}>{c}</th>' for c in df.columns)
+    head = "".join(f'<th{" class=num" if str(c) in numeric else ""}>{c}</th>' for c in df.columns)
     body = "".join("<tr>" + "".join(cell(str(c), v) for c, v in zip(df.columns, row)) + "</tr>"
                    for row in df.itertuples(index=False))
     kind = ' class="plan"' if first_is_label else ""
