@@ -164,3 +164,17 @@ def test_self_check_and_price_of_realism_are_in_the_report(toy, tmp_path):
     assert "### What realistic dynamics cost" in section
     html = rep.html.read_text(encoding="utf-8")
     assert "overcapacity" in html and "What realistic dynamics cost" in html
+
+
+def test_a_supply_sector_shows_what_it_makes_for_the_others(cement_report):
+    from planner.results.roadmap import sector_milestones
+
+    folder, _ = cement_report
+    run_ = read_run(folder)
+    res = run_["resources"]
+    made = res[(res.sector == "hydrogen") & (res.resource == "hydrogen")].set_index("year")["value"]
+    assert (made <= 1e-9).all() and (made < 0).any()        # resources.csv: the supply sector's use is negative
+    table = sector_milestones(run_, "hydrogen").set_index("")
+    row = table.loc["Hydrogen made for the other sectors (Mt H2/yr)"]
+    assert all(not str(v).startswith("-") for v in row)
+    assert "Hydrogen (Mt H2/yr)" not in table.index

@@ -187,7 +187,11 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
     res = res[res.sector == sector]
     for (name, unit), g in res.groupby(["name", "unit"]):
         by_y = g.set_index("year")["value"]
-        rows.append((f"{name} ({unit}/yr)", {y: number(by_y.get(y, 0.0)) for y in years}))
+        if (by_y <= 1e-9).all() and (by_y < -1e-9).any():   # a supply sector makes it for the others
+            rows.append((f"{name} made for the other sectors ({unit}/yr)",
+                         {y: number(-by_y.get(y, 0.0)) for y in years}))
+        else:
+            rows.append((f"{name} ({unit}/yr)", {y: number(by_y.get(y, 0.0)) for y in years}))
     table = pd.DataFrame([{"": label, **{str(y): v.get(y, "") for y in years}} for label, v in rows])
     return table
 
