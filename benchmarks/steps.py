@@ -25,7 +25,6 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from planner.paths import project_paths  # noqa: E402
-from planner.results.sharing import sector_costs_pv  # noqa: E402
 from planner.run import RunOutcome, run  # noqa: E402
 
 
@@ -34,7 +33,7 @@ def _figures(out: RunOutcome) -> dict[str, float]:
     h, t = out.headline, out.results.tables
     p = t["prices"]
     pv = p[p.name == "carbon_price_pv"]["value"]
-    fig = {"cost (bn, PV)": float(sector_costs_pv(out.data, out.results).sum().sum()) / 1000,
+    fig = {"cost (bn, PV)": out.cost / 1000,
            "cumulative emissions (Gt)": h["cumulative_emissions"] / 1000,
            "emissions 2030 (Mt/yr)": h["emissions"].get("2030", float("nan")),
            "emissions 2050 (Mt/yr)": h["emissions"].get("2050", float("nan")),

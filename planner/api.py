@@ -112,7 +112,6 @@ def run(sectors: str | list[str], scenario: str = "default", out: str | Path | N
     written and the Plan holds the tables in memory. Keyword arguments are solver options
     (``decompose=True, jobs=2``, ``time_limit=600``, ...).
     """
-    from planner.results.sharing import sector_costs_pv
     from planner.run import run as run_model  # Pyomo and HiGHS load here, not at import
 
     paths = paths or project_paths()
@@ -123,7 +122,7 @@ def run(sectors: str | list[str], scenario: str = "default", out: str | Path | N
     if outcome.folder is not None:
         return _plan(read_run(outcome.folder))
     record = {"status": outcome.solution.status.value, "objective": outcome.solution.objective,
-              "cost": float(sector_costs_pv(outcome.data, outcome.results).sum().sum()),
+              "cost": outcome.cost,
               "sectors": outcome.data.sectors, "scenario": outcome.data.scenario,
               "sector_names": outcome.sector_names}
     return Plan(dict(outcome.results.tables), record)

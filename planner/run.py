@@ -52,6 +52,8 @@ class RunOutcome:
     folder: Path | None
     headline: dict = field(default_factory=dict)
     sector_names: dict[str, str] = field(default_factory=dict)
+    cost: float = 0.0
+    """the plan's total discounted cost: the objective without the penalties of soft rows"""
 
 
 def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: list[str]) -> Path:
@@ -118,12 +120,13 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         loose_res.tables["diagnostics"] = diagnostics_table(loose, loose_res.tables)
         res.tables["realism"] = realism_table(data, res, loose_res)
         timings["unconstrained_solve"] = sum(loose_sol.timings.values())
-    outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names)
+    outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names,
+                         float(sector_costs_pv(data, res).sum().sum()))
     if out is not None or folder is not None:
         assert folder is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
-        record["cost"] = float(sector_costs_pv(data, res).sum().sum())
-        record["penalties"] = float(sol.objective or 0.0) - record["cost"]
+        record["cost"] = outcome.cost
+        record["penalties"] = float(sol.objective or 0.0) - outcome.cost
         assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)
         record["iamc_problems"] = check_iamc(iamc, codelist)
