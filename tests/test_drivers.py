@@ -59,6 +59,7 @@ def test_assumptions_hold_demand_prices_budget_and_overrides_with_sources(toy):
     assert (demand["item"], demand["value"], demand["unit"], demand["sources"]) == ("widget", 10.0, "Mt/yr", "toy")
     coal = a[(a.kind == "price") & (a.detail == "coal") & (a.year == 2030)].iloc[0]
     assert coal["value"] == 3.0 and coal["origin"] == "scenario toy commodities.coal.price"
+    assert coal["unit"] == "USD2020/GJ"
     budget = a[(a.kind == "budget") & a["item"].str.startswith("budget of the run")].iloc[0]
     assert budget["value"] == 60 and budget["sources"] == "toy-budget"
     overrides = a[a.kind == "override"].set_index("item")

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from planner.data import ModelData
+from planner.results.units import cost_unit
 from planner.schema.load import RunInputs
 
 ASSUMPTION_COLUMNS = ["kind", "sector", "item", "year", "value", "unit", "detail", "sources", "origin"]
@@ -77,7 +78,7 @@ def _prices(inputs: RunInputs, d: ModelData, years: list[int], currency: str) ->
         for y in years:
             if (c, y) in d.commodity_year.index:
                 p = float(d.commodity_year.loc[(c, y), "price"])
-                rows.append(_row("price", str(info.get("name", c)), p, f"{currency}/{_per(info['unit'])}", year=y,
+                rows.append(_row("price", str(info.get("name", c)), p, cost_unit(str(info["unit"]), currency), year=y,
                                  detail=c, sources=srcs, origin=origin))
     return rows
 
@@ -90,11 +91,6 @@ def _commodity_sources(inputs: RunInputs, c: str) -> list[str]:
         if c in sf.commodities:
             return list(sf.commodities[c].sources)
     return []
-
-
-def _per(unit: str) -> str:
-    """The unit a price is quoted per: PJ -> GJ, Mt -> t (prices are per GJ and per tonne)."""
-    return {"PJ": "GJ", "Mt": "t", "MtCO2": "tCO2", "TWh": "MWh"}.get(unit, unit)
 
 
 def _budget(inputs: RunInputs, d: ModelData) -> list[dict]:

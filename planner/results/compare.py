@@ -31,7 +31,7 @@ from planner.results.charts import (  # noqa: E402
     wrap_label,
 )
 from planner.results.folder import RunFolder, read_run  # noqa: E402
-from planner.results.roadmap import headline, near_zero_techs  # noqa: E402
+from planner.results.roadmap import cumulative_gt, headline, near_zero_techs  # noqa: E402
 from planner.results.surprises import between_runs  # noqa: E402
 from planner.results.write import atomic_text, atomic_write  # noqa: E402
 
@@ -78,7 +78,7 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
     for s in sectors:
         name = (a if s in a.sectors else b).sector_name(s)
         for quantity, unit, fn in (
-            ("cumulative emissions", "GtCO2", lambda r, s=s: _cumulative(r, s)),
+            ("cumulative emissions", "GtCO2", lambda r, s=s: cumulative_gt(r, s)),
             ("emissions 2030", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2030)),
             ("emissions 2050", "MtCO2/yr", lambda r, s=s: _emissions(r, s, 2050)),
             ("investment over the horizon", f"bn {cur}", lambda r, s=s: _investment(r, s)),
@@ -94,13 +94,6 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
                          for aa, bb in zip(out.A, out.B)]
     out.loc[0, ["A", "B"]] = [", ".join(a.sectors), ", ".join(b.sectors)]
     return out
-
-
-def _cumulative(r: RunFolder, s: str) -> float:
-    em = r["emissions"]
-    span = r.record.get("budget_years") or [em.year.min(), em.year.max()]
-    part = em[(em.sector == s) & (em.year >= span[0]) & (em.year <= span[1])]
-    return float(part.value.sum()) / 1000
 
 
 def _emissions(r: RunFolder, s: str, y: int) -> float | None:

@@ -196,6 +196,15 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
     return table
 
 
+def cumulative_gt(run: RunFolder, sector: str) -> float:
+    """A sector's emissions (emissions.csv `value`) summed over the budget's years (all years without
+    one), GtCO2."""
+    em = run["emissions"]
+    span = run.record.get("budget_years") or [em.year.min(), em.year.max()]
+    part = em[(em.sector == sector) & (em.year >= span[0]) & (em.year <= span[1])]
+    return float(part.value.sum()) / 1000
+
+
 def number(v: float) -> str:
     """A figure with as many decimals as its size needs (1,234 / 12.3 / 1.23 / 0.0123)."""
     a = abs(v)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.results.folder import RunFolder
-from planner.results.roadmap import number
+from planner.results.roadmap import cumulative_gt, number
 
 MIN_FALL = 0.10
 """A marginal cost falling by at least this share between report years is worth a word."""
@@ -89,18 +89,13 @@ def within_run(run: RunFolder) -> list[str]:
     return out
 
 
-def _cumulative(run: RunFolder, sector: str) -> float:
-    e = run["emissions"]
-    return float(e.loc[e.sector == sector, "value"].sum())
-
-
 def between_runs(a: RunFolder, b: RunFolder) -> list[str]:
     """Sectors that burn more fossil fuel in some year under the run that emits less, explained."""
     out = []
     ra, rb = a["resources"], b["resources"]
     for sector in [s for s in a.sectors if s in b.sectors]:
-        ea, eb = _cumulative(a, sector), _cumulative(b, sector)
-        if abs(ea - eb) < 1e-6:
+        ea, eb = cumulative_gt(a, sector), cumulative_gt(b, sector)
+        if abs(ea - eb) < 1e-9:
             continue
         tight, loose = (b, a) if eb < ea else (a, b)
         rt, rl = (rb, ra) if tight is b else (ra, rb)
@@ -123,8 +118,8 @@ def between_runs(a: RunFolder, b: RunFolder) -> list[str]:
         names = tight.tech_names()
         top = [f"{names.get((sector, k), k)} ({'+' if v > 0 else ''}{number(v)})"
                for k, v in grow.sort_values(ascending=False).head(3).items() if v > 0]
-        text = (f"{tight.sector_name(sector)}: {tight.label} emits less over the horizon ({number(min(ea, eb) / 1000)} "
-                f"against {number(max(ea, eb) / 1000)} GtCO2) yet burns {number(rise[y])} {unit} more fossil fuel in "
+        text = (f"{tight.sector_name(sector)}: {tight.label} emits less over the budget's years ({number(min(ea, eb))} "
+                f"against {number(max(ea, eb))} GtCO2) yet burns {number(rise[y])} {unit} more fossil fuel in "
                 f"{y} than {loose.label}.")
         if cap > 0:
             text += (f" It captures {number(cap)} MtCO2 more that year: fossil fuel burnt with capture (and gas "
