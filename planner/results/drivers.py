@@ -74,12 +74,12 @@ SUBJECTS: dict[str, Describe] = {
 the label a reader sees is the family's `text` (planner/families.py)."""
 
 
-def _split_year(idx: Any, years: set[int]) -> tuple[tuple, int | None]:
-    """A row index without its year (the last element when it is a model year)."""
+def _split_year(idx: Any, year_at: int | None) -> tuple[tuple, int | None]:
+    """A row index without its year (at `year_at`, the family's year position in families.py)."""
     t = idx if isinstance(idx, tuple) else (idx,)
-    if t and isinstance(t[-1], int) and t[-1] in years:
-        return t[:-1], t[-1]
-    return t, None
+    if year_at is None:
+        return t, None
+    return t[:year_at] + t[year_at + 1:], int(t[year_at])
 
 
 def _level(d: ModelData, family: str, key: tuple, levels: dict[str, dict[Any, float]], idx: Any) -> float:
@@ -94,13 +94,12 @@ def _level(d: ModelData, family: str, key: tuple, levels: dict[str, dict[Any, fl
 def drivers_table(d: ModelData, duals: dict[str, dict[Any, float]], levels: dict[str, dict[Any, float]],
                   currency: str) -> pd.DataFrame:
     """The binding limits ranked by the value of loosening each by 1% (module docstring)."""
-    years = set(d.years)
     acc: dict[tuple[str, str, str, str], dict] = {}
     for family in LIMITS:
         label, describe = FAMILIES[family].text, SUBJECTS[family]
         named: dict[tuple, tuple[str, str, str]] = {}
         for idx, y in duals.get(family, {}).items():
-            key, year = _split_year(idx, years)
+            key, year = _split_year(idx, FAMILIES[family].year_at)
             value = abs(y) * 0.01 * _level(d, family, key, levels, idx)
             if value < TOL:
                 continue
@@ -108,14 +107,13 @@ def drivers_table(d: ModelData, duals: dict[str, dict[Any, float]], levels: dict
                 named[key] = describe(d, key)
                 if family == "budget" and d.budget_penalty and abs(y) >= 0.999 * d.budget_penalty:
                     named[key] = (*named[key][:2], named[key][2] + " (overshot: priced at its penalty)")
-            a = acc.setdefault((label, *named[key]), {"years": set(), "value": 0.0, "by_year": {}})
+            a = acc.setdefault((label, *named[key]), {"value": 0.0, "by_year": {}})
             a["value"] += value
             if year is not None:
-                a["years"].add(year)
                 a["by_year"][year] = a["by_year"].get(year, 0.0) + value
     rows = []
     for (label, sector, subject, what), a in acc.items():
-        ys = sorted(a["years"])
+        ys = sorted(a["by_year"])
         peak = max(a["by_year"], key=a["by_year"].get) if a["by_year"] else None
         rows.append({"limit": label, "sector": sector, "subject": subject, "what": what,
                      "years_binding": len(ys) or None, "first_year": ys[0] if ys else None,
