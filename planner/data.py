@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner import regions as regional
 from planner import vintages
 from planner.accounting import ACCOUNTING, add_accounting
 from planner.errors import InputError, Problem
@@ -186,6 +187,34 @@ class ModelData:
     published: dict[str, dict] = field(default_factory=dict)
     """published outcomes of the run's sectors in the horizon, by name: the metric spec of a
     milestone (planner/milestones.py) plus value, unit, pathway, sources and reason"""
+    regions: list[str] = field(default_factory=lambda: [regional.WORLD])
+    """the run's regions (planner/regions.py): its region set's, or the world alone"""
+    region_names: dict[str, str] = field(default_factory=dict)
+    """region code -> display name"""
+    sector_of: dict[str, str] = field(default_factory=dict)
+    """sector instance -> the sector it is an instance of ('steel@R10EUROPE' -> 'steel'); empty
+    without a region set, where every instance is its sector"""
+    region_of: dict[str, str] = field(default_factory=dict)
+    """sector instance -> its region (empty without a region set: the world)"""
+    trade: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["commodity", "sector", "origin", "destination", "year", "cost"]))
+    """routes of TRADE (formulation/trade.py): product or intermediate `commodity` of `sector` moved
+    from instance `origin` to instance `destination` in `year`, at `cost` (million USD per unit)"""
+    import_share: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    """(instance, commodity, year) -> imports at most this share of the instance's use of it"""
+
+    def instances(self, who: str) -> list[str]:
+        """The sector instances a name stands for: 'all', an instance, a sector (its instances in
+        every region) or a region (every sector's instance in it)."""
+        if who == "all":
+            return list(self.sectors)
+        if who in self.sectors:
+            return [who]
+        return [s for s in self.sectors if self.sector_of.get(s) == who or self.region_of.get(s) == who]
+
+    def base(self, instance: str) -> str:
+        """The sector an instance belongs to."""
+        return self.sector_of.get(instance, instance)
 
     @property
     def end_year(self) -> int:
@@ -237,12 +266,16 @@ def build_data(inputs: RunInputs) -> ModelData:
     problems: list[Problem] = []
 
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
+    if inputs.regions is not None:
+        commodities, commodity_year = regional.commodity_copies(commodities, commodity_year, inputs.regions, years)
+    insts = regional.instances(inputs.sectors, inputs.regions, years, r)
     tech_rows, ty_parts, cohort_rows, retro_rows = [], [], [], []
     flow_rows: dict[str, list] = {c: [] for c in ("sector", "tech", "commodity", "year", "coef", "by_vintage")}
     other_parts: list[pd.DataFrame] = []
     vintage_techs: dict[tuple[str, str], object] = {}
     balance_rows, demand_parts, groups, units = [], [], {}, {}
-    for name, sf in inputs.sectors.items():
+    for inst in insts:
+        name, sf = inst.name, inst.file
         units[name] = sf.unit
         groups[name] = {g: [k for k, t in sf.technologies.items() if g in t.groups] for g in sf.groups}
         groups[name]["near_zero"] = [k for k, t in sf.technologies.items() if t.near_zero]
@@ -250,7 +283,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         for com, d in sf.commodities.items():
             if d.kind in ("product", "intermediate"):
                 balance_rows.append({"sector": name, "commodity": com, "kind": d.kind, "unit": d.unit})
-        variant = sc.demand.get(name)
+        variant = sc.demand.get(inst.sector)
         for prod, pd_ in sf.demand.items():
             chosen = variant if variant in pd_.variants else pd_.default
             demand_parts.append(pd.Series(interpolate(pd_.variants[chosen].values, years),
@@ -297,8 +330,8 @@ def build_data(inputs: RunInputs) -> ModelData:
     flows = pd.DataFrame(flow_rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
     cohorts = pd.DataFrame(cohort_rows, columns=["sector", "tech", "cohort", "start", "end", "initial",
                                                  "kind", "origin", "retrofit", "vintage", "entry"])
-    for name, sf in inputs.sectors.items():
-        retro_rows.extend(_retrofits(name, sf, cohorts, years, end_year, r))
+    for inst in insts:
+        retro_rows.extend(_retrofits(inst.name, inst.file, cohorts, years, end_year, r))
     retro = pd.DataFrame(retro_rows, columns=["sector", "retrofit", "from_tech", "to_tech", "cohort",
                                               "target_cohort", "year", "capex", "capex_counted", "turnover"])
     if not retro.empty:
@@ -349,14 +382,14 @@ def build_data(inputs: RunInputs) -> ModelData:
         include2 = sc.budget.include_scope2
         budget_rows = {"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode]
     caps: dict[tuple[str, int], float] = {}
-    for key, traj in sc.annual_caps.items():
-        if key == "all" or key in inputs.sectors:
+    for key, traj in sc.annual_caps.items():   # 'all', a sector, a region or an instance (checked on load)
+        if key == "all" or key in inputs.sectors or inputs.regions is not None:
             for y, v in zip(years, interpolate(traj, years)):
                 caps[(key, y)] = float(v)
     carbon_price = dict(zip(years, interpolate(sc.carbon_price, years, 0.0).tolist()))
 
     data = ModelData(
-        scenario=sc.name, sectors=list(inputs.sectors), years=years, length=length, df=df,
+        scenario=sc.name, sectors=[i.name for i in insts], years=years, length=length, df=df,
         weight=weight, discount_rate=r, units=units, techs=techs,
         tech_year=tech_year.set_index(["sector", "tech", "year"]), flows=flows, cohorts=cohorts,
         retrofit_moves=retro, balances=pd.DataFrame(balance_rows).set_index(["sector", "commodity"]),
@@ -369,23 +402,31 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.product_carbon, data.downstream_in_budget = acc.product_carbon, acc.downstream_in_budget
     data.vintage_flows, data.vintage_year, data.vintage_other = vintage_flows, vintage_year, vintage_other
     data.vintage_groups = vintages.vintage_groups(vintage_year, vintage_flows, vintage_other)
-    data.calibration = _calibration(inputs)
+    data.calibration = _calibration(insts, inputs.scenario.horizon.years)
     data.input_hash = input_hash(inputs)
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
     data.budget_penalty = sc.budget.soft.penalty if sc.budget is not None and sc.budget.soft else None
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
-    data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, years)
+    data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, commodity_year, years)
     data.milestones = _milestones(inputs, years, length)
     data.published = _published(inputs, years, length)
     data.resources = pd.DataFrame(
         [{"resource": key, "name": res.name, "unit": res.unit, "commodity": c, "factor": f}
          for key, res in inputs.commodities.resources.items() for c, f in res.members.items()
          if c in commodities.index], columns=["resource", "name", "unit", "commodity", "factor"])
-    data.sector_names = {s: sf.name for s, sf in inputs.sectors.items()}
+    rf = inputs.regions
+    data.sector_names = {i.name: i.file.name if rf is None or i.region == regional.WORLD
+                         else f"{i.file.name}, {rf.regions[i.region].name}" for i in insts}
+    if rf is not None:
+        data.regions = list(rf.regions)
+        data.region_names = {code: reg.name for code, reg in rf.regions.items()}
+        data.sector_of = {i.name: i.sector for i in insts}
+        data.region_of = {i.name: i.region for i in insts}
+        data.trade, data.import_share = regional.trade_routes(rf, insts, data.balances, years)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
-    data.group_limits = _group_limits(inputs, years)
+    data.group_limits = _group_limits(insts, years)
     data.diagnostics = sc.diagnostics.model_dump()
     return data
 
@@ -400,10 +441,11 @@ def _free_capacity(t, start: int, end: int) -> bool:
     return t.buildable_in(start, end) and zero(t.capex) and zero(t.fixed_om)
 
 
-def _group_limits(inputs: RunInputs, years: list[int]) -> dict[tuple[str, str], GroupLimits]:
+def _group_limits(insts: list[regional.Instance], years: list[int]) -> dict[tuple[str, str], GroupLimits]:
     """The limits of every group with any (schema.sector.Group), resolved to model years."""
     out = {}
-    for s, sf in inputs.sectors.items():
+    for inst in insts:
+        s, sf = inst.name, inst.file
         for name in sf.groups:
             g = sf.group(name)
             if g.build_limit is None and g.turnover is None and g.adoption is None:
@@ -497,16 +539,24 @@ def _sector_budgets(inputs: RunInputs) -> dict[str, float]:
     return out
 
 
-def _pools(inputs: RunInputs, commodities: pd.DataFrame,
-           years: list[int]) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
-    """Pools of the commodity file with the scenario's overrides, restricted to members in the run."""
+def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.DataFrame, years: list[int],
+           ) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
+    """Pools of the commodity file with the scenario's overrides, restricted to members in the run.
+
+    With a region set, a member bought per region counts with each of its regional copies, and
+    each commodity bought per region that has a world limit gets a pool of its own (named after
+    it) over its copies, which holds that limit (planner/regions.py)."""
     shipped = inputs.commodities.pools
+    rf = inputs.regions
+    per_region = regional.regional_commodities(rf)
     rows, members, limits = [], {}, {}
     for name in list(shipped) + [p for p in inputs.scenario.pools if p not in shipped]:
         base = shipped[name].model_dump() if name in shipped else {}
         ov = inputs.scenario.pools.get(name)
         spec = {**base, **({k: v for k, v in ov.model_dump(exclude_unset=True).items()} if ov else {})}
-        mine = {c: f for c, f in spec["members"].items() if c in commodities.index}
+        listed = {m: f for c, f in spec["members"].items()
+                  for m in ([f"{c}@{r}" for r in rf.regions] if c in per_region and rf else [c])}
+        mine = {c: f for c, f in listed.items() if c in commodities.index}
         if not mine or (spec.get("limit") is None and spec.get("cumulative_limit") is None):
             continue
         rows.append({"pool": name, "name": spec.get("name") or name, "unit": spec["unit"],
@@ -515,6 +565,18 @@ def _pools(inputs: RunInputs, commodities: pd.DataFrame,
         if spec.get("limit") is not None:
             for y, v in zip(years, interpolate(spec["limit"], years)):
                 limits[(name, y)] = float(v)
+    for c in sorted(per_region):
+        if c not in commodities.index or c in members:
+            continue
+        limit = commodity_year.xs(c, level="commodity")["limit"]
+        cum = commodities.at[c, "cumulative_limit"]
+        if limit.isna().all() and pd.isna(cum):
+            continue
+        assert rf is not None
+        rows.append({"pool": c, "name": f"{commodities.at[c, 'name']} (world limit)", "unit": commodities.at[c, "unit"],
+                     "cumulative_limit": None if pd.isna(cum) else float(cum)})
+        members[c] = {f"{c}@{r}": 1.0 for r in rf.regions}
+        limits.update({(c, int(y)): float(v) for y, v in limit.items() if pd.notna(v)})
     table = pd.DataFrame(rows, columns=["pool", "name", "unit", "cumulative_limit"]).set_index("pool")
     return table, members, limits
 
@@ -550,12 +612,13 @@ def restrict(d: ModelData, sector: str) -> ModelData:
     )
 
 
-def _calibration(inputs: RunInputs) -> pd.DataFrame:
+def _calibration(insts: list[regional.Instance], years: list[int]) -> pd.DataFrame:
     """Published figures each sector's calibration year must reproduce, in model units."""
     rows = []
-    for name, sf in inputs.sectors.items():
+    for inst in insts:
+        name, sf = inst.name, inst.file
         cal = sf.calibration
-        if cal is None or cal.year not in inputs.scenario.horizon.years:
+        if cal is None or cal.year not in years:
             continue
         figures = [(f"production|{p}", fig) for p, fig in cal.production.items()]
         if cal.emissions is not None:

@@ -74,6 +74,8 @@ _FAMILIES = [
            "output of a cohort group of a technology whose inputs follow its vintage"),
     Family("EM", "variable", (S, Y), "MtCO2/yr", "emissions", "scope-1 emissions net of capture"),
     Family("USE", "variable", ("commodity", Y), "commodity unit/yr", "limits", "purchase of a commodity"),
+    Family("TRADE", "variable", ("commodity", "origin", "destination", Y), "commodity unit/yr", "trade",
+           "a product or intermediate moved from one region to another"),
     Family("budget_slack", "variable", ("budget",), "MtCO2", "emissions", "overshoot of a soft budget"),
     Family("cap_slack", "variable", ("who", Y), "MtCO2/yr", "emissions", "excess over an annual cap (elastic)"),
     Family("supply_slack", "variable", ("commodity", Y), "commodity unit/yr", "limits",
@@ -138,6 +140,8 @@ _FAMILIES = [
            words="running the capacity {0} {1} adds at its utilisation in that year", limit=True),
     Family("service_life", "row", (S, K, "build year", Y), "sector unit/yr", "dynamics", "minimum service life",
            limit=True),
+    Family("import_share", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "import share limit",
+           words="the import-share limit of {1} in {0}", limit=True),
     Family("milestone", "row", ("milestone", "sense", Y), "milestone unit", "milestones", "milestone",
            limit=True, soft="milestone_short"),
 ]

@@ -93,7 +93,7 @@ def milestone_rows(d: ModelData, ix: ModelIndex | None = None, specs: dict[str, 
     outputs = d.techs["output"].to_dict()
     rows = []
     for name, m in specs.items():
-        if m["sector"] != "all" and m["sector"] not in d.sectors:
+        if not d.instances(m["sector"]):
             continue
         for y in m["years"]:
             for sense in ("min", "max"):
@@ -127,17 +127,20 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
           outputs: dict) -> None:
     """Numerator and denominator of the metric in year y."""
     s, metric = m["sector"], m["metric"]
-    sectors = d.sectors if s == "all" else [s]
-    group = set(d.groups[s].get(m["group"], [])) if s != "all" and m["group"] else set()
-    techs = [(ss, k) for (ss, k, yy) in ix.act if ss in sectors and yy == y]
-    unit = d.units.get(s, "")
+    sectors = d.instances(s)     # a sector's instances in every region (planner/regions.py)
+    s0 = sectors[0]              # groups, outputs and units are the same in each
+    mine = set(sectors)
+    group = set(d.groups[s0].get(m["group"], [])) if s != "all" and m["group"] else set()
+    techs = [(ss, k) for (ss, k, yy) in ix.act if ss in mine and yy == y]
+    unit = d.units.get(s0, "")
     if metric == "emissions":
         for ss in sectors:
             _add(row.num, ("EM", (ss, y)), 1.0)
         row.den_const, row.unit, row.num_unit = 1.0, UNITS[metric], "MtCO2"
     elif metric == "intensity":
-        _add(row.num, ("EM", (s, y)), 1.0)
-        demand = float(d.demand.get((s, m["product"], y), 0.0))
+        for ss in sectors:
+            _add(row.num, ("EM", (ss, y)), 1.0)
+        demand = sum(float(d.demand.get((ss, m["product"], y), 0.0)) for ss in sectors)
         if demand > 0:
             row.den_const = demand
         else:
@@ -148,10 +151,10 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         row.unit = INTENSITY_UNITS.get(per, f"MtCO2/{per}")
         row.num_unit = "MtCO2"
     elif metric in ("output_share", "production"):
-        made = {outputs[(s, k)] for k in group}
+        made = {outputs[(s0, k)] for k in group}
         if m["product"]:
             made = {m["product"]}
-        of = set(d.groups[s].get(m["of"], [])) if m["of"] else None
+        of = set(d.groups[s0].get(m["of"], [])) if m["of"] else None
         for ss, k in techs:
             if k in group and outputs[(ss, k)] in made:
                 _add(row.num, ("ACT", (ss, k, y)), 1.0)
@@ -162,10 +165,10 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         row.num_unit = _common_unit(made, units, unit)
         row.unit = UNITS[metric].format(unit=row.num_unit)
     elif metric == "sales_share":
-        made = {m["product"]} if m["product"] else {outputs[(s, k)] for k in group}
-        of = set(d.groups[s].get(m["of"], [])) if m["of"] else None
+        made = {m["product"]} if m["product"] else {outputs[(s0, k)] for k in group}
+        of = set(d.groups[s0].get(m["of"], [])) if m["of"] else None
         for (ss, k, yy), cohort in ix.new.items():
-            if ss != s or yy != y:
+            if ss not in mine or yy != y:
                 continue
             term = ("CAP", (ss, k, cohort, y))
             if k in group and outputs[(ss, k)] in made:
@@ -180,12 +183,12 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                 for c in ix.cohorts_in_service.get((ss, k, y), []):
                     _add(row.num, ("CAP", (ss, k, c, y)), 1.0)
         row.den_const = 1.0
-        made = {outputs[(s, k)] for k in group}
+        made = {outputs[(s0, k)] for k in group}
         row.unit = UNITS[metric].format(unit=units.get(next(iter(made)), unit) if len(made) == 1 else unit)
         row.num_unit = row.unit
     elif metric == "input_share":
-        wanted = set(m["commodities"])
-        of = set(d.groups[s].get(m["of"], [])) if m["of"] else None
+        wanted = _with_copies(m["commodities"], units)
+        of = set(d.groups[s0].get(m["of"], [])) if m["of"] else None
         measure = {units.get(c) for c in wanted}
         for ss, k in techs:
             if of is not None and k not in of:
@@ -198,7 +201,7 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
         row.unit = UNITS[metric]
         row.num_unit = "/".join(sorted(u for u in measure if u))
     elif metric == "commodity_use":
-        wanted = set(m["commodities"])
+        wanted = _with_copies(m["commodities"], units)
         if s == "all":
             for c in wanted:
                 _add(row.num, ("USE", (c, y)), 1.0)
@@ -208,8 +211,14 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
                     if c in wanted:
                         _add(row.num, term, a)
         row.den_const = 1.0
-        row.unit = UNITS[metric].format(unit=units.get(next(iter(wanted)), ""))
+        row.unit = UNITS[metric].format(unit=units.get(m["commodities"][0], ""))
         row.num_unit = row.unit
+
+
+def _with_copies(names: list[str], known: dict[str, str]) -> set[str]:
+    """Commodities with their regional copies ('electricity' -> also 'electricity@R10EUROPE', ...)."""
+    wanted = set(names)
+    return wanted | {c for c in known if c.partition("@")[0] in wanted and "@" in c}
 
 
 def _bound(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inputs: dict, units: dict,

@@ -47,6 +47,14 @@ class ProjectPaths:
         """Every supply sector with a file in `models/supply/`."""
         return sorted(p.stem for p in self.supply.glob("*.yaml"))
 
+    def region_file(self, name: str) -> Path:
+        """A region set: models/regions/<name>.yaml."""
+        return self.models / "regions" / f"{name}.yaml"
+
+    def region_names(self) -> list[str]:
+        """Every region set with a file in `models/regions/`."""
+        return sorted(p.stem for p in (self.models / "regions").glob("*.yaml"))
+
     def published_file(self, sector: str) -> Path:
         """The sector's published outcomes (optional): models/published/<sector>.yaml."""
         return self.models / "published" / f"{sector}.yaml"

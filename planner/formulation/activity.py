@@ -14,7 +14,8 @@ Constraints:
              p per unit of activity, the inputs of a technology in V taken per cohort: b = -input
              of p of cohort c, read at its vintage): what is made is used, so no plant runs to
              make waste (which would also widen the limits measured on capacity in use). The dual
-             of a product row is its marginal cost (present value, million USD per unit).
+             of a product row is its marginal cost (present value, million USD per unit). With a
+             region set, net imports (formulation/trade.py) count as made.
   max share: ACT[s,k,y] <= max_share[s,k,y] * sum_{k' with the same output} ACT[s,k',y]
 """
 
@@ -26,6 +27,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.stock import group_capacity, total_capacity
+from planner.formulation.trade import add_import_shares, add_trade
 from planner.index import ModelIndex
 
 
@@ -48,10 +50,12 @@ def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
 
     demand = d.demand.to_dict()
     rows = [(s, p, y) for (s, p) in d.balances.index for y in d.years]
+    traded = add_trade(m, d)
 
     def balance_rule(m: pyo.ConcreteModel, s: str, p: str, y: int) -> object:
         made = sum(a * m.ACT[s, k, y] for k, a in ix.makers.get((s, p, y), ()))
         made += sum(b * m.ACTC[s, k, c, y] for k, c, b in ix.cohort_makers.get((s, p, y), ()))
+        made += traded.get((s, p, y), 0)
         need = demand.get((s, p, y), 0.0)
         if isinstance(made, (int, float)):  # nothing can make p in y: checked before the build
             return pyo.Constraint.Skip
@@ -61,5 +65,6 @@ def add_activity(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
 
     share = d.tech_year["max_share"].to_dict()
     capped = [(s, k, y) for (s, k, y) in ix.act if not math.isnan(share[s, k, y])]
+    add_import_shares(m, d, ix)
     m.max_share = pyo.Constraint(capped, rule=lambda m, s, k, y: m.ACT[s, k, y] <= share[s, k, y] * sum(
         m.ACT[s, k2, y] for k2 in ix.same_output[(s, k, y)]))

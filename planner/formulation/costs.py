@@ -5,6 +5,7 @@
      + sum_{s,k,y} weight[y] * (fixed_om[s,k,y] * CAPTOT[s,k,y] + variable_om[s,k,y] * ACT[s,k,y])
      + sum_{m,y} weight[y] * price[m,y] * USE[m,y]
      + sum_{s,y} weight[y] * carbon_price[y] * CNT[s,y]   (counted emissions, see emissions.py)
+     + sum_{p,a,b,y} weight[y] * transport_cost[p,a,b,y] * TRADE[p,a,b,y]   (formulation/trade.py)
      + penalties of soft (elastic) rows
 
 capex_counted = capex * f is capex less the salvage value of the life left after the horizon
@@ -18,6 +19,7 @@ import pyomo.environ as pyo
 
 from planner.data import ModelData
 from planner.formulation.stock import total_capacity
+from planner.formulation.trade import trade_cost
 from planner.index import ModelIndex
 
 
@@ -38,4 +40,5 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
                   for (s, k, y) in ix.act if fom[s, k, y] or vom[s, k, y])
     buy = sum(w[y] * price[c, y] * m.USE[c, y] for (c, y) in m.USE.index_set() if price[c, y])
     carbon = sum(w[y] * d.carbon_price[y] * m.CNT[s, y] for (s, y) in m.EM.index_set() if d.carbon_price[y])
-    m.cost = pyo.Objective(expr=invest + retro + operate + buy + carbon + m.elastic_terms, sense=pyo.minimize)
+    move = trade_cost(m, d)
+    m.cost = pyo.Objective(expr=invest + retro + operate + buy + carbon + move + m.elastic_terms, sense=pyo.minimize)

@@ -18,7 +18,8 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
                       k): what is added in a year runs at the utilisation that year; only capacity
                       already in service may sit at the floor, so no plant is built to stand idle
                       while it widens a growth or adoption limit
-  group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]
+  group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]   (summed over the sector's
+                      instances in every region: a world limit, planner/regions.py)
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
                       (for the first model year: the members' existing stock)
   turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y]
@@ -98,8 +99,8 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     for (s, g), gl in groups.items():
         buildable = [y for y in years if any((s, k, y) in ix.new for k in gl.members)]
         for y in buildable:
-            if y in gl.build:
-                build_rows.append((s, g, y))
+            if y in gl.build:   # a world limit: one row over the sector's instances in every region
+                build_rows.append((d.base(s), g, y))
             if gl.stock_share is not None:
                 share_rows.append((s, g, y))
         if gl.turnover:
@@ -121,8 +122,13 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         """USED_G[y]: idle capacity built to widen a limit does not count."""
         return sum(capacity_in_use(m, ix, util, s, k, y) for k in d.group_limits[s, g].members)
 
-    m.group_build = pyo.Constraint(build_rows, rule=lambda m, s, g, y: group_new(s, g, y)
-                                   <= d.group_limits[s, g].build[y] * length[y])
+    build_rows = list(dict.fromkeys(build_rows))
+
+    def group_build_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
+        mine = [s for s in d.instances(who) if (s, g) in d.group_limits]
+        return sum(group_new(s, g, y) for s in mine) <= d.group_limits[mine[0], g].build[y] * length[y]
+
+    m.group_build = pyo.Constraint(build_rows, rule=group_build_rule)
     def stock_before(s: str, g: str, y: int) -> object:
         """The group's capacity in use the year before (for the first model year: its stock)."""
         if y in ix.prev:

@@ -20,7 +20,8 @@ Constraints:
                negated, is the carbon price in present-value USD/tCO2; the price in year y is
                that times length[y] / weight[y] (results/extract.py; with annual steps 1 / df[y],
                the Hotelling path).
-  annual caps: CNT[s,y] <= cap[s,y] for a sector, or sum_s CNT[s,y] <= cap['all',y].
+  annual caps: sum_{s in S_w} CNT[s,y] <= cap[w,y] for w = 'all', a sector, a region or a sector in
+               a region (S_w: the sector instances it stands for, ModelData.instances).
 In elastic mode the budget and caps get a nonnegative slack priced at `ELASTIC_PENALTY`
 (USD/tCO2), so an infeasible target is reported with the amount by which it is missed. A soft
 budget (scenario `budget.soft.penalty`, USD/tCO2 in present value) has the same slack at its
@@ -75,7 +76,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
                      upper=lambda b: SLACK_BOUND * max(abs(d.budget_rows[b]), 1.0))
 
     def budget_rule(m: pyo.ConcreteModel, b: str) -> object:
-        members = d.sectors if b == "all" else [b]
+        members = d.instances(b)
         total = sum(d.length[y] * (m.CNT[s, y] + (scope2(m, s, y) if d.budget_include_scope2 else 0))
                     for s in members for y in d.budget_years)
         return total - over(b) <= d.budget_rows[b]
@@ -86,7 +87,7 @@ def add_emissions(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: b
     excess = add_slack(m, "annual_cap", caps if elastic else [], lambda key: ELASTIC_PENALTY)
 
     def cap_rule(m: pyo.ConcreteModel, who: str, y: int) -> object:
-        em = sum(m.CNT[s, y] for s in d.sectors) if who == "all" else m.CNT[who, y]
+        em = sum(m.CNT[s, y] for s in d.instances(who))
         return em - excess((who, y)) <= d.caps[who, y]
 
     m.annual_cap = pyo.Constraint(caps, rule=cap_rule)

@@ -30,6 +30,8 @@ Constraints:
                  a year rather than stopping dead, and may stop once it is down to about its seed
                  rate (from the seed S: (1 - 2r) S, then nothing); MESSAGEix's
                  growth_new_capacity_lo with initial_new_capacity_lo = r * seed.
+With a region set the three build-rate rows are world rows: ADD and the capacity in use are summed
+over the sector's instances in every region (planner/regions.py).
 """
 
 from __future__ import annotations
@@ -89,38 +91,55 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
 
 
 def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
-    """Absolute and relative (growth with seed) limits on capacity additions."""
+    """Absolute and relative (growth with seed) limits on capacity additions, and the decline
+    limit. They are world limits: with a region set each row sums a technology's additions over
+    the sector's instances in every region (planner/regions.py), indexed by the sector."""
     max_build = d.tech_year["max_build"].to_dict()
     growth = d.techs["growth"].to_dict()
     seed = d.techs["seed"].to_dict()
     can_add = [(s, k, y) for (s, k, y) in ix.act
                if (s, k, y) in ix.new or (s, k, y) in ix.additions_in or (s, k) in ix.free]
+    over: dict[tuple[str, str, int], list[str]] = {}
+    """(sector, k, y) -> the instances whose additions of k in y the row sums"""
+    for s, k, y in can_add:
+        over.setdefault((d.base(s), k, y), []).append(s)
+    one = {key: (mine[0], key[1], key[2]) for key, mine in over.items()}
+    """a row's key -> the key of its first instance (where the world figures are read)"""
 
-    absolute = [key for key in can_add if not math.isnan(max_build[key])]
-    m.build_limit = pyo.Constraint(absolute, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
-                                   <= max_build[s, k, y] * d.length[y])
+    def added(who: str, k: str, y: int) -> object:
+        return sum(additions(m, ix, s, k, y) for s in over[who, k, y])
 
-    relative = [key for key in can_add if _given(growth[key[:2]])]
+    absolute = [key for key in over if not math.isnan(max_build[one[key]])]
+    m.build_limit = pyo.Constraint(absolute, rule=lambda m, who, k, y: added(who, k, y)
+                                   <= max_build[one[who, k, y]] * d.length[y])
+
+    relative = [key for key in over if _given(growth[one[key][:2]])]
     first = d.years[0]
     util = d.tech_year["utilisation"].to_dict()
 
-    def growth_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
-        g = (1 + growth[s, k]) ** d.length[y] - 1
+    def growth_rule(m: pyo.ConcreteModel, who: str, k: str, y: int) -> object:
+        s0 = one[who, k, y][0]
+        g = (1 + growth[s0, k]) ** d.length[y] - 1
         prev = ix.prev.get(y)
-        base = ix.stock.get((s, k), 0.0) if y == first or prev is None else capacity_in_use(m, ix, util, s, k, prev)
-        return additions(m, ix, s, k, y) <= g * base + seed[s, k] * d.length[y]
+        mine = over[who, k, y]
+        if y == first or prev is None:
+            base = sum(ix.stock.get((s, k), 0.0) for s in mine)
+        else:
+            base = sum(capacity_in_use(m, ix, util, s, k, prev) for s in mine)
+        return added(who, k, y) <= g * base + seed[s0, k] * d.length[y]
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)
 
     decline = d.techs["decline"].to_dict()
-    buildable = set(can_add)
-    winding = [(s, k, y) for (s, k, y) in can_add if d.dynamics_limits and _given(decline[s, k])
-               and (s, k, ix.prev.get(y)) in buildable]
-    def decline_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
+    winding = [(who, k, y) for (who, k, y) in over if d.dynamics_limits and _given(decline[one[who, k, y][:2]])
+               and (who, k, ix.prev.get(y)) in over]
+
+    def decline_rule(m: pyo.ConcreteModel, who: str, k: str, y: int) -> object:
+        s0 = one[who, k, y][0]
         prev = ix.prev[y]   # rates per year: a period of L years adds L years' worth
-        rate = (d.length[y] / d.length[prev]) * (1 - decline[s, k]) ** d.length[prev]
-        return (additions(m, ix, s, k, y) >= rate * additions(m, ix, s, k, prev)
-                - decline[s, k] * seed[s, k] * d.length[y])
+        rate = (d.length[y] / d.length[prev]) * (1 - decline[s0, k]) ** d.length[prev]
+        return (added(who, k, y) >= rate * added(who, k, prev)
+                - decline[s0, k] * seed[s0, k] * d.length[y])
 
     m.decline_limit = pyo.Constraint(winding, rule=decline_rule)
 

@@ -32,10 +32,11 @@ TOL = 1e-6
 
 
 def _tech(d: ModelData, s: str, k: str) -> str:
-    try:
-        return str(d.techs.loc[(s, k), "name"])
-    except KeyError:
-        return k
+    """A technology's name (`s` an instance, or a sector whose world row spans its instances)."""
+    for inst in d.instances(s) or [s]:
+        if (inst, k) in d.techs.index:
+            return str(d.techs.loc[(inst, k), "name"])
+    return k
 
 
 def _com(d: ModelData, c: str) -> str:
@@ -48,7 +49,7 @@ Describe = Callable[[ModelData, tuple], tuple[str, str, str]]
 SUBJECTS: dict[str, Describe] = {
     "budget": lambda d, i: ("" if i[0] == "all" else i[0], "all sectors" if i[0] == "all" else i[0],
                             "cumulative CO2 budget"),
-    "annual_cap": lambda d, i: (i[0] if i[0] in d.sectors else "", i[0], "annual CO2 cap"),
+    "annual_cap": lambda d, i: ("" if i[0] == "all" else i[0], i[0], "annual CO2 cap"),
     "supply_limit": lambda d, i: ("", _com(d, i[0]), "annual supply"),
     "cumulative_supply_limit": lambda d, i: ("", _com(d, i[0]), "supply over the horizon"),
     "pool_limit": lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}"),
@@ -67,6 +68,7 @@ SUBJECTS: dict[str, Describe] = {
     "cohort_utilisation_floor": lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation of the existing stock"),
     "commissioning": lambda d, i: (i[0], _tech(d, *i[:2]), "minimum utilisation of new capacity"),
     "service_life": lambda d, i: (i[0], _tech(d, *i[:2]), "capacity kept for a share of its life"),
+    "import_share": lambda d, i: (i[0], _com(d, i[1]), "imports, share of its use"),
     "milestone": lambda d, i: (str(d.milestones.get(i[0], {}).get("sector", "") or ""), i[0],
                                f"{i[1]} bound of the scenario's milestone"),
 }

@@ -535,6 +535,8 @@ class RunInputs:
     """the supply sectors among `sectors` (models/supply/), which the run's other sectors called in"""
     scenario_root: dict[str, Any] | None = None
     """the scenario its `extends` chain starts at (the base), None if it extends nothing"""
+    regions: Any = None
+    """the scenario's region set (schema.regions.RegionFile), None for one region, the world"""
 
 
 def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
@@ -565,10 +567,13 @@ def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunI
         problems.extend(probs)
     if problems:
         raise InputError(problems)
+    from planner.schema.load_regions import load_regions  # it imports this module
+    regions, regions_raw = load_regions(scenario, scen_raw, models, commodities, supply, paths)
     files = sorted(set(scen_raw.files + com_raw.files + [paths.sector_file(s) for s in models]
-                       + [raw.files[0] for raw in published_raw.values()]))
+                       + [raw.files[0] for raw in published_raw.values()]
+                       + (regions_raw.files if regions_raw is not None else [])))
     return RunInputs(scenario, models, commodities, files, scen_raw.data, published, published_raw, supply,
-                     chain_root(scenario_ref, paths))
+                     chain_root(scenario_ref, paths), regions)
 
 
 def chain_root(ref: str, paths: ProjectPaths) -> dict[str, Any] | None:
@@ -773,7 +778,8 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
             if member not in known_com and not _defined_in_other_sector(member, all_sectors - set(sectors), paths):
                 out.append(raw.problem(("pools", name, "members", member), f"unknown commodity {member!r}"))
     for key in sc.annual_caps:
-        if key != "all" and key not in all_sectors:
+        # with a region set also a region or 'sector@region' (schema/load_regions.py checks those)
+        if key != "all" and key not in all_sectors and not sc.regions:
             out.append(raw.problem(("annual_caps", key), f"unknown sector {key!r} (use a sector or 'all')"))
     h = sc.horizon
     for key in ("start", "end"):

@@ -388,6 +388,9 @@ class Scenario(Strict):
     currency: str = "USD2020"
     demand: dict[str, str] = {}
     commodities: dict[str, CommodityOverride] = {}
+    regions: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    """The region set (models/regions/<name>.yaml) whose regions split every sector of the run,
+    with trade between them; absent: one region, the world."""
     supply: list[str] | None = None
     """Supply sectors (files in models/supply/) that make shared commodities for the run: each one
     whose commodities a sector of the run buys joins the run, and those commodities are then made,

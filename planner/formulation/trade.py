@@ -1,0 +1,64 @@
+"""Trade: products and intermediates moved between the regions of a run (planner/regions.py).
+
+Variables: TRADE[p,a,b,y] >= 0, the quantity of product or intermediate p that sector instance a
+(a sector in one region) sends to instance b (the same sector in another region) in year y, in
+p's unit per year; one per route of ModelData.trade.
+
+Terms and rows:
+  balance (activity.py):  ... + sum_a TRADE[p,a,s,y] - sum_b TRADE[p,s,b,y] = demand[s,p,y]
+                          (imports count as made in s, exports as used)
+  cost (costs.py):        sum weight[y] * t[p,a,b,y] * TRADE[p,a,b,y], t the transport cost per
+                          unit (USD/t = million USD per Mt)
+  import share:           sum_a TRADE[p,a,s,y] <= x[s,p,y] * U[s,p,y]
+                          with U the use of p in s: its demand plus what s's technologies consume
+                          of it; a region covers at least 1 - x of its own use (self-sufficiency)
+
+A region exports only what its plants make: without a route's cost the model would be indifferent
+to where a unit is made, so each route carries its transport cost, and a sea route its freight.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.data import ModelData
+from planner.index import ModelIndex
+
+Key = tuple[str, str, int]
+
+
+def add_trade(m: pyo.ConcreteModel, d: ModelData) -> dict[Key, object]:
+    """TRADE variables; returns (instance, commodity, year) -> net imports, for the balance rows."""
+    routes = d.trade
+    keys = list(zip(routes["commodity"], routes["origin"], routes["destination"], routes["year"].astype(int)))
+    m.TRADE = pyo.Var(keys, within=pyo.NonNegativeReals)
+    net: dict[Key, object] = {}
+    for p, a, b, y in keys:
+        net[b, p, y] = net.get((b, p, y), 0) + m.TRADE[p, a, b, y]
+        net[a, p, y] = net.get((a, p, y), 0) - m.TRADE[p, a, b, y]
+    return net
+
+
+def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
+    """Imports at most the share x of an instance's use (module docstring)."""
+    into: dict[Key, list] = {}
+    for key in m.TRADE.index_set():
+        p, _a, b, y = key
+        into.setdefault((b, p, y), []).append(m.TRADE[key])
+    rows = [key for key in d.import_share if key in into]
+    demand = d.demand.to_dict()
+
+    def use(s: str, p: str, y: int) -> object:
+        consumed = sum(-a * m.ACT[s, k, y] for k, a in ix.makers.get((s, p, y), ()) if a < 0)
+        consumed += sum(-b * m.ACTC[s, k, c, y] for k, c, b in ix.cohort_makers.get((s, p, y), ()) if b < 0)
+        return demand.get((s, p, y), 0.0) + consumed
+
+    m.import_share = pyo.Constraint(rows, rule=lambda m, s, p, y: sum(into[s, p, y])
+                                    <= d.import_share[s, p, y] * use(s, p, y))
+
+
+def trade_cost(m: pyo.ConcreteModel, d: ModelData) -> object:
+    """sum weight[y] * cost * TRADE (million USD, present value)."""
+    r = d.trade
+    return sum(d.weight[int(y)] * c * m.TRADE[p, a, b, int(y)]
+               for p, a, b, y, c in zip(r["commodity"], r["origin"], r["destination"], r["year"], r["cost"]) if c)

@@ -1,0 +1,206 @@
+"""Regions as data: a region set splits each world sector file into one instance per region.
+
+A run with a region set (scenario `regions:`, schema/regions.py) builds the same generic LP over
+sector *instances* named ``sector@REGION`` (e.g. ``steel@R10EUROPE``); the formulation does not
+know regions. Each instance is the world sector file with
+
+- demand:  D[s@r, p, y] = D[s, p, y] * share_demand[s, p, r, y]   (the product's shares, or `default`)
+- stock:   every existing cohort's capacity times share_stock[s, k, r] in the first model year
+           (the technology's shares, or `default`, or the demand shares of the first product)
+- capital: capex (and retrofit capex) times the regional cost of capital's capital-recovery ratio
+               m[r, L] = CRF(wacc_r, L) / CRF(rho, L),   CRF(i, L) = i / (1 - (1 + i)^-L)
+           with rho the scenario's discount rate and L the technology's lifetime: a plant financed
+           at wacc_r costs m times as much per year of service as at the social rate, while the
+           objective keeps discounting at rho (an assumption of the region set, stated there)
+- prices:  a purchased commodity with regional values (region file `commodities:`) is bought per
+           region as ``commodity@REGION`` at the region's price, grid intensity and limit; its world
+           limit, if any, still binds the sum (a pool over its regional copies, data.py)
+
+Limits the sector files state for the world stay world limits: a technology's absolute build
+limit, growth and seed, its decline, and a group's absolute build limit are rows over the sum of a
+sector's instances (formulation/limits.py, dynamics.py via ModelData.instances), so the regional
+plan diffuses no faster than the world plan, and the regions decide where. Limits relative to a
+region's own fleet (shares, turnover, adoption, utilisation, service life) hold per instance.
+
+Trade: TRADE[p, s@a, s@b, y] moves product or intermediate p of sector s from region a to b at a
+cost per unit (formulation/trade.py). A sector the region set does not split (a supply sector)
+keeps one world instance under its own name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.schema.common import Traj, interpolate
+from planner.schema.regions import RegionFile
+from planner.schema.sector import Calibration, SectorFile
+
+WORLD = "World"
+"""The region of a run without a region set, and of a sector a region set does not split."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One sector in one region: the LP's 'sector'."""
+
+    name: str
+    sector: str
+    region: str
+    file: SectorFile
+
+
+def instance_name(sector: str, region: str) -> str:
+    return sector if region == WORLD else f"{sector}@{region}"
+
+
+def split(name: str) -> tuple[str, str]:
+    """(sector, region) of an instance name."""
+    sector, _, region = name.partition("@")
+    return sector, region or WORLD
+
+
+def instances(sectors: dict[str, SectorFile], rf: RegionFile | None, years: list[int],
+              rate: float) -> list[Instance]:
+    """The run's sector instances: one per sector (one region), else one per sector and region of
+    the set (sectors the set does not split stay whole)."""
+    out = []
+    for s, sf in sectors.items():
+        if rf is None or s not in rf.sectors:
+            out.append(Instance(s, s, WORLD, sf))
+            continue
+        regional = regional_commodities(rf)
+        for r in rf.regions:
+            out.append(Instance(instance_name(s, r), s, r, regional_file(sf, rf, r, years, rate, regional)))
+    return out
+
+
+def regional_commodities(rf: RegionFile | None) -> set[str]:
+    """Purchased commodities bought per region (they have regional values)."""
+    return set(rf.commodities) if rf is not None else set()
+
+
+def _scale(traj: Traj, share: Traj, years: list[int]) -> Traj:
+    """traj x share as one trajectory (on the years of both, and the model years between)."""
+    if traj is None:
+        return None
+    if isinstance(traj, float) and isinstance(share, float):
+        return traj * share
+    points = sorted({*years, *(traj.keys() if isinstance(traj, dict) else ()),
+                     *(share.keys() if isinstance(share, dict) else ())})
+    return dict(zip(points, (interpolate(traj, points) * interpolate(share, points)).tolist()))
+
+
+def capital_recovery(rate: float, life: float) -> float:
+    """CRF(i, L) = i / (1 - (1 + i)^-L) (1 / L at i = 0)."""
+    return 1.0 / life if rate == 0 else rate / (1 - (1 + rate) ** -life)
+
+
+def regional_file(sf: SectorFile, rf: RegionFile, region: str, years: list[int], rate: float,
+                  regional: set[str]) -> SectorFile:
+    """The world sector file `sf` as the instance in `region` (module docstring)."""
+    spec = rf.sectors[sf.sector]
+    wacc = rf.regions[region].wacc
+
+    def ratio(life: float) -> float:
+        return 1.0 if wacc is None else capital_recovery(wacc, life) / capital_recovery(rate, life)
+
+    def rename(flows: dict) -> dict:
+        return {(f"{c}@{region}" if c in regional else c): v for c, v in flows.items()}
+
+    first_product = next(iter(sf.demand), None)
+    demand = {}
+    for p, pd_ in sf.demand.items():
+        share = spec.demand.get(p, spec.demand.get("default", {})).get(region, 0.0)
+        demand[p] = pd_.model_copy(update={"variants": {
+            v: var.model_copy(update={"values": _scale(var.values, share, years)}) for v, var in pd_.variants.items()}})
+
+    def stock_share(tech: str) -> float:
+        shares = spec.stock.get(tech) or spec.stock.get("default")
+        if shares is None:
+            shares = spec.demand.get(first_product, spec.demand.get("default", {})) if first_product else {}
+        return float(interpolate(shares.get(region, 0.0), [years[0]])[0])
+
+    techs = {}
+    for k, t in sf.technologies.items():
+        f = stock_share(k)
+        stock = [c.model_copy(update={"capacity": c.capacity * f,
+                                      "inputs": rename(c.inputs) if c.inputs is not None else None})
+                 for c in t.stock]
+        m = ratio(t.lifetime)
+        techs[k] = t.model_copy(update={
+            "inputs": rename(t.inputs), "outputs": rename(t.outputs), "stock": stock,
+            "capex": _scale(t.capex, m, years) if m != 1.0 else t.capex})
+    life = {k: t.lifetime for k, t in sf.technologies.items()}
+    retrofits = {n: r.model_copy(update={"capex": _scale(r.capex, ratio(life[r.to]), years)})
+                 for n, r in sf.retrofits.items()} if wacc is not None else sf.retrofits
+    groups = {n: g.model_copy(update={"members": [f"{c}@{region}" if c in regional else c for c in g.members]})
+              for n, g in sf.commodity_groups.items()}
+    cal = spec.calibration.get(region)
+    calibration = None
+    if cal is not None and sf.calibration is not None:
+        # the issue's yardstick for regional figures: within 15 % (wider than the world's)
+        calibration = Calibration(year=sf.calibration.year, tolerance=max(sf.calibration.tolerance, 0.15),
+                                  production=cal.production, emissions=cal.emissions)
+    sources = {**sf.sources, **{k: v for k, v in rf.sources.items() if k not in sf.sources}}
+    return sf.model_copy(update={"demand": demand, "technologies": techs, "retrofits": retrofits,
+                                 "commodity_groups": groups,
+                                 "calibration": calibration, "sources": sources})
+
+
+def commodity_copies(commodities: pd.DataFrame, commodity_year: pd.DataFrame, rf: RegionFile,
+                     years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The commodity tables with the regional copies ``c@r`` of each commodity with regional values
+    (a region not listed keeps the world value; a copy's limit is its region's, if any: the world
+    limit binds the sum of the copies as a pool, data._pools)."""
+    rows, parts = [commodities], [commodity_year]
+    for c, rc in rf.commodities.items():
+        if c not in commodities.index:
+            continue
+        base = commodity_year.xs(c, level="commodity")
+        for r, region in rf.regions.items():
+            name = f"{c}@{r}"
+            row = commodities.loc[[c]].copy()
+            row.index = [name]
+            row["name"] = f"{commodities.at[c, 'name']} ({region.name})"
+            row["cumulative_limit"] = None
+            rows.append(row)
+            cy = base.copy()
+            for col, given in (("price", rc.price), ("scope2_factor", rc.scope2_factor)):
+                if r in given:
+                    cy[col] = interpolate(given[r], years)
+            cy["limit"] = interpolate(rc.limit[r], years) if r in rc.limit else np.nan
+            cy.index = pd.MultiIndex.from_tuples([(name, y) for y in cy.index], names=["commodity", "year"])
+            parts.append(cy)
+    table = pd.concat(rows)
+    table.index.name = "commodity"
+    return table, pd.concat(parts)
+
+
+def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame,
+                 years: list[int]) -> tuple[pd.DataFrame, dict[tuple[str, str, int], float]]:
+    """Every route of every trade link between the instances of its sector, with its cost per unit
+    in each year, and the import-share limits (ModelData.trade, import_share)."""
+    rows, shares = [], {}
+    by_sector: dict[str, list[Instance]] = {}
+    for i in insts:
+        by_sector.setdefault(i.sector, []).append(i)
+    for p, link in rf.trade.items():
+        mine = [i for i in by_sector.get(link.sector, []) if (i.name, p) in balances.index]
+        if len(mine) < 2:
+            continue
+        default = interpolate(link.cost, years)
+        for a in mine:
+            for b in mine:
+                if a is b:
+                    continue
+                route = link.cost_between.get(f"{a.region}>{b.region}")
+                cost = default if route is None else interpolate(route, years)
+                rows += [(p, link.sector, a.name, b.name, y, float(c)) for y, c in zip(years, cost)]
+            if link.max_import_share is not None:
+                limit = interpolate(link.max_import_share, years)
+                shares.update({(a.name, p, y): float(v) for y, v in zip(years, limit)})
+    table = pd.DataFrame(rows, columns=["commodity", "sector", "origin", "destination", "year", "cost"])
+    return table, shares

@@ -1,0 +1,106 @@
+"""Schema of a region set (models/regions/<name>.yaml), picked by a scenario's `regions:` key.
+
+A region set splits the world sector files into one instance per region (planner/regions.py):
+the sector files stay the description of the world, and the region file gives
+
+- ``regions``: the regions, their member countries (ISO 3166 alpha-3) and cost of capital;
+- ``sectors``: the share of each product's world demand and of each technology's existing world
+  stock in each region (each year's shares sum to 1), and published regional figures to check;
+- ``commodities``: regional prices (and grid intensities) of purchased commodities, a regional
+  limit where one applies; regions not listed pay the world price;
+- ``trade``: products and intermediates that move between regions, at a transport cost per unit.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.schema.common import NonNegativeTrajectory, Strict
+from planner.schema.sector import CalibrationFigure
+
+
+class Region(Strict):
+    """One region of the set."""
+
+    name: str
+    """its display name (IAMC common-definitions, e.g. 'China+ (R10)')"""
+    members: list[str] = []
+    """member countries, ISO 3166 alpha-3"""
+    wacc: float | None = Field(default=None, ge=0, lt=1)
+    """real cost of capital of industrial plants in the region (fraction); absent: the scenario's
+    discount rate. Enters capital costs as a multiplier (planner/regions.py)."""
+    wacc_sources: list[str] = []
+
+
+class RegionalCalibration(Strict):
+    """Published figures of one region a plan's first year is checked against."""
+
+    production: dict[str, CalibrationFigure] = {}
+    emissions: CalibrationFigure | None = None
+
+
+Shares = dict[str, NonNegativeTrajectory]
+"""region -> its share (a trajectory)"""
+
+
+class SectorSplit(Strict):
+    """How a sector's world figures divide among the regions."""
+
+    demand: dict[str, Shares]
+    """`default` (every product not named) or a product -> region -> share of its world demand"""
+    stock: dict[str, Shares] = {}
+    """`default` (every technology not named) or a technology -> region -> share of its existing
+    world stock; absent: the demand shares of the sector's first product"""
+    sources: list[str] = []
+    notes: str = ""
+    calibration: dict[str, RegionalCalibration] = {}
+
+
+class RegionalCommodity(Strict):
+    """Regional values of a purchased commodity; a region not listed keeps the world value."""
+
+    price: dict[str, NonNegativeTrajectory] = {}
+    scope2_factor: dict[str, NonNegativeTrajectory] = {}
+    limit: dict[str, NonNegativeTrajectory] = {}
+    """annual limit in the region (commodity unit per year); the world limit, if any, still holds
+    over the sum of the regions"""
+    sources: list[str] = []
+    notes: str = ""
+
+
+class TradeLink(Strict):
+    """A product or intermediate of a sector that moves between the regions."""
+
+    sector: str
+    cost: NonNegativeTrajectory
+    """transport cost, USD per unit of the commodity (USD/t = million USD per Mt), any pair of regions"""
+    cost_between: dict[str, NonNegativeTrajectory] = {}
+    """'FROM>TO' -> the cost on that route, where it differs from `cost`"""
+    max_import_share: NonNegativeTrajectory | None = None
+    """imports at most this share of a region's use (self-sufficiency 1 - share); absent: no limit"""
+    sources: list[str] = []
+    notes: str = ""
+
+
+class RegionFile(Strict):
+    """A region set."""
+
+    name: str
+    description: str = ""
+    kind: Literal["regions"] = "regions"
+    regions: dict[str, Region] = Field(min_length=1)
+    sectors: dict[str, SectorSplit] = {}
+    commodities: dict[str, RegionalCommodity] = {}
+    trade: dict[str, TradeLink] = {}
+    sources: dict[str, str] = {}
+    missing: list[str] = []
+    """figures the set lacks (said, not invented)"""
+
+    @model_validator(mode="after")
+    def _codes(self) -> RegionFile:
+        for code in self.regions:
+            if "@" in code or ">" in code:
+                raise ValueError(f"region code {code!r} may not contain '@' or '>'")
+        return self
