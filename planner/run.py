@@ -28,7 +28,7 @@ from planner.paths import ProjectPaths, project_paths
 from planner.results.assumptions import assumptions_table, cited, sources_table
 from planner.results.diagnostics import diagnostics_table
 from planner.results.drivers import drivers_table
-from planner.results.extract import Results, extract, summary_numbers
+from planner.results.extract import Results, by_region, extract, summary_numbers
 from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
 from planner.results.metrics import compute_metrics
 from planner.results.published import lp_specs, published_table, table_metric_unit
@@ -122,13 +122,18 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         timings["unconstrained_solve"] = sum(loose_sol.timings.values())
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names,
                          float(sector_costs_pv(data, res).sum().sum()))
+    iamc = None
+    if out is not None or folder is not None:
+        assert codelist is not None
+        iamc = iamc_table(data, res.tables, codelist)
+    if data.region_of:   # the tables so far hold sector instances; written: sector and region
+        res.tables = {name: by_region(data, table) for name, table in res.tables.items()}
     if out is not None or folder is not None:
         assert folder is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
         record["cost"] = outcome.cost
         record["penalties"] = float(sol.objective or 0.0) - outcome.cost
-        assert codelist is not None
-        iamc = iamc_table(data, res.tables, codelist)
+        assert codelist is not None and iamc is not None
         record["iamc_problems"] = check_iamc(iamc, codelist)
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")

@@ -102,14 +102,48 @@ def extract(d: ModelData, sol: Solution) -> Results:
     by_cohort_act["unit"] = [unit[(s, k)] for s, k in zip(by_cohort_act.sector, by_cohort_act.technology)]
     t["activity_by_cohort"] = by_cohort_act[["sector", "technology", "cohort", "year", "value", "unit"]]
     counted = t["emissions"][["sector", "year", "counted"]].rename(columns={"counted": "value"})
-    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency)
+    t["costs"] = _costs(d, cap, act, retro, t["commodity_use"], counted, currency, sol.values.get("TRADE", {}))
     t["prices"] = _prices(d, sol, currency)
     t["calibration"] = _calibration(d, t["production"], per_tech)
     t["milestones"] = _milestones(d, sol, currency)
     t["technologies"] = _technologies(d, unit)
+    if d.region_of:
+        t["trade"] = _trade(d, sol)
     over = {b: float(v) for b, v in sol.values.get(str(FAMILIES["budget"].soft), {}).items() if v > TOL}
     penalty = (d.budget_penalty or 0.0) * sum(over.values())
     return Results(objective=float(sol.objective or 0.0) - penalty, tables=t, overshoot=over)
+
+
+def _trade(d: ModelData, sol: Solution) -> pd.DataFrame:
+    """trade.csv: what each region sends to each other region, per product or intermediate and
+    year, in the commodity's unit per year, with its transport cost (million USD, undiscounted)."""
+    flows = _frame(sol.values.get("TRADE", {}), ["commodity", "origin", "destination", "year"])
+    flows = flows[flows.value > TOL]
+    cost = d.trade.set_index(["commodity", "origin", "destination", "year"])["cost"]
+    keys = list(zip(flows.commodity, flows.origin, flows.destination, flows.year))
+    unit = d.balances["unit"].to_dict()
+    out = pd.DataFrame({
+        "sector": [d.base(o) for o in flows.origin], "commodity": flows.commodity.to_numpy(),
+        "origin": [d.region_of[o] for o in flows.origin],
+        "destination": [d.region_of[b] for b in flows.destination],
+        "year": flows.year.astype(int).to_numpy(), "value": flows.value.to_numpy(),
+        "unit": [unit[(o, c)] + "/yr" for o, c in zip(flows.origin, flows.commodity)],
+        "transport_cost": flows.value.to_numpy() * cost.loc[keys].to_numpy() if keys else [],
+    })
+    return out.sort_values(["sector", "commodity", "year", "origin", "destination"]).reset_index(drop=True)
+
+
+def by_region(d: ModelData, table: pd.DataFrame) -> pd.DataFrame:
+    """A table whose `sector` holds sector instances, with `sector` the sector and a `region`
+    column after it (planner/regions.py); a table without `sector` (or trade.csv, by origin and
+    destination) is unchanged."""
+    if "sector" not in table.columns or "region" in table.columns or "origin" in table.columns:
+        return table
+    out = table.copy()
+    inst = out["sector"]
+    out["sector"] = [d.sector_of.get(s, s) for s in inst]
+    out.insert(out.columns.get_loc("sector") + 1, "region", [d.region_of.get(s, "World") for s in inst])
+    return out
 
 
 def _technologies(d: ModelData, unit: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -392,9 +426,10 @@ def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd
 
 
 def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFrame, use: pd.DataFrame,
-           em: pd.DataFrame, currency: str) -> pd.DataFrame:
+           em: pd.DataFrame, currency: str, trade: dict | None = None) -> pd.DataFrame:
     """Undiscounted cost components per sector and year (million USD); `em` holds the counted
-    emissions (sector, year, value) that a carbon price applies to.
+    emissions (sector, year, value) that a carbon price applies to; `trade` the TRADE values,
+    whose transport the importing region pays (component `transport`).
 
     capex, retrofit_capex and salvage (negative) are paid in the build year; discounted with
     df[y] they, and the other components with weight[y], add up to the objective.
@@ -424,6 +459,12 @@ def _costs(d: ModelData, cap: pd.DataFrame, act: pd.DataFrame, retro: pd.DataFra
     cp = pd.Series(d.carbon_price, name="cp").rename_axis("year").reset_index()
     carbon = em.merge(cp, on="year")
     parts.append(carbon.assign(component="carbon_price", value=carbon.value * carbon.cp))
+    if trade:
+        cost = d.trade.set_index(["commodity", "origin", "destination", "year"])["cost"].to_dict()
+        moved = pd.DataFrame([(b, y, v * cost[p, a, b, y]) for (p, a, b, y), v in trade.items() if v > TOL],
+                             columns=["sector", "year", "value"])
+        if not moved.empty:
+            parts.append(moved.assign(component="transport"))
     out = pd.concat([p[["sector", "component", "year", "value"]] for p in parts], ignore_index=True)
     out = out.groupby(["sector", "component", "year"], as_index=False)["value"].sum()
     out = out[out.value.abs() > 1e-9].reset_index(drop=True)

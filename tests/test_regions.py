@@ -1,0 +1,130 @@
+"""Regions (planner/regions.py): a region set splits a sector into instances that trade.
+
+Toy: widgets made from coal (10 GJ/t, 0.1 tCO2/GJ: 1 tCO2/t) by a plant with no capital cost, demand
+10 Mt/yr split 50/50 between regions A and B; coal costs 2 USD/GJ in A and 3 in B, so a widget costs
+20 USD/t to make in A and 30 in B.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import scenario, widget_sector
+
+from planner.errors import InputError
+
+
+def region_set(cost: float = 5.0, **extra) -> dict:
+    data = {
+        "name": "two regions",
+        "sources": {"toy": "hand-made toy data"},
+        "regions": {"RA": {"name": "Region A"}, "RB": {"name": "Region B"}},
+        "sectors": {"widgets": {"demand": {"default": {"RA": 0.5, "RB": 0.5}}, "sources": ["toy"]}},
+        "commodities": {"coal": {"price": {"RA": 2.0, "RB": 3.0}, "sources": ["toy"]}},
+        "trade": {"widget": {"sector": "widgets", "cost": cost, "sources": ["toy"]}},
+    }
+    data.update(extra)
+    return data
+
+
+def widgets() -> dict:
+    return widget_sector(plant={"inputs": {"coal": 10}, "capex": 0.0})
+
+
+def flows(out, origin: str, destination: str) -> float:
+    t = out.results["trade"]
+    t = t[(t.origin == origin) & (t.destination == destination) & (t.year == 2030)]
+    return float(t["value"].sum())
+
+
+def made(out, region: str) -> float:
+    p = out.results["production"]
+    return float(p[(p.region == region) & (p.year == 2030)]["value"].sum())
+
+
+@pytest.mark.parametrize(("cost", "exported"), [(5.0, 5.0), (15.0, 0.0)])
+def test_trade_follows_transport_cost(toy, cost, exported):
+    """Made in A and shipped to B costs 20 + cost against 30 in B: B imports all it needs while
+    the route costs less than 10 USD/t, nothing above."""
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(cost))
+    toy.scenario(scenario(regions="two"))
+    out = toy.solve()
+    assert flows(out, "RA", "RB") == pytest.approx(exported)
+    assert flows(out, "RB", "RA") == pytest.approx(0.0)
+    assert made(out, "RA") == pytest.approx(5.0 + exported)
+    years = 2040 - 2025 + 1   # no discounting in the toys
+    assert out.cost == pytest.approx(years * (20 * (5 + exported) + 30 * (5 - exported) + cost * exported))
+
+
+def test_regional_cap_turns_the_flow_around(toy):
+    """A's emissions capped at zero: A makes nothing and buys its 5 Mt from B (30 + 5 USD/t)."""
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two", annual_caps={"RA": 0.0}))
+    out = toy.solve()
+    assert flows(out, "RB", "RA") == pytest.approx(5.0)
+    assert flows(out, "RA", "RB") == pytest.approx(0.0)
+    assert made(out, "RA") == pytest.approx(0.0)
+    em = out.results["emissions"]
+    assert float(em[(em.region == "RA") & (em.year == 2030)]["value"].sum()) == pytest.approx(0.0)
+
+
+def test_import_share_limits_trade(toy):
+    """At most 40% of B's use imported: B makes 3 of its 5 Mt."""
+    rs = region_set(5.0)
+    rs["trade"]["widget"]["max_import_share"] = 0.4
+    toy.sector(widgets()).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two"))
+    out = toy.solve()
+    assert flows(out, "RA", "RB") == pytest.approx(2.0)
+    assert made(out, "RB") == pytest.approx(3.0)
+
+
+def test_one_region_set_reproduces_the_world_run(toy):
+    """A set with one region holding every share gives the plan of the run without regions."""
+    sector = widget_sector(
+        old={"inputs": {"coal": 10}, "stock": [{"capacity": 12, "retire": 2033}], "available_from": 2100},
+        new={"inputs": {"electricity": 3}, "capex": 400, "build_limit": {"growth": 0.3, "seed": 1.0}},
+    )
+    toy.sector(sector).scenario(scenario(annual_caps={"all": {2025: 10, 2040: 2}}))
+    world = toy.solve()
+    toy.write("models/regions/one.yaml", {
+        "name": "one", "sources": {"toy": "toy"}, "regions": {"ONLY": {"name": "Only"}},
+        "sectors": {"widgets": {"demand": {"default": {"ONLY": 1.0}}}}})
+    toy.scenario(scenario(name="one", regions="one", annual_caps={"all": {2025: 10, 2040: 2}}))
+    regional = toy.solve(name="one")
+    assert regional.cost == pytest.approx(world.cost, rel=1e-9)
+    a = world.results["production"].groupby(["technology", "year"])["value"].sum()
+    b = regional.results["production"].groupby(["technology", "year"])["value"].sum()
+    assert b.to_dict() == pytest.approx(a.to_dict())
+
+
+def test_world_build_limit_spans_the_regions(toy):
+    """A growth limit with seed 1 Mt/yr is a world limit: A and B together add at most 1 Mt of the
+    new route in its first year, not 1 Mt each."""
+    sector = widget_sector(
+        old={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        new={"inputs": {"electricity": 1}, "capex": 1, "build_limit": {"growth": 0.0, "seed": 1.0}},
+    )
+    toy.sector(sector).write("models/regions/two.yaml", region_set(5.0, commodities={}))
+    toy.scenario(scenario(regions="two"))
+    out = toy.solve()
+    new = out.results["new_capacity"]
+    first = new[(new.technology == "new") & (new.year == 2025)]
+    assert first["value"].sum() == pytest.approx(1.0)
+    assert set(out.results["production"].region) == {"RA", "RB"}
+
+
+def test_shares_that_do_not_sum_to_one_name_file_line_and_key(toy):
+    rs = region_set()
+    rs["sectors"]["widgets"]["demand"]["default"] = {"RA": 0.5, "RB": 0.4}
+    toy.sector(widgets()).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two"))
+    with pytest.raises(InputError) as err:
+        toy.solve()
+    text = str(err.value)
+    assert "two.yaml" in text and "sectors.widgets.demand.default" in text and "0.9000" in text
+
+
+def test_unknown_region_set_is_named(toy):
+    toy.sector(widgets()).scenario(scenario(regions="nowhere"))
+    with pytest.raises(InputError, match="no region set 'nowhere'"):
+        toy.solve()
