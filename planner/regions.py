@@ -8,10 +8,11 @@ know regions. Each instance is the world sector file with
 - stock:   every existing cohort's capacity times share_stock[s, k, r] in the first model year
            (the technology's shares, or `default`, or the demand shares of the first product)
 - capital: capex (and retrofit capex) times the regional cost of capital's capital-recovery ratio
-               m[r, L] = CRF(wacc_r, L) / CRF(rho, L),   CRF(i, L) = i / (1 - (1 + i)^-L)
-           with rho the scenario's discount rate and L the technology's lifetime: a plant financed
-           at wacc_r costs m times as much per year of service as at the social rate, while the
-           objective keeps discounting at rho (an assumption of the region set, stated there)
+               m[r, L] = CRF(wacc_r, L) / CRF(w0, L),   CRF(i, L) = i / (1 - (1 + i)^-L)
+           with w0 the set's `reference_wacc` (the cost of capital the world capital costs stand
+           for; absent: the scenario's discount rate) and L the technology's lifetime: a plant
+           financed at wacc_r costs m times as much per year of service as one financed at w0,
+           while the objective keeps discounting at the scenario's rate
 - prices:  a purchased commodity with regional values (region file `commodities:`) is bought per
            region as ``commodity@REGION`` at the region's price, grid intensity and limit; its world
            limit, if any, still binds the sum (a pool over its regional copies, data.py)
@@ -103,9 +104,10 @@ def regional_file(sf: SectorFile, rf: RegionFile, region: str, years: list[int],
     """The world sector file `sf` as the instance in `region` (module docstring)."""
     spec = rf.sectors[sf.sector]
     wacc = rf.regions[region].wacc
+    reference = rf.reference_wacc if rf.reference_wacc is not None else rate
 
     def ratio(life: float) -> float:
-        return 1.0 if wacc is None else capital_recovery(wacc, life) / capital_recovery(rate, life)
+        return 1.0 if wacc is None else capital_recovery(wacc, life) / capital_recovery(reference, life)
 
     def rename(flows: dict) -> dict:
         return {(f"{c}@{region}" if c in regional else c): v for c, v in flows.items()}

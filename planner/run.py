@@ -126,8 +126,6 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     if out is not None or folder is not None:
         assert codelist is not None
         iamc = iamc_table(data, res.tables, codelist)
-    if data.region_of:   # the tables so far hold sector instances; written: sector and region
-        res.tables = {name: by_region(data, table) for name, table in res.tables.items()}
     if out is not None or folder is not None:
         assert folder is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
@@ -138,7 +136,9 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")
         resolved = inputs.scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})  # already merged
-        write_run(folder, res.tables, record, resolved,
+        # the tables hold sector instances (planner/regions.py); written with sector and region columns
+        written = {name: by_region(data, table) for name, table in res.tables.items()} if data.region_of else res.tables
+        write_run(folder, written, record, resolved,
                   {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
     return outcome

@@ -11,6 +11,12 @@ import pytest
 from conftest import scenario, widget_sector
 
 from planner.errors import InputError
+from planner.results.extract import by_region
+
+
+def regional(out, name: str):
+    """A result table with `sector` and `region` columns, as written."""
+    return by_region(out.data, out.results[name])
 
 
 def region_set(cost: float = 5.0, **extra) -> dict:
@@ -37,7 +43,7 @@ def flows(out, origin: str, destination: str) -> float:
 
 
 def made(out, region: str) -> float:
-    p = out.results["production"]
+    p = regional(out, "production")
     return float(p[(p.region == region) & (p.year == 2030)]["value"].sum())
 
 
@@ -63,7 +69,7 @@ def test_regional_cap_turns_the_flow_around(toy):
     assert flows(out, "RB", "RA") == pytest.approx(5.0)
     assert flows(out, "RA", "RB") == pytest.approx(0.0)
     assert made(out, "RA") == pytest.approx(0.0)
-    em = out.results["emissions"]
+    em = regional(out, "emissions")
     assert float(em[(em.region == "RA") & (em.year == 2030)]["value"].sum()) == pytest.approx(0.0)
 
 
@@ -110,7 +116,7 @@ def test_world_build_limit_spans_the_regions(toy):
     new = out.results["new_capacity"]
     first = new[(new.technology == "new") & (new.year == 2025)]
     assert first["value"].sum() == pytest.approx(1.0)
-    assert set(out.results["production"].region) == {"RA", "RB"}
+    assert set(regional(out, "production").region) == {"RA", "RB"}
 
 
 def test_shares_that_do_not_sum_to_one_name_file_line_and_key(toy):

@@ -19,6 +19,7 @@ to where a unit is made, so each route carries its transport cost, and a sea rou
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from planner.data import ModelData
@@ -29,7 +30,7 @@ Key = tuple[str, str, int]
 
 def add_trade(m: pyo.ConcreteModel, d: ModelData) -> dict[Key, object]:
     """TRADE variables; returns (instance, commodity, year) -> net imports, for the balance rows."""
-    routes = d.trade
+    routes = _in_horizon(d)
     keys = list(zip(routes["commodity"], routes["origin"], routes["destination"], routes["year"].astype(int)))
     m.TRADE = pyo.Var(keys, within=pyo.NonNegativeReals)
     net: dict[Key, object] = {}
@@ -45,7 +46,7 @@ def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> Non
     for key in m.TRADE.index_set():
         p, _a, b, y = key
         into.setdefault((b, p, y), []).append(m.TRADE[key])
-    rows = [key for key in d.import_share if key in into]
+    rows = [key for key in d.import_share if key in into and key[2] in d.weight]
     demand = d.demand.to_dict()
 
     def use(s: str, p: str, y: int) -> object:
@@ -59,6 +60,11 @@ def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> Non
 
 def trade_cost(m: pyo.ConcreteModel, d: ModelData) -> object:
     """sum weight[y] * cost * TRADE (million USD, present value)."""
-    r = d.trade
+    r = _in_horizon(d)
     return sum(d.weight[int(y)] * c * m.TRADE[p, a, b, int(y)]
                for p, a, b, y, c in zip(r["commodity"], r["origin"], r["destination"], r["year"], r["cost"]) if c)
+
+
+def _in_horizon(d: ModelData) -> pd.DataFrame:
+    """The routes of the run's model years (a run cut to its first year, history.py, keeps the rest)."""
+    return d.trade[d.trade["year"].isin(d.years)]

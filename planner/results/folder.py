@@ -68,5 +68,15 @@ def read_run(path: Path | str) -> RunFolder:
     scenario = {}
     if (path / "scenario.yaml").is_file():
         scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8")) or {}
-    tables = {p.stem: pd.read_csv(p) for p in sorted(path.glob("*.csv"))}
+    tables = {p.stem: _instances(pd.read_csv(p)) for p in sorted(path.glob("*.csv"))}
     return RunFolder(path, record, scenario, tables)
+
+
+def _instances(table: pd.DataFrame) -> pd.DataFrame:
+    """A regional run's table (columns sector, region) with `sector` holding the sector instance
+    ('steel@R10EUROPE'), as the run held it: the report and compare read instances as sectors."""
+    if "region" not in table.columns or "sector" not in table.columns:
+        return table
+    out = table.drop(columns="region")
+    out["sector"] = [s if r == "World" else f"{s}@{r}" for s, r in zip(table["sector"], table["region"])]
+    return out

@@ -90,6 +90,10 @@ class RegionFile(Strict):
     name: str
     description: str = ""
     kind: Literal["regions"] = "regions"
+    reference_wacc: float | None = Field(default=None, ge=0, lt=1)
+    """the cost of capital the world sector files' capital costs stand for: a region's capex is
+    multiplied by CRF(wacc_region, L) / CRF(reference_wacc, L) (planner/regions.py); absent: the
+    scenario's discount rate"""
     regions: dict[str, Region] = Field(min_length=1)
     sectors: dict[str, SectorSplit] = {}
     commodities: dict[str, RegionalCommodity] = {}
@@ -97,6 +101,7 @@ class RegionFile(Strict):
     sources: dict[str, str] = {}
     missing: list[str] = []
     """figures the set lacks (said, not invented)"""
+    notes: str = ""
 
     @model_validator(mode="after")
     def _codes(self) -> RegionFile:
