@@ -263,6 +263,7 @@ def validate(
     paths = project_paths()
     targets = files or (sorted(paths.models.glob("*.yaml")) + sorted(paths.supply.glob("*.yaml"))
                         + sorted((paths.models / "published").glob("*.yaml"))
+                        + sorted((paths.models / "regions").glob("*.yaml"))
                         + sorted(paths.iamc_codelist.glob("*.yaml")) + sorted(paths.scenarios.glob("**/*.yaml")))
     problems, checked = validate_files(targets, paths)
     if problems:

@@ -47,6 +47,9 @@ files, told apart by where they are and what they hold)."""
             except InputError as exc:
                 problems.extend(p for p in exc.problems if Path(p.file).name == path.name)
             continue
+        if path.resolve().parent == (paths.models / "regions").resolve():   # models/regions/<name>.yaml
+            problems.extend(_validate_regions(path, raw, paths, commodities))
+            continue
         if any(k in data for k in ("grid", "samples", "scenarios", "base")):
             problems.extend(_validate_batch(path, paths, commodities))
             continue
@@ -66,6 +69,30 @@ files, told apart by where they are and what they hold)."""
         else:
             problems.extend(_validate_scenario(path, paths, commodities))
     return problems, len(files)
+
+
+def _validate_regions(path: Path, raw: Tracked, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:
+    """A region set against the sectors it splits, over the default horizon."""
+    from planner.schema.load import validate_model
+    from planner.schema.load_regions import check_regions
+    from planner.schema.regions import RegionFile
+    from planner.schema.scenario import Scenario
+
+    rf, problems = validate_model(RegionFile, raw)
+    if problems:
+        return problems
+    assert isinstance(rf, RegionFile)
+    sectors: dict[str, SectorFile] = {}
+    for name in rf.sectors:
+        if name not in paths.sector_names():
+            problems.append(raw.problem(("sectors", name), f"unknown sector {name!r}"))
+            continue
+        sf, probs = load_sector(name, paths, commodities, start_year=Horizon().start)
+        problems.extend(probs)
+        if sf is not None:
+            sectors[name] = sf
+    sc = Scenario(name="validate", regions=path.stem)
+    return problems + check_regions(rf, raw, sc, raw, sectors, commodities, [])
 
 
 def _validate_batch(path: Path, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:

@@ -134,3 +134,33 @@ def test_unknown_region_set_is_named(toy):
     toy.sector(widgets()).scenario(scenario(regions="nowhere"))
     with pytest.raises(InputError, match="no region set 'nowhere'"):
         toy.solve()
+
+
+def test_shipped_region_set_is_valid():
+    from planner.paths import project_paths
+    from planner.validate import validate_files
+
+    paths = project_paths()
+    problems, n = validate_files([paths.region_file("r10")], paths)
+    assert n == 1 and problems == []
+
+
+@pytest.mark.slow
+def test_steel_with_the_r10_regions(tmp_path):
+    """The shipped steel sector split into the R10 regions: every region's demand is met (made
+    there or imported), the world's production equals world demand, and steel is traded."""
+    import yaml
+
+    from planner.paths import project_paths
+    from planner.run import run
+
+    path = tmp_path / "r10.yaml"
+    path.write_text(yaml.safe_dump({"name": "r10", "extends": "default", "regions": "r10"}), encoding="utf-8")
+    out = run(["steel"], str(path), None, project_paths())
+    d = out.data
+    assert len(d.sectors) == 10
+    p = regional(out, "production")
+    made = p[p.output == "crude_steel"].groupby("year")["value"].sum()
+    world = d.demand.groupby(level=2).sum()
+    assert made.to_dict() == pytest.approx(world.to_dict(), rel=1e-6)
+    assert out.results["trade"]["value"].sum() > 0
