@@ -158,7 +158,7 @@ def test_steel_with_the_r10_regions(tmp_path):
     path.write_text(yaml.safe_dump({"name": "r10", "extends": "default", "regions": "r10"}), encoding="utf-8")
     out = run(["steel"], str(path), None, project_paths())
     d = out.data
-    assert len(d.sectors) == 10
+    assert len(d.instances("steel")) == 10 and set(d.regions) == set(d.region_names)
     p = regional(out, "production")
     made = p[p.output == "crude_steel"].groupby("year")["value"].sum()
     world = d.demand.groupby(level=2).sum()
