@@ -187,10 +187,6 @@ class ModelData:
     published: dict[str, dict] = field(default_factory=dict)
     """published outcomes of the run's sectors in the horizon, by name: the metric spec of a
     milestone (planner/milestones.py) plus value, unit, pathway, sources and reason"""
-    regions: list[str] = field(default_factory=lambda: [regional.WORLD])
-    """the run's regions (planner/regions.py): its region set's, or the world alone"""
-    region_names: dict[str, str] = field(default_factory=dict)
-    """region code -> display name"""
     sector_of: dict[str, str] = field(default_factory=dict)
     """sector instance -> the sector it is an instance of ('steel@R10EUROPE' -> 'steel'); empty
     without a region set, where every instance is its sector"""
@@ -382,8 +378,9 @@ def build_data(inputs: RunInputs) -> ModelData:
         include2 = sc.budget.include_scope2
         budget_rows = {"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode]
     caps: dict[tuple[str, int], float] = {}
-    for key, traj in sc.annual_caps.items():   # 'all', a sector, a region or an instance (checked on load)
-        if key == "all" or key in inputs.sectors or inputs.regions is not None:
+    named = {"all"} | {n for i in insts for n in (i.name, i.sector, i.region)}
+    for key, traj in sc.annual_caps.items():   # a cap on a sector outside the run does not apply
+        if key in named:
             for y, v in zip(years, interpolate(traj, years)):
                 caps[(key, y)] = float(v)
     carbon_price = dict(zip(years, interpolate(sc.carbon_price, years, 0.0).tolist()))
@@ -418,8 +415,6 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.sector_names = {i.name: i.file.name if rf is None or i.region == regional.WORLD
                          else f"{i.file.name}, {rf.regions[i.region].name}" for i in insts}
     if rf is not None:
-        data.regions = list(rf.regions)
-        data.region_names = {code: reg.name for code, reg in rf.regions.items()}
         data.sector_of = {i.name: i.sector for i in insts}
         data.region_of = {i.name: i.region for i in insts}
         data.trade, data.import_share = regional.trade_routes(rf, insts, data.balances, years)
@@ -601,6 +596,10 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         vintage_groups=mine(d.vintage_groups),
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
+        # no route stays inside one instance: a sector LP alone has no trade (run.separately keeps
+        # a run whose regions trade joint)
+        trade=d.trade[(d.trade["origin"] == sector) & (d.trade["destination"] == sector)],
+        import_share={k: v for k, v in d.import_share.items() if k[0] == sector},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
         calibration=mine(d.calibration),
         budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},

@@ -68,11 +68,11 @@ def instances(sectors: dict[str, SectorFile], rf: RegionFile | None, years: list
     """The run's sector instances: one per sector (one region), else one per sector and region of
     the set (sectors the set does not split stay whole)."""
     out = []
+    regional = regional_commodities(rf)
     for s, sf in sectors.items():
         if rf is None or s not in rf.sectors:
             out.append(Instance(s, s, WORLD, sf))
             continue
-        regional = regional_commodities(rf)
         for r in rf.regions:
             out.append(Instance(instance_name(s, r), s, r, regional_file(sf, rf, r, years, rate, regional)))
     return out

@@ -122,24 +122,23 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         timings["unconstrained_solve"] = sum(loose_sol.timings.values())
     outcome = RunOutcome(data, sol, res, timings, None, summary_numbers(data, res), data.sector_names,
                          float(sector_costs_pv(data, res).sum().sum()))
-    iamc = None
     if out is not None or folder is not None:
-        assert codelist is not None
-        iamc = iamc_table(data, res.tables, codelist)
-    if out is not None or folder is not None:
-        assert folder is not None
+        assert folder is not None and codelist is not None
         record = run_record(data, inputs, sol, timings, outcome.headline)
         record["cost"] = outcome.cost
         record["penalties"] = float(sol.objective or 0.0) - outcome.cost
-        assert codelist is not None and iamc is not None
-        record["iamc_problems"] = check_iamc(iamc, codelist)
+        # a regional run's IAMC table would name sector instances the codelist does not know: not
+        # written until the export has regions (issue 17)
+        iamc = None if data.region_of else iamc_table(data, res.tables, codelist)
+        record["iamc_problems"] = (["iamc.csv is not written for a run with regions yet"] if iamc is None
+                                   else check_iamc(iamc, codelist))
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")
         resolved = inputs.scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})  # already merged
         # the tables hold sector instances (planner/regions.py); written with sector and region columns
         written = {name: by_region(data, table) for name, table in res.tables.items()} if data.region_of else res.tables
-        write_run(folder, written, record, resolved,
-                  {"iamc": iamc}, {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
+        write_run(folder, written, record, resolved, {"iamc": iamc} if iamc is not None else {},
+                  {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx and iamc is not None else {})
         outcome.folder = folder
     return outcome
 
@@ -169,7 +168,11 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> list:
 
 
 def separately(d: ModelData, options: SolverOptions) -> bool:
-    """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP."""
+    """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP.
+    A run whose regions trade is solved jointly: its sector instances share the balance rows of
+    what they trade, which the decomposition does not price yet."""
+    if not d.trade.empty:
+        return False
     if options.decompose is not None:
         return len(d.sectors) > 1 and options.decompose
     return len(d.sectors) > 1 and d.budget_mode in ("shares", "price")

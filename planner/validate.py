@@ -16,8 +16,11 @@ from planner.schema.load import (
     load_scenario,
     load_sector,
     read_published,
+    validate_model,
 )
-from planner.schema.scenario import Horizon
+from planner.schema.load_regions import check_regions
+from planner.schema.regions import RegionFile
+from planner.schema.scenario import Horizon, Scenario
 from planner.schema.sector import CommodityFile, SectorFile
 
 
@@ -73,11 +76,6 @@ files, told apart by where they are and what they hold)."""
 
 def _validate_regions(path: Path, raw: Tracked, paths: ProjectPaths, commodities: CommodityFile) -> list[Problem]:
     """A region set against the sectors it splits, over the default horizon."""
-    from planner.schema.load import validate_model
-    from planner.schema.load_regions import check_regions
-    from planner.schema.regions import RegionFile
-    from planner.schema.scenario import Scenario
-
     rf, problems = validate_model(RegionFile, raw)
     if problems:
         return problems

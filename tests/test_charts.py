@@ -330,14 +330,19 @@ def test_axis_cap_only_when_a_few_bars_dwarf_the_rest():
     assert axis_cap(np.array([5.0, 100.0])) is None                # too few bars to call one an outlier
 
 
+def additions_axes(tmp_path, monkeypatch, new: dict):
+    """The axes of the capacity-additions chart of a synthetic run with these additions."""
+    spy = Spy(monkeypatch)
+    charts._style()
+    charts.capacity_additions(synthetic_run(tmp_path, new), tmp_path)
+    return spy.figures["capacity_additions"].axes[0]
+
+
 def test_bars_show_in_full_with_headroom(tmp_path, monkeypatch):
     # 2026-2044: 8 Mt/yr of coal works and 2 of electric; 2030 builds 14: the axis ends above 14
     new = {y: {"coal": 8.0, "electric": 2.0} for y in range(2026, 2045)}
     new[2030] = {"coal": 8.0, "electric": 6.0}
-    spy = Spy(monkeypatch)
-    charts._style()
-    charts.capacity_additions(synthetic_run(tmp_path, new), tmp_path)
-    ax = spy.figures["capacity_additions"].axes[0]
+    ax = additions_axes(tmp_path, monkeypatch, new)
     assert ax.get_ylim()[1] > 14.0 * 1.05
     assert not [t for t in ax.texts if t.get_gid() == "cut-value"]
     tops = [p.get_y() + p.get_height() for p in ax.patches]
@@ -348,10 +353,7 @@ def test_a_cut_bar_carries_its_value(tmp_path, monkeypatch):
     # 2026 builds 250 Mt/yr, every other year 10: the axis is cut at 10.8 and the 2026 bar says 250
     new = {y: {"coal": 5.0, "electric": 5.0} for y in range(2027, 2045)}
     new[2026] = {"coal": 200.0, "electric": 50.0}
-    spy = Spy(monkeypatch)
-    charts._style()
-    charts.capacity_additions(synthetic_run(tmp_path, new), tmp_path)
-    ax = spy.figures["capacity_additions"].axes[0]
+    ax = additions_axes(tmp_path, monkeypatch, new)
     assert ax.get_ylim()[1] < 250.0
     cut = [t for t in ax.texts if t.get_gid() == "cut-value"]
     assert [t.get_text() for t in cut] == ["250"] and cut[0].xy[0] == 2026

@@ -73,6 +73,17 @@ def test_regional_cap_turns_the_flow_around(toy):
     assert float(em[(em.region == "RA") & (em.year == 2030)]["value"].sum()) == pytest.approx(0.0)
 
 
+def test_cap_on_a_sector_outside_the_run_does_not_apply(toy):
+    """As without regions: a cap naming a sector of models/ that the run leaves out is skipped."""
+    other = widgets()
+    other["sector"] = "gadgets"
+    toy.sector(widgets()).sector(other).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two", annual_caps={"gadgets": 0.0}))
+    out = toy.solve()
+    assert flows(out, "RA", "RB") == pytest.approx(5.0)
+    assert not out.data.caps
+
+
 def test_import_share_limits_trade(toy):
     """At most 40% of B's use imported: B makes 3 of its 5 Mt."""
     rs = region_set(5.0)
@@ -158,7 +169,7 @@ def test_steel_with_the_r10_regions(tmp_path):
     path.write_text(yaml.safe_dump({"name": "r10", "extends": "default", "regions": "r10"}), encoding="utf-8")
     out = run(["steel"], str(path), None, project_paths())
     d = out.data
-    assert len(d.instances("steel")) == 10 and set(d.regions) == set(d.region_names)
+    assert len(d.instances("steel")) == 10
     p = regional(out, "production")
     made = p[p.output == "crude_steel"].groupby("year")["value"].sum()
     world = d.demand.groupby(level=2).sum()

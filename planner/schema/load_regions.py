@@ -37,14 +37,16 @@ def load_regions(sc: Scenario, scen_raw: Tracked, sectors: dict[str, SectorFile]
     rf, problems = validate_model(RegionFile, raw)
     if not problems:
         assert isinstance(rf, RegionFile)
-        problems = check_regions(rf, raw, sc, scen_raw, sectors, commodities, supply)
+        problems = check_regions(rf, raw, sc, scen_raw, sectors, commodities, supply,
+                                 set(paths.sector_names()) | set(paths.supply_names()))
     if problems:
         raise InputError(problems)
     return rf, raw  # type: ignore[return-value]
 
 
 def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked, sectors: dict[str, SectorFile],
-                  commodities: CommodityFile, supply: list[str]) -> list[Problem]:
+                  commodities: CommodityFile, supply: list[str], known_sectors: set[str] | None = None
+                  ) -> list[Problem]:
     """Cross-references of a region set: sectors, products, technologies, commodities and sources
     exist; each set of shares sums to 1 in every model year."""
     out: list[Problem] = []
@@ -121,7 +123,8 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
         known_sources(("commodities", c, "sources"), rc.sources)
     for key in sc.annual_caps:
         sector, _, region = key.rpartition("@")
-        if key == "all" or key in sectors or key in regions or (sector in sectors and region in regions):
+        known = (known_sectors or set()) | set(sectors)   # a cap on a sector outside the run does not apply
+        if key == "all" or key in known or key in regions or (sector in known and region in regions):
             continue
         out.append(scen_raw.problem(("annual_caps", key), f"unknown sector or region {key!r} (use 'all', a sector "
                                     f"of the run, a region of {sc.regions!r} or 'sector@region')"))
