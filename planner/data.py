@@ -192,6 +192,8 @@ class ModelData:
     without a region set, where every instance is its sector"""
     region_of: dict[str, str] = field(default_factory=dict)
     """sector instance -> its region (empty without a region set: the world)"""
+    region_names: dict[str, str] = field(default_factory=dict)
+    """region code -> its name in the region set ('R10EUROPE' -> 'Europe (R10)'); empty without one"""
     trade: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["commodity", "sector", "origin", "destination", "year", "cost"]))
     """routes of TRADE (formulation/trade.py): product or intermediate `commodity` of `sector` moved
@@ -417,6 +419,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     if rf is not None:
         data.sector_of = {i.name: i.sector for i in insts}
         data.region_of = {i.name: i.region for i in insts}
+        data.region_names = {r: spec.name for r, spec in rf.regions.items()}
         data.trade, data.import_share = regional.trade_routes(rf, insts, data.balances, years)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits

@@ -127,18 +127,15 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         record = run_record(data, inputs, sol, timings, outcome.headline)
         record["cost"] = outcome.cost
         record["penalties"] = float(sol.objective or 0.0) - outcome.cost
-        # a regional run's IAMC table would name sector instances the codelist does not know: not
-        # written until the export has regions (issue 17)
-        iamc = None if data.region_of else iamc_table(data, res.tables, codelist)
-        record["iamc_problems"] = (["iamc.csv is not written for a run with regions yet"] if iamc is None
-                                   else check_iamc(iamc, codelist))
+        iamc = iamc_table(data, res.tables, codelist)
+        record["iamc_problems"] = check_iamc(iamc, codelist, regions={"World", *data.region_names.values()})
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")
         resolved = inputs.scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})  # already merged
         # the tables hold sector instances (planner/regions.py); written with sector and region columns
         written = {name: by_region(data, table) for name, table in res.tables.items()} if data.region_of else res.tables
-        write_run(folder, written, record, resolved, {"iamc": iamc} if iamc is not None else {},
-                  {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx and iamc is not None else {})
+        write_run(folder, written, record, resolved, {"iamc": iamc},
+                  {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
     return outcome
 

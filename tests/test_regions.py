@@ -175,3 +175,22 @@ def test_steel_with_the_r10_regions(tmp_path):
     world = d.demand.groupby(level=2).sum()
     assert made.to_dict() == pytest.approx(world.to_dict(), rel=1e-6)
     assert out.results["trade"]["value"].sum() > 0
+
+
+def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
+    """The IAMC export of a regional run: one block per region (named as the set names it) and World,
+    regional emissions and production summing to World's, and aggregates that add up in each."""
+    from planner.results.iamc import Codelist, check_iamc, iamc_table
+
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two"))
+    out = toy.solve()
+    table = iamc_table(out.data, out.results.tables, Codelist())
+    assert set(table.region) == {"World", "Region A", "Region B"}
+    em = table[table.variable == "Emissions|CO2"].set_index("region")["2030"]
+    assert em["Region A"] == pytest.approx(10.0) and em["Region B"] == pytest.approx(0.0)   # A makes all 10 Mt
+    assert em["World"] == pytest.approx(em["Region A"] + em["Region B"])
+    problems = check_iamc(table, Codelist(), regions={"World", "Region A", "Region B"})
+    assert problems and all("not in the codelist" in p for p in problems)   # toy labels only
+    wrong = check_iamc(table.assign(region="Atlantis"), Codelist(), regions={"World"})
+    assert "region 'Atlantis' is not World or a region of the run's region set" in wrong

@@ -91,19 +91,23 @@ class Codelist:
         return out
 
     def sector(self, d: ModelData, s: str) -> str:
-        return self.sectors.get(s) or f"Other|{d.sector_names.get(s, s.title())}"
+        """The path of sector instance `s` (its sector's: a region is the table's region column)."""
+        base = d.base(s)
+        return self.sectors.get(base) or f"Other|{d.sector_names.get(base, base.title())}"
 
     def product(self, d: ModelData, s: str, c: str) -> dict:
-        if f"{s}.{c}" in self.products:
-            return self.products[f"{s}.{c}"]
+        if f"{d.base(s)}.{c}" in self.products:
+            return self.products[f"{d.base(s)}.{c}"]
         unit = str(d.balances["unit"].get((s, c), d.units[s]))
         label = c.replace("_", " ").title()
         return {"label": label, "variable": f"Production|{label}", "unit": f"{unit}/yr", "factor": 1.0}
 
     def technology(self, d: ModelData, s: str, k: str) -> str:
-        return self.technologies.get(f"{s}.{k}") or str(d.techs["name"].get((s, k), k)).replace("|", "/")
+        return self.technologies.get(f"{d.base(s)}.{k}") or str(d.techs["name"].get((s, k), k)).replace("|", "/")
 
     def carrier(self, c: str, unit: str) -> dict | None:
+        """The carrier of commodity `c` (a regional copy 'c@REGION' is its commodity's carrier)."""
+        c = c.partition("@")[0]
         if c in self.carriers:
             return self.carriers[c]
         if unit == "PJ" and c not in self.not_energy:
@@ -139,33 +143,47 @@ class Codelist:
 
 
 def iamc_table(d: ModelData, tables: dict[str, pd.DataFrame], codelist: Codelist) -> pd.DataFrame:
-    """The run's variables in IAMC wide format (one column per model year)."""
+    """The run's variables in IAMC wide format (one column per model year): region World, and with a
+    region set one block per region (named as the set names it, e.g. 'China+ (R10)')."""
     long = iamc_long(d, tables, codelist)
-    wide = long.pivot_table(index=["variable", "unit"], columns="year", values="value", aggfunc="sum", fill_value=0.0)
+    long["region"] = long.region.map(lambda r: d.region_names.get(r, r))
+    wide = long.pivot_table(index=["region", "variable", "unit"], columns="year", values="value", aggfunc="sum",
+                            fill_value=0.0)
     wide = wide.reset_index()
     wide.columns = [str(c) for c in wide.columns]
-    wide.insert(0, "region", REGION)
+    order = {r: i for i, r in enumerate([REGION, *d.region_names.values()])}
+    wide = wide.sort_values(["region", "variable"], key=lambda c: c.map(order) if c.name == "region" else c)
     wide.insert(0, "scenario", d.scenario)
     wide.insert(0, "model", MODEL)
-    return wide
+    return wide.reset_index(drop=True)
 
 
 def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd.DataFrame:
-    """variable, unit, year, value: every variable of the codelist the run can fill."""
-    path = {s: cl.sector(d, s) for s in d.sectors}
-    rows: list[pd.DataFrame] = []
+    """region, variable, unit, year, value: every variable of the codelist the run can fill.
 
-    def add(df: pd.DataFrame, variable: pd.Series | str, unit: pd.Series | str, value: pd.Series) -> None:
-        rows.append(pd.DataFrame({"variable": variable, "unit": unit, "year": df["year"].to_numpy(),
-                                  "value": value.to_numpy()}, index=df.index))
+    Rows are made per sector instance and summed within its region; the World block is the sum over
+    every instance (a sector the region set does not split counts in World only). Prices are not
+    summed: the global carbon price is World's, a sector instance's own price its region's.
+    """
+    path = {s: cl.sector(d, s) for s in d.sectors}
+    region = {s: d.region_of.get(s, REGION) for s in d.sectors}
+    rows: list[pd.DataFrame] = []
+    prices_rows: list[pd.DataFrame] = []
+
+    def add(df: pd.DataFrame, variable: pd.Series | str, unit: pd.Series | str, value: pd.Series,
+            to: list[pd.DataFrame] = rows) -> None:
+        where = df["sector"].map(region).to_numpy() if "sector" in df else df["region"].to_numpy()
+        to.append(pd.DataFrame({"region": where, "variable": variable, "unit": unit,
+                                "year": df["year"].to_numpy(), "value": value.to_numpy()}, index=df.index))
 
     def by_sector(df: pd.DataFrame, stem: str, unit: str, column: str = "value", factor: float = 1.0) -> None:
         g = df.groupby(["sector", "year"], as_index=False)[column].sum()
         g = g.assign(p=g.sector.map(path), grp=g.sector.map(path).str.split("|").str[0])
         add(g, stem + "|" + g.p, unit, g[column] * factor)
-        gg = g.groupby(["grp", "year"], as_index=False)[column].sum()
+        g["region"] = g.sector.map(region)
+        gg = g.groupby(["region", "grp", "year"], as_index=False)[column].sum()
         add(gg, stem + "|" + gg.grp, unit, gg[column] * factor)
-        tot = g.groupby("year", as_index=False)[column].sum()
+        tot = g.groupby(["region", "year"], as_index=False)[column].sum()
         add(tot, stem, unit, tot[column] * factor)
 
     em = tables["emissions"]
@@ -193,11 +211,12 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
     if inv is not None and not inv.empty:
         by_sector(inv, "Investment", f"billion {_money(d)}/yr", factor=0.001)
     prices = tables["prices"]
-    cp = prices[prices.name == "carbon_price"]
-    add(cp, pd.Series("Price|Carbon", index=cp.index), f"{_money(d)}/t CO2", cp.value)
+    cp = prices[prices.name == "carbon_price"].assign(region=REGION)
+    add(cp, pd.Series("Price|Carbon", index=cp.index), f"{_money(d)}/t CO2", cp.value, prices_rows)
     for s in d.sectors:
-        own = prices[prices.name == f"carbon_price|{s}"]
-        add(own, pd.Series("Price|Carbon|" + path[s], index=own.index), f"{_money(d)}/t CO2", own.value)
+        own = prices[prices.name == f"carbon_price|{s}"].assign(sector=s)
+        add(own, pd.Series("Price|Carbon|" + path[s], index=own.index), f"{_money(d)}/t CO2", own.value,
+            prices_rows)
     outputs = d.techs["output"].to_dict()
     savings = d.techs.index[d.techs["saving"].astype(bool)]
     for table, stem in (("production", None), ("capacity", "Capacity"), ("new_capacity", "Capacity Additions")):
@@ -211,11 +230,13 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
         value = t.value * [float(p["factor"]) for p in prod]
         tech = pd.Series([cl.technology(d, s, k) for s, k in zip(t.sector, t.technology)], index=t.index)
         add(t, base + "|" + tech, unit, value)
-        agg = pd.DataFrame({"variable": base, "unit": unit, "year": t.year, "value": value})
-        agg = agg.groupby(["variable", "unit", "year"], as_index=False)["value"].sum()
-        rows.append(agg)
+        add(t, base, unit, value)
+    keys = ["region", "variable", "unit", "year"]
     out = pd.concat(rows, ignore_index=True)
-    return out.groupby(["variable", "unit", "year"], as_index=False)["value"].sum()
+    world = out.groupby(keys[1:], as_index=False)["value"].sum().assign(region=REGION)
+    regional = out[out.region != REGION].groupby(keys, as_index=False)["value"].sum()
+    prices_out = pd.concat(prices_rows, ignore_index=True).groupby(keys, as_index=False)["value"].sum()
+    return pd.concat([world[keys + ["value"]], regional, prices_out], ignore_index=True)
 
 
 def _money(d: ModelData) -> str:
@@ -224,9 +245,11 @@ def _money(d: ModelData) -> str:
     return f"{m.group(1)}_{m.group(2)}" if m else cur
 
 
-def check_iamc(table: pd.DataFrame, codelist: Codelist, tolerance: float = 1e-6) -> list[str]:
+def check_iamc(table: pd.DataFrame, codelist: Codelist, tolerance: float = 1e-6,
+               regions: set[str] | None = None) -> list[str]:
     """Problems of an IAMC table against the codelist: unknown variables, wrong units, aggregates
-    that do not equal the sum of their components. Empty when the table is valid."""
+    that do not equal the sum of their components (within each region), regions outside `regions`
+    (when given). Empty when the table is valid."""
     allowed = codelist.expand()
     problems = []
     years = [c for c in table.columns if c.isdigit()]
@@ -235,21 +258,29 @@ def check_iamc(table: pd.DataFrame, codelist: Codelist, tolerance: float = 1e-6)
             problems.append(f"variable {var!r} is not in the codelist")
         elif allowed[var][0] != unit and not _same_money_unit(allowed[var][0], unit):
             problems.append(f"variable {var!r} has unit {unit!r}, the codelist says {allowed[var][0]!r}")
-    values = table.set_index("variable")[years]
-    for var in values.index:
-        if var not in allowed or not allowed[var][1]:
+    if regions is not None:
+        problems += [f"region {r!r} is not World or a region of the run's region set"
+                     for r in table.region.unique() if r not in regions]
+    for where, block in table.groupby("region", sort=False):
+        values = block.set_index("variable")[years]
+        if values.index.has_duplicates:
+            problems.append(f"region {where!r} lists a variable twice")
             continue
-        children = [v for v in values.index if v.startswith(var + "|") and "|" not in v[len(var) + 1:]]
-        if not children:
-            continue
-        total = values.loc[children].sum()
-        gap = (values.loc[var] - total).abs()
-        scale = values.loc[var].abs().clip(lower=1.0)
-        bad = gap[gap > tolerance * scale]
-        if len(bad):
-            y = bad.index[0]
-            problems.append(f"aggregate {var!r} is {values.loc[var, y]:.6g} in {y} but its components sum to "
-                            f"{total[y]:.6g}")
+        label = "" if where == REGION else f" in {where}"
+        for var in values.index:
+            if var not in allowed or not allowed[var][1]:
+                continue
+            children = [v for v in values.index if v.startswith(var + "|") and "|" not in v[len(var) + 1:]]
+            if not children:
+                continue
+            total = values.loc[children].sum()
+            gap = (values.loc[var] - total).abs()
+            scale = values.loc[var].abs().clip(lower=1.0)
+            bad = gap[gap > tolerance * scale]
+            if len(bad):
+                y = bad.index[0]
+                problems.append(f"aggregate {var!r}{label} is {values.loc[var, y]:.6g} in {y} but its components "
+                                f"sum to {total[y]:.6g}")
     return problems
 
 
