@@ -240,6 +240,7 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "budget_mt": d.budget_mt,
         "budget_years": [d.budget_years[0], d.budget_years[-1] + d.length[d.budget_years[-1]] - 1]
         if d.budget_years else None,
+        "period_lengths": {str(y): d.length[y] for y in d.years},
         "budget_mode": d.budget_mode,
         "global_remaining_mt": d.global_remaining_mt,
         "sector_budgets": d.sector_budgets,
@@ -250,6 +251,9 @@ def run_record(d: ModelData, inputs: RunInputs, sol: Solution, timings: dict[str
         "sector_names": d.sector_names,
         "solution_method": sol.info if "method" in sol.info else {"method": "one joint LP", **sol.info},
         "headline": headline,
+        **({"regions": {"set": inputs.scenario.regions, "names": d.region_names,
+                        "sectors": {s: inputs.sectors[s].name for s in dict.fromkeys(d.sector_of.values())}}}
+           if d.region_of else {}),
     }
 
 

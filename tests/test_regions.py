@@ -7,6 +7,7 @@ Toy: widgets made from coal (10 GJ/t, 0.1 tCO2/GJ: 1 tCO2/t) by a plant with no 
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import scenario, widget_sector
 
@@ -194,3 +195,26 @@ def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
     assert problems and all("not in the codelist" in p for p in problems)   # toy labels only
     wrong = check_iamc(table.assign(region="Atlantis"), Codelist(), regions={"World"})
     assert "region 'Atlantis' is not World or a region of the run's region set" in wrong
+
+
+def test_compare_across_region_sets_and_periods(toy):
+    """A world run at annual steps against the two-region run at 5-year steps: sectors compare as
+    wholes (the regional instances summed), cumulative emissions count every year of each period,
+    and the regional rows are the regional run's alone."""
+    from planner.results.compare import compare_table
+    from planner.results.folder import read_run
+
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario())
+    world = read_run(toy.solve(out=toy.root / "results").folder)
+    toy.scenario(scenario(name="two", regions="two", horizon={"start": 2025, "end": 2040, "step": 5,
+                                                                 "history": False}))
+    two = read_run(toy.solve(name="two", out=toy.root / "results").folder)
+    table = compare_table(world, two).set_index("quantity")
+    years = 2040 - 2025 + 1   # 10 Mt/yr of widgets at 1 tCO2/t in every year of both runs
+    assert table.loc["cumulative emissions", "A"] == pytest.approx(10 * years / 1000)
+    assert table.loc["cumulative emissions", "B"] == pytest.approx(10 * years / 1000)
+    assert table.loc["Widgets: emissions 2030", "B"] == pytest.approx(10.0)
+    assert table.loc["Region A: cumulative emissions", "B"] == pytest.approx(10 * years / 1000)   # A makes all
+    assert table.loc["Region B: emissions 2030", "B"] == pytest.approx(0.0)
+    assert pd.isna(table.loc["Region A: emissions 2030", "A"])   # the world run has no regions

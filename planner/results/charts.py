@@ -522,8 +522,10 @@ def emissions(run: RunFolder, folder: Path) -> list[Path]:
     ax.set_title("Annual emissions (scope 1, net of capture)")
     _years_axis(ax, years[0], years[-1])
     legend(ax, "below", ncol=2)
-    cum = total.cumsum() / 1000
-    ax2.plot(years, cum, color="#333333", lw=2, label="cumulative emissions")
+    length = run.lengths()
+    cum = (total * [length.get(int(y), 1) for y in total.index]).cumsum() / 1000
+    ends = [int(y) + length.get(int(y), 1) - 1 for y in total.index]   # the sum reaches the end of each period
+    ax2.plot(ends, cum, color="#333333", lw=2, label="cumulative emissions")
     if budget:
         ax2.axhline(budget / 1000, color="#c0392b", ls="--", lw=1.2, label=f"budget {budget / 1000:,.1f} GtCO2")
     ax2.set_ylabel("GtCO2")

@@ -49,7 +49,13 @@ class Comparison:
 
 
 def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
-    """Rows of (quantity, unit, A, B, B - A): run totals first, then each sector of either run."""
+    """Rows of (quantity, unit, A, B, B - A): run totals first, then each sector of either run, then
+    each region of either run's region set.
+
+    Runs on different region sets compare sector by sector: a sector's regional instances are summed
+    (RunFolder.by_sector); a run without a region set is the World (it has no regional rows)."""
+    regional_rows = _region_rows(a, b)
+    a, b = a.by_sector(), b.by_sector()
     ha, hb = headline(a), headline(b)
     cur = a.currency if a.currency == b.currency else f"{a.currency} / {b.currency}"
     rows: list[tuple[str, str, float | None, float | None]] = [
@@ -89,11 +95,34 @@ def compare_table(a: RunFolder, b: RunFolder) -> pd.DataFrame:
         ):
             rows.append((f"{name}: {quantity}", unit, fn(a) if s in a.sectors else None,
                          fn(b) if s in b.sectors else None))
+    rows += regional_rows
     out = pd.DataFrame(rows, columns=["quantity", "unit", "A", "B"]).astype({"A": object, "B": object})
     out["difference"] = [bb - aa if aa is not None and bb is not None and pd.notna(aa) and pd.notna(bb) else None
                          for aa, bb in zip(out.A, out.B)]
     out.loc[0, ["A", "B"]] = [", ".join(a.sectors), ", ".join(b.sectors)]
     return out
+
+
+def _region_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, float | None, float | None]]:
+    """Emissions 2030 / 2050, cumulative emissions and investment of each region of either run's
+    region set (absent where a run has no such region)."""
+    names = {**a.regions, **b.regions}
+    cur = a.currency if a.currency == b.currency else f"{a.currency} / {b.currency}"
+
+    def of(r: RunFolder, region: str) -> list[str]:
+        return [s for s in r.sectors if r.region_of(s) == region]
+
+    rows = []
+    for code, name in names.items():
+        for quantity, unit, fn in (
+            ("emissions 2030", "MtCO2/yr", lambda r, ss: sum(_emissions(r, s, 2030) or 0.0 for s in ss)),
+            ("emissions 2050", "MtCO2/yr", lambda r, ss: sum(_emissions(r, s, 2050) or 0.0 for s in ss)),
+            ("cumulative emissions", "GtCO2", lambda r, ss: sum(cumulative_gt(r, s) for s in ss)),
+            ("investment over the horizon", f"bn {cur}", lambda r, ss: sum(_investment(r, s) for s in ss)),
+        ):
+            rows.append((f"{name}: {quantity}", unit, fn(a, of(a, code)) if code in a.regions else None,
+                         fn(b, of(b, code)) if code in b.regions else None))
+    return rows
 
 
 def _emissions(r: RunFolder, s: str, y: int) -> float | None:
@@ -187,9 +216,9 @@ def compare_runs(dir_a: Path | str, dir_b: Path | str, out: Path) -> Comparison:
     a, b = read_run(dir_a), read_run(dir_b)
     table = compare_table(a, b)
     out.mkdir(parents=True, exist_ok=True)
-    charts = compare_charts(a, b, out / "charts")
+    charts = compare_charts(a.by_sector(), b.by_sector(), out / "charts")
     atomic_write(out / "compare.csv", lambda p: table.to_csv(p, index=False))
-    notes = between_runs(a, b)
+    notes = between_runs(a.by_sector(), b.by_sector())
     said = ("\n\n## Results that need a word\n\n" + "\n".join(f"- {n}" for n in notes) + "\n") if notes else ""
     shown = table.copy()
     for col in ("A", "B", "difference"):

@@ -16,6 +16,10 @@ import yaml
 
 from planner.errors import InputError, Problem, display_path
 
+ADDITIVE = ["emissions", "production", "capacity", "new_capacity", "retired_capacity", "costs", "investment",
+            "resources", "stranded_assets", "commodity_use", "captured_co2", "milestones", "plants"]
+"""Tables whose rows add up over a sector's regional instances (RunFolder.by_sector)."""
+
 NEEDED = ["emissions", "production", "capacity", "new_capacity", "costs", "prices", "milestones",
           "technologies", "investment", "lcop", "green_premium", "macc", "resources", "plants",
           "stranded_assets", "intensity"]
@@ -48,6 +52,41 @@ class RunFolder:
     def label(self) -> str:
         return f"{self.record.get('scenario', self.path.parent.name)} / {self.path.name}"
 
+    def lengths(self) -> dict[int, int]:
+        """Years each model year stands for (run.json `period_lengths`; 1 each for a run written
+        before it was recorded)."""
+        given = self.record.get("period_lengths")
+        if given:
+            return {int(y): int(n) for y, n in given.items()}
+        return {int(y): 1 for y in sorted(self.tables["emissions"].year.unique())}
+
+    @property
+    def regions(self) -> dict[str, str]:
+        """Region code -> name of the run's region set (empty for a run without one)."""
+        return dict((self.record.get("regions") or {}).get("names", {}))
+
+    def region_of(self, instance: str) -> str:
+        """The region of a sector instance ('steel@R10EUROPE' -> 'R10EUROPE'; 'World' if unsplit)."""
+        return instance.partition("@")[2] or "World"
+
+    def by_sector(self) -> RunFolder:
+        """The run with each sector's regional instances folded into the sector, for figures that
+        add up over regions (ADDITIVE tables; technologies once per sector). A run without a region
+        set is returned as it is. Per-unit tables (lcop, prices of a sector, intensity) are left out:
+        they do not add up over regions."""
+        if not self.regions:
+            return self
+        tables = {name: _fold(self.tables[name]) for name in ADDITIVE if name in self.tables}
+        prices = self.tables["prices"]
+        tables["prices"] = prices[~prices.name.str.contains("|", regex=False)]
+        tech = self.tables["technologies"]
+        tables["technologies"] = _fold(tech).drop_duplicates(["sector", "technology"])
+        names = dict(self.record["regions"].get("sectors", {}))
+        sectors = list(dict.fromkeys(s.partition("@")[0] for s in self.sectors))
+        record = {**self.record, "sectors": sectors,
+                  "sector_names": {s: names.get(s, self.sector_name(s)) for s in sectors}}
+        return RunFolder(self.path, record, self.scenario, tables)
+
     def tech_names(self) -> dict[tuple[str, str], str]:
         t = self.tables["technologies"]
         return {(s, k): n for s, k, n in zip(t.sector, t.technology, t.name)}
@@ -70,6 +109,11 @@ def read_run(path: Path | str) -> RunFolder:
         scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8")) or {}
     tables = {p.stem: _instances(pd.read_csv(p)) for p in sorted(path.glob("*.csv"))}
     return RunFolder(path, record, scenario, tables)
+
+
+def _fold(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with each sector instance named by its sector."""
+    return table.assign(sector=[str(s).partition("@")[0] for s in table["sector"]])
 
 
 def _instances(table: pd.DataFrame) -> pd.DataFrame:

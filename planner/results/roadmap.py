@@ -64,7 +64,9 @@ def headline(run: RunFolder) -> dict:
     first = int(total.index.min())
     rec = run.record
     span = rec.get("budget_years") or [first, int(total.index.max())]
-    cumulative = float(counted[(counted.index >= span[0]) & (counted.index <= span[1])].sum())
+    length = pd.Series(run.lengths())
+    inside = counted[(counted.index >= span[0]) & (counted.index <= span[1])]
+    cumulative = float((inside * length.reindex(inside.index).fillna(1)).sum())
     budget = rec.get("budget_mt")
     years = [first, *pick_years(run)]
     prices = run["prices"]
@@ -197,12 +199,13 @@ def sector_milestones(run: RunFolder, sector: str) -> pd.DataFrame:
 
 
 def cumulative_gt(run: RunFolder, sector: str) -> float:
-    """A sector's emissions (emissions.csv `value`) summed over the budget's years (all years without
-    one), GtCO2."""
+    """A sector's emissions (emissions.csv `value`, per year) times the years each model year stands
+    for, summed over the budget's years (all years without one), GtCO2."""
     em = run["emissions"]
     span = run.record.get("budget_years") or [em.year.min(), em.year.max()]
     part = em[(em.sector == sector) & (em.year >= span[0]) & (em.year <= span[1])]
-    return float(part.value.sum()) / 1000
+    length = run.lengths()
+    return float((part.value * part.year.map(lambda y: length.get(int(y), 1))).sum()) / 1000
 
 
 def number(v: float) -> str:
