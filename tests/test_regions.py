@@ -218,3 +218,20 @@ def test_compare_across_region_sets_and_periods(toy):
     assert table.loc["Region A: cumulative emissions", "B"] == pytest.approx(10 * years / 1000)   # A makes all
     assert table.loc["Region B: emissions 2030", "B"] == pytest.approx(0.0)
     assert pd.isna(table.loc["Region A: emissions 2030", "A"])   # the world run has no regions
+
+
+def test_report_of_a_regional_run_has_regions_and_trade(toy):
+    """The report's regional section: each region's emissions and output, the flow A -> B with the
+    share of B's use it covers, net imports, and the regions chart."""
+    from planner.results.report import make_report
+
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two"))
+    folder = toy.solve(out=toy.root / "results").folder
+    report = make_report(folder)
+    md = report.markdown.read_text(encoding="utf-8")
+    section = md[md.index("## Regions and trade"):md.index("## Self-check")]
+    assert "| Region A " in section and "| Region B " in section
+    flow = next(line for line in section.splitlines() if "| Region A " in line and "| Region B " in line)
+    assert "5.00 Mt/yr" in flow and "100%" in flow   # B makes none of its 5 Mt: all imported
+    assert "regions" in report.charts

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from planner.results.charts import draw_all
 from planner.results.folder import RunFolder, read_run
+from planner.results.report_regions import region_view, regions_chart, trade_view
 from planner.results.report_tables import assumption_views, drivers_view, sources_view
 from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
 from planner.results.surprises import NOTE as SURPRISES_NOTE
@@ -43,6 +44,8 @@ CAPTIONS = {
                  "against the incumbent of its output (width) and its cost per tonne avoided (height); options that "
                  "are not near-zero are named in the footnote.",
     "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
+    "regions": "Left: emissions by region (scope 1, net of capture). Right: net imports of each traded good by region "
+               "in the last year (negative: the region exports more than it imports).",
 }
 FILES = {
     "emissions.csv": "emissions per sector and year (MtCO2; captured, scope 2, carbon released downstream from "
@@ -86,6 +89,9 @@ def make_report(folder: Path | str, out: Path | None = None) -> Report:
     out = Path(out) if out else run.path
     out.mkdir(parents=True, exist_ok=True)
     charts = draw_all(run, out / "charts")
+    drawn = regions_chart(run, out / "charts")
+    if drawn:
+        charts["regions"] = drawn
     head = headline(run)
     context = _context(run, head, charts, out)
     env = Environment(loader=PackageLoader("planner.results", "templates"),
@@ -120,6 +126,8 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
     assumptions = [{**v, "html": _html(v["table"]) if not v["table"].empty else "",
                     "md": _md(v["table"]) if not v["table"].empty else ""} for v in assumption_views(run)]
     sources = sources_view(run)
+    regions = region_view(run)
+    flows, net = trade_view(run)
     chart_list = []
     for key, files in charts.items():
         png = next(p for p in files if p.suffix == ".png")
@@ -150,8 +158,15 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "toc": [("headline", "Headline"), ("milestones", "2030 / 2040 / 2050"),
                 ("scenario-milestones", "Scenario milestones"), ("drivers", "What drives it")]
         + ([("budget", "Budget")] if shares is not None else [])
+        + ([("regions", "Regions and trade")] if not regions.empty else [])
         + [("self-check", "Self-check"), ("published", "Published pathways"), ("economics", "Technology economics"),
            ("charts", "Charts"), ("assumptions", "Assumptions"), ("method", "Method")],
+        "regions_html": _html(regions, first_is_label=True) if not regions.empty else "",
+        "regions_md": _md(regions) if not regions.empty else "",
+        "flows_html": _html(flows) if not flows.empty else "", "flows_md": _md(flows) if not flows.empty else "",
+        "net_html": _html(net, first_is_label=True) if not net.empty else "",
+        "net_md": _md(net) if not net.empty else "",
+        "region_set": (run.record.get("regions") or {}).get("set", ""),
         "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
     }
 
