@@ -200,6 +200,11 @@ class ModelData:
     from instance `origin` to instance `destination` in `year`, at `cost` (million USD per unit)"""
     import_share: dict[tuple[str, str, int], float] = field(default_factory=dict)
     """(instance, commodity, year) -> imports at most this share of the instance's use of it"""
+    local_share: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    """(instance, commodity, year) -> the instance makes at least this share of its use of it"""
+    local_minimum: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    """(instance, commodity, year) -> the instance makes at least this much of it (commodity unit per
+    year): min(share x demand, capacity share x what its existing makers can make in the first year)"""
 
     def instances(self, who: str) -> list[str]:
         """The sector instances a name stands for: 'all', an instance, a sector (its instances in
@@ -420,7 +425,8 @@ def build_data(inputs: RunInputs) -> ModelData:
         data.sector_of = {i.name: i.sector for i in insts}
         data.region_of = {i.name: i.region for i in insts}
         data.region_names = {r: spec.name for r, spec in rf.regions.items()}
-        data.trade, data.import_share = regional.trade_routes(rf, insts, data.balances, years)
+        data.trade, data.import_share, local = regional.trade_routes(rf, insts, data.balances, years)
+        data.local_share, data.local_minimum = _local_floors(data, local)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
@@ -579,6 +585,35 @@ def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.Data
     return table, members, limits
 
 
+def _local_floors(d: ModelData, local: regional.LocalFloor) -> tuple[dict, dict]:
+    """Split the floors of regional.trade_routes into shares of use and minimum quantities: with a
+    capacity share c, min(share x demand, c x K), K what the instance's existing makers of the commodity
+    can make in the first model year: their stock in service (a free technology's stock given) times
+    their utilisation ceiling. No floor in the first model year: its plants are the stock as given
+    (regional stock and demand shares come from different sources), so it may trade what it must."""
+    shares, minimum = {}, {}
+    if not local:
+        return shares, minimum
+    first = d.years[0]
+    c = d.cohorts.reset_index()
+    c = c[c["kind"].isin(["existing", "free"]) & (c["start"] <= first) & (c["end"] > first) & c["initial"].notna()]
+    output = d.techs["output"].to_dict()
+    ceiling = d.tech_year["utilisation"].to_dict()
+    capacity: dict[tuple[str, str], float] = {}
+    for s, k, cap in zip(c["sector"], c["tech"], c["initial"]):
+        key = (s, output.get((s, k)))
+        capacity[key] = capacity.get(key, 0.0) + float(cap) * float(ceiling.get((s, k, first), 1.0))
+    demand = d.demand.to_dict()
+    for (s, p, y), (share, cap_share) in local.items():
+        if y == first:   # the first year's plants are the stock as given: it trades what it must
+            continue
+        if cap_share is None:
+            shares[s, p, y] = share
+        else:
+            minimum[s, p, y] = min(share * demand.get((s, p, y), 0.0), cap_share * capacity.get((s, p), 0.0))
+    return shares, minimum
+
+
 def restrict(d: ModelData, sector: str) -> ModelData:
     """The part of a run's data that belongs to one sector, for solving it on its own.
 
@@ -603,6 +638,8 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         # a run whose regions trade joint)
         trade=d.trade[(d.trade["origin"] == sector) & (d.trade["destination"] == sector)],
         import_share={k: v for k, v in d.import_share.items() if k[0] == sector},
+        local_share={k: v for k, v in d.local_share.items() if k[0] == sector},
+        local_minimum={k: v for k, v in d.local_minimum.items() if k[0] == sector},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
         calibration=mine(d.calibration),
         budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},

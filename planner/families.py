@@ -142,6 +142,10 @@ _FAMILIES = [
            limit=True),
     Family("import_share", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "import share limit",
            words="the import-share limit of {1} in {0}", limit=True),
+    Family("local_share", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "local production floor",
+           words="the share of its use of {1} that {0} makes itself", limit=True),
+    Family("local_minimum", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "local production floor",
+           words="what {0} makes of {1} with its existing plants, up to its demand", limit=True),
     Family("milestone", "row", ("milestone", "sense", Y), "milestone unit", "milestones", "milestone",
            limit=True, soft="milestone_short"),
 ]

@@ -181,11 +181,15 @@ def commodity_copies(commodities: pd.DataFrame, commodity_year: pd.DataFrame, rf
     return table, pd.concat(parts)
 
 
+LocalFloor = dict[tuple[str, str, int], tuple[float, float | None]]
+
+
 def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame,
-                 years: list[int]) -> tuple[pd.DataFrame, dict[tuple[str, str, int], float]]:
+                 years: list[int]) -> tuple[pd.DataFrame, dict[tuple[str, str, int], float], LocalFloor]:
     """Every route of every trade link between the instances of its sector, with its cost per unit
-    in each year, and the import-share limits (ModelData.trade, import_share)."""
-    rows, shares = [], {}
+    in each year; the import-share limits (ModelData.trade, import_share); the local-production
+    floors: (instance, commodity, year) -> (min_local_share, local_capacity_share or None)."""
+    rows, shares, local = [], {}, {}
     by_sector: dict[str, list[Instance]] = {}
     for i in insts:
         by_sector.setdefault(i.sector, []).append(i)
@@ -204,5 +208,9 @@ def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame,
             if link.max_import_share is not None:
                 limit = interpolate(link.max_import_share, years)
                 shares.update({(a.name, p, y): float(v) for y, v in zip(years, limit)})
+            floor = link.min_local_share_by_region.get(a.region, link.min_local_share)
+            if floor is not None:
+                local.update({(a.name, p, y): (float(v), link.local_capacity_share)
+                              for y, v in zip(years, interpolate(floor, years))})
     table = pd.DataFrame(rows, columns=["commodity", "sector", "origin", "destination", "year", "cost"])
-    return table, shares
+    return table, shares, local

@@ -235,3 +235,30 @@ def test_report_of_a_regional_run_has_regions_and_trade(toy):
     flow = next(line for line in section.splitlines() if "| Region A " in line and "| Region B " in line)
     assert "5.00 Mt/yr" in flow and "100%" in flow   # B makes none of its 5 Mt: all imported
     assert "regions" in report.charts
+
+
+def test_local_share_floor_keeps_production_in_the_region(toy):
+    """B makes at least 60% of its own use: 3 of its 5 Mt, importing 2 from the cheaper A."""
+    rs = region_set(5.0)
+    rs["trade"]["widget"]["min_local_share"] = 0.6
+    toy.sector(widgets()).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two"))
+    out = toy.solve()
+    assert made(out, "RB") == pytest.approx(3.0)
+    assert flows(out, "RA", "RB") == pytest.approx(2.0)
+
+
+def test_local_minimum_runs_existing_plants_up_to_demand(toy):
+    """MPP steel's rule: B makes at least min(its demand, 50% of its first-year capacity). B holds
+    half of 10 Mt/yr of existing plants, so it makes min(5, 0.5 x 5) = 2.5 Mt and imports 2.5; with
+    a 100% capacity share it makes all of its 5 Mt."""
+    sector = widget_sector(plant={"inputs": {"coal": 10}, "capex": 0.0,
+                                  "stock": [{"capacity": 10, "retire": 2041}]})
+    for share, own in ((0.5, 2.5), (1.0, 5.0)):
+        rs = region_set(5.0)
+        rs["trade"]["widget"].update(min_local_share=1.0, local_capacity_share=share)
+        toy.sector(sector).write("models/regions/two.yaml", rs)
+        toy.scenario(scenario(regions="two"))
+        out = toy.solve()
+        assert made(out, "RB") == pytest.approx(own)
+        assert flows(out, "RA", "RB") == pytest.approx(5.0 - own)

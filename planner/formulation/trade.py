@@ -12,6 +12,12 @@ Terms and rows:
   import share:           sum_a TRADE[p,a,s,y] <= x[s,p,y] * U[s,p,y]
                           with U the use of p in s: its demand plus what s's technologies consume
                           of it; a region covers at least 1 - x of its own use (self-sufficiency)
+  local share:            P[s,p,y] >= f[s,p,y] * U[s,p,y], P what s's technologies make of p
+                          (the MPP shared models' regional production floor)
+  local minimum:          P[s,p,y] >= min(f * demand[s,p,y], c * K[s,p]), K what s's makers of p
+                          in service in the first model year can make (capacity x utilisation
+                          ceiling); the MPP steel model: a region runs its existing plants up to
+                          its own demand before it imports; computed in data.py
 
 A region exports only what its plants make: without a route's cost the model would be indifferent
 to where a unit is made, so each route carries its transport cost, and a sea route its freight.
@@ -41,7 +47,7 @@ def add_trade(m: pyo.ConcreteModel, d: ModelData) -> dict[Key, object]:
 
 
 def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
-    """Imports at most the share x of an instance's use (module docstring)."""
+    """Imports at most the share x of an instance's use; the local-production floors (module docstring)."""
     into: dict[Key, list] = {}
     for key in m.TRADE.index_set():
         p, _a, b, y = key
@@ -54,8 +60,17 @@ def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> Non
         consumed += sum(-b * m.ACTC[s, k, c, y] for k, c, b in ix.cohort_makers.get((s, p, y), ()) if b < 0)
         return demand.get((s, p, y), 0.0) + consumed
 
+    def made(s: str, p: str, y: int) -> object:
+        out = sum(a * m.ACT[s, k, y] for k, a in ix.makers.get((s, p, y), ()) if a > 0)
+        return out + sum(b * m.ACTC[s, k, c, y] for k, c, b in ix.cohort_makers.get((s, p, y), ()) if b > 0)
+
     m.import_share = pyo.Constraint(rows, rule=lambda m, s, p, y: sum(into[s, p, y])
                                     <= d.import_share[s, p, y] * use(s, p, y))
+    shares = [key for key in d.local_share if key in into and key[2] in d.weight and d.local_share[key] > 0]
+    m.local_share = pyo.Constraint(shares, rule=lambda m, s, p, y: made(s, p, y)
+                                   >= d.local_share[s, p, y] * use(s, p, y))
+    minimum = [key for key in d.local_minimum if key in into and key[2] in d.weight and d.local_minimum[key] > 0]
+    m.local_minimum = pyo.Constraint(minimum, rule=lambda m, s, p, y: made(s, p, y) >= d.local_minimum[s, p, y])
 
 
 def trade_cost(m: pyo.ConcreteModel, d: ModelData) -> object:

@@ -141,6 +141,17 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
             if len(ends) != 2 or not set(ends) <= regions or ends[0] == ends[1]:
                 out.append(raw.problem(("trade", p, "cost_between", route),
                                        "a route is 'FROM>TO' with two different regions of the set"))
+        for region in link.min_local_share_by_region:
+            if region not in regions:
+                out.append(raw.problem(("trade", p, "min_local_share_by_region", region),
+                                       _unknown("region", region, regions)))
+        if link.local_capacity_share is not None:
+            if link.min_local_share is None and not link.min_local_share_by_region:
+                out.append(raw.problem(("trade", p, "local_capacity_share"), "needs min_local_share (the share of "
+                                       "demand a region's existing plants cover at most)"))
+            if sf is not None and p in sf.commodities and sf.commodities[p].kind != "product":
+                out.append(raw.problem(("trade", p, "local_capacity_share"), f"{p!r} is an intermediate: the floor "
+                                       "from existing capacity needs a product with demand"))
         known_sources(("trade", p, "sources"), link.sources)
     return out
 

@@ -80,6 +80,16 @@ class TradeLink(Strict):
     """'FROM>TO' -> the cost on that route, where it differs from `cost`"""
     max_import_share: NonNegativeTrajectory | None = None
     """imports at most this share of a region's use (self-sufficiency 1 - share); absent: no limit"""
+    min_local_share: NonNegativeTrajectory | None = None
+    """each region makes at least this share of its own use of the commodity (its demand plus what
+    its plants consume) from the second model year on; absent: no floor"""
+    min_local_share_by_region: dict[str, NonNegativeTrajectory] = {}
+    """region -> its own `min_local_share`, where it differs"""
+    local_capacity_share: float | None = Field(default=None, gt=0, le=1)
+    """with it, a region's floor is min(min_local_share x its demand, this share x what its plants of
+    the first model year can make: their capacity times their utilisation ceiling): a region runs its
+    existing plants, up to its own demand, before it imports (MPP steel model). For a product with
+    demand, not an intermediate."""
     sources: list[str] = []
     notes: str = ""
 
