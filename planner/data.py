@@ -662,10 +662,12 @@ def _calibration(insts: list[regional.Instance], years: list[int]) -> pd.DataFra
         figures = [(f"production|{p}", fig) for p, fig in cal.production.items()]
         if cal.emissions is not None:
             figures.append(("emissions", cal.emissions))
+        if cal.process_emissions is not None:
+            figures.append(("process_emissions", cal.process_emissions))
         for quantity, fig in figures:
             rows.append({"sector": name, "quantity": quantity, "year": cal.year, "data_year": fig.year,
                          "published": fig.value * CALIBRATION_UNITS[fig.unit],
-                         "unit": "MtCO2" if quantity == "emissions" else sf.commodities[quantity[11:]].unit,
+                         "unit": "MtCO2" if "emissions" in quantity else sf.commodities[quantity[11:]].unit,
                          "product_carbon": ";".join(fig.product_carbon),
                          "tolerance": cal.tolerance,
                          "source_keys": ", ".join(fig.sources),

@@ -145,7 +145,8 @@ def regional_file(sf: SectorFile, rf: RegionFile, region: str, years: list[int],
     if cal is not None and sf.calibration is not None:
         # the yardstick for regional figures: within 15 % (wider than the world's)
         calibration = Calibration(year=sf.calibration.year, tolerance=max(sf.calibration.tolerance, 0.15),
-                                  production=cal.production, emissions=cal.emissions)
+                                  production=cal.production, emissions=cal.emissions,
+                                  process_emissions=cal.process_emissions)
     sources = {**sf.sources, **{k: v for k, v in rf.sources.items() if k not in sf.sources}}
     return sf.model_copy(update={"demand": demand, "technologies": techs, "retrofits": retrofits,
                                  "commodity_groups": groups,

@@ -56,3 +56,17 @@ def test_calibration_table_compares_first_year_with_published_figures(toy):
     assert bool(cal.at["production|widget", "within"])
     assert cal.at["emissions", "published"] == pytest.approx(12)
     assert not bool(cal.at["emissions", "within"])  # 10 MtCO2 against 12: 17% off
+
+
+def test_calibration_of_process_emissions_counts_them_before_capture(toy):
+    """Process CO2 as inventories report it (calcination): output x process factor, gross of capture.
+    10 Mt at 0.5 tCO2/t process CO2, 90% of it captured: 5 MtCO2 against a published 5.5."""
+    sector = widget_sector(plant={"inputs": {"coal": 1}, "process_emissions": 0.5, "process_capture_rate": 0.9,
+                                  "stock": [{"capacity": 20, "retire": 2041}], "available_from": 2100})
+    sector["calibration"] = {"year": 2025, "tolerance": 0.15, "process_emissions": {
+        "value": 5.5, "unit": "MtCO2", "year": 2024, "sources": ["toy"]}}
+    toy.sector(sector).scenario(scenario())
+    cal = toy.solve().results["calibration"].set_index("quantity")
+    assert cal.at["process_emissions", "model"] == pytest.approx(5.0)
+    assert cal.at["process_emissions", "unit"] == "MtCO2"
+    assert bool(cal.at["process_emissions", "within"])   # 9% off

@@ -558,7 +558,8 @@ def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame)
     Emissions compare the site's scope 1 net of capture plus the carbon held in the products the
     published figure counts as emitted (calibration `product_carbon`), whatever the scenario's
     switch: ``sum_k ACT[k] * (site[k] + pc[k] * [output of k listed])`` (per cohort with ACTC for
-    technologies with vintage inputs)."""
+    technologies with vintage inputs). Process emissions compare ``sum_k ACT[k] * process[k]``
+    (gross, before capture)."""
     cal = d.calibration.copy()
     if cal.empty:
         return cal.assign(model=[], deviation=[], within=[])
@@ -566,9 +567,13 @@ def _calibration(d: ModelData, production: pd.DataFrame, per_tech: pd.DataFrame)
     prod = production.assign(product=[outputs[(s, k)] for s, k in zip(production.sector, production.technology)])
     made = prod.groupby(["sector", "product", "year"])["value"].sum().to_dict()
     pt = per_tech.assign(output=[outputs[(s, k)] for s, k in zip(per_tech.sector, per_tech.technology)])
+    process = d.tech_year["process"].to_dict()
     model = []
     for s, q, y, listed in zip(cal.sector, cal.quantity, cal.year, cal.product_carbon):
-        if q == "emissions":
+        if q == "process_emissions":
+            mine = prod[(prod.sector == s) & (prod.year == y)]
+            model.append(float(sum(v * process.get((s, k, y), 0.0) for k, v in zip(mine.technology, mine.value))))
+        elif q == "emissions":
             mine = pt[(pt.sector == s) & (pt.year == y)]
             pc = mine.product_carbon.where(mine.output.isin(listed.split(";") if listed else []), 0.0)
             model.append(float((mine.site + pc).sum()))

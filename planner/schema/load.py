@@ -456,6 +456,12 @@ def check_sector(sf: SectorFile, raw: Tracked, commodities: CommodityFile) -> li
             if fig.product_carbon:
                 out.append(raw.problem(("calibration", "production", prod, "product_carbon"),
                                        "'product_carbon' applies to the emissions figure only"))
+        process = sf.calibration.process_emissions
+        if process:
+            if UNIT_KIND[process.unit] != "CO2":
+                out.append(raw.problem(("calibration", "process_emissions", "unit"),
+                                       f"{process.unit} is not a unit of CO2 (MtCO2 or GtCO2)"))
+            src(("calibration", "process_emissions", "sources"), process.sources)
         if sf.calibration.emissions:
             if UNIT_KIND[sf.calibration.emissions.unit] != "CO2":
                 out.append(raw.problem(("calibration", "emissions", "unit"),

@@ -101,11 +101,14 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
                     out.append(raw.problem(("sectors", s, "calibration", r, "production", p),
                                            _unknown(f"product of the {s} sector", p, products)))
                 known_sources(("sectors", s, "calibration", r, "production", p, "sources"), fig.sources)
-            if cal.emissions is not None:
-                if cal.emissions.unit not in ("MtCO2", "GtCO2"):
-                    out.append(raw.problem(("sectors", s, "calibration", r, "emissions", "unit"),
+            for key in ("emissions", "process_emissions"):
+                fig = getattr(cal, key)
+                if fig is None:
+                    continue
+                if fig.unit not in ("MtCO2", "GtCO2"):
+                    out.append(raw.problem(("sectors", s, "calibration", r, key, "unit"),
                                            "emissions are given in MtCO2 or GtCO2"))
-                known_sources(("sectors", s, "calibration", r, "emissions", "sources"), cal.emissions.sources)
+                known_sources(("sectors", s, "calibration", r, key, "sources"), fig.sources)
     purchased = set(commodities.commodities) | {c for sf in sectors.values() for c, d in sf.commodities.items()
                                                 if d.kind == "purchased"}
     made = {c for sf in sectors.values() for c in sf.supplies}

@@ -39,6 +39,8 @@ class RegionalCalibration(Strict):
 
     production: dict[str, CalibrationFigure] = {}
     emissions: CalibrationFigure | None = None
+    process_emissions: CalibrationFigure | None = None
+    """gross process CO2 (sector.Calibration.process_emissions)"""
 
 
 Shares = dict[str, NonNegativeTrajectory]

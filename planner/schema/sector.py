@@ -448,6 +448,9 @@ class Calibration(Strict):
     tolerance: float = Field(default=0.10, gt=0, lt=1)
     production: dict[str, CalibrationFigure] = {}
     emissions: CalibrationFigure | None = None
+    process_emissions: CalibrationFigure | None = None
+    """gross process CO2 (technologies' `process_emissions` times output, before capture), e.g.
+    the calcination CO2 that national inventories report apart from fuel"""
 
 
 class CommodityGroup(Strict):
