@@ -21,7 +21,8 @@ not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
   group build:        sum_{k in G} NEW[k,y] <= build_G[y] * L[y]   (summed over the sector's
                       instances in every region: a world limit, planner/regions.py)
                       sum_{k in G} NEW[k,y] <= stock_share_G * L[y] * USED_G[y']
-                      (for the first model year: the members' existing stock)
+                      (for the first model year: the members' existing stock; also summed over
+                      the sector's instances: shipyards and aircraft makers build for every region)
   turnover:           sum_{k in G} sum_{c carried into y} (CAP[c,y'] + IN[c,y] - CAP[c,y]
                                                          - sum_{r exempt} RETRO[r,c,y])
                           <= turnover_G[y] * L[y] * USED_G[y']
@@ -101,8 +102,8 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         for y in buildable:
             if y in gl.build:   # a world limit: one row over the sector's instances in every region
                 build_rows.append((d.base(s), g, y))
-            if gl.stock_share is not None:
-                share_rows.append((s, g, y))
+            if gl.stock_share is not None:   # a world limit too (yards, plants that build for every region)
+                share_rows.append((d.base(s), g, y))
         if gl.turnover:
             turnover_rows += [(s, g, y) for y in years if y in ix.prev]
             if gl.turnover_each:
@@ -123,6 +124,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         return sum(capacity_in_use(m, ix, util, s, k, y) for k in d.group_limits[s, g].members)
 
     build_rows = list(dict.fromkeys(build_rows))
+    share_rows = list(dict.fromkeys(share_rows))
 
     def group_build_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
         mine = [s for s in d.instances(who) if (s, g) in d.group_limits]
@@ -135,8 +137,12 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
             return group_in_use(s, g, ix.prev[y])
         return sum(ix.stock.get((s, k), 0.0) for k in d.group_limits[s, g].members)
 
-    m.group_build_share = pyo.Constraint(share_rows, rule=lambda m, s, g, y: group_new(s, g, y)
-                                         <= d.group_limits[s, g].stock_share * length[y] * stock_before(s, g, y))
+    def group_build_share_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
+        mine = [s for s in d.instances(who) if (s, g) in d.group_limits]
+        return (sum(group_new(s, g, y) for s in mine)
+                <= d.group_limits[mine[0], g].stock_share * length[y] * sum(stock_before(s, g, y) for s in mine))
+
+    m.group_build_share = pyo.Constraint(share_rows, rule=group_build_share_rule)
 
     carried_cohorts: dict[tuple[str, str, int], list[str]] = {}
     for key in ix.cap:

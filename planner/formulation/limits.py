@@ -17,11 +17,14 @@ Constraints:
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
                  pool p of commodities that draw on one resource (f: pool units per unit bought)
   absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * length[y]
-  relative build rate:  ADD[s,k,y] <= ((1 + g)^length[y] - 1) * ACT[s,k,y'] / u[s,k,y'] + seed * length[y]
-                 with ADD = new build + retrofits into k, y' the previous model year and u the
-                 utilisation: the capacity in use (for the first year, the existing stock), so a
-                 technology can start from zero at the seed rate and then grow by at most the
-                 share g a year of what it runs; idle capacity does not feed its own growth.
+  relative build rate:  ADD[s,k,y] <= ((1 + g)^L - 1) * ACT[s,k,y'] / u[s,k,y'] + seed * ((1 + g)^L - 1) / g
+                 with ADD = new build + retrofits into k, y' the previous model year, u the
+                 utilisation and L = length[y]: the capacity in use (for the first year, the existing
+                 stock), so a technology can start from zero at the seed rate and then grow by at
+                 most the share g a year of what it runs; idle capacity does not feed its own growth.
+                 Over a period of L years the bound is what L annual steps allow, the seed built
+                 each year growing with the rest: C_L = (C_0 + seed/g)(1 + g)^L - seed/g (seed * L
+                 at g = 0); at annual steps it is g * C + seed.
   decline:       ADD[s,k,y] / L[y] >= (1 - r)^L[y'] * ADD[s,k,y'] / L[y'] - r * seed
                  (build rates per year: ADD of a period of L years holds L years of building; with
                  annual steps ADD[y] >= (1 - r) ADD[y'] - r seed), with L = length,
@@ -126,7 +129,7 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
             base = sum(ix.stock.get((s, k), 0.0) for s in mine)
         else:
             base = sum(capacity_in_use(m, ix, util, s, k, prev) for s in mine)
-        return added(who, k, y) <= g * base + seed[s0, k] * d.length[y]
+        return added(who, k, y) <= g * base + seed[s0, k] * seeded_years(growth[s0, k], d.length[y])
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)
 
@@ -142,6 +145,12 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
                 - decline[s0, k] * seed[s0, k] * d.length[y])
 
     m.decline_limit = pyo.Constraint(winding, rule=decline_rule)
+
+
+def seeded_years(g: float, years: int) -> float:
+    """What a seed of 1 per year builds over `years` annual steps when what is built grows by the
+    share g a year: ((1 + g)^years - 1) / g (years at g = 0)."""
+    return float(years) if g <= 0 else ((1 + g) ** years - 1) / g
 
 
 def _given(value: float | None) -> bool:
