@@ -166,9 +166,10 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> list:
 
 def separately(d: ModelData, options: SolverOptions) -> bool:
     """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP.
-    A run whose regions trade is solved jointly: its sector instances share the balance rows of
-    what they trade, which the decomposition does not price yet."""
-    if not d.trade.empty:
+    A run with a region set is solved jointly: its sector instances share the balance rows of what
+    they trade and the world build limits (planner/regions.py), which the decomposition does not
+    price yet."""
+    if d.region_of:
         return False
     if options.decompose is not None:
         return len(d.sectors) > 1 and options.decompose

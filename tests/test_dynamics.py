@@ -313,12 +313,14 @@ def test_decline_limit_compares_build_rates_when_periods_differ_in_length(toy):
     # route adds in 2030 (A, five years of building), the two years of 2035 must add at least
     # 2 x (1 - 0.5)^5 x A / 5 (a rate per year that fell by half a year for five years), not
     # (1 - 0.5)^2 x A, four times as much as the rates allow.
-    # The stock is gone by 2030; 'new_route' may add only its seed (5 Mt over the 2030 period), so
-    # the old route (lifetime 5) adds the rest in 2030 and is then wound down.
+    # The stock is gone by 2030; 'new_route' may add only what its seed builds over the 2030 period
+    # (seed x ((1 + g)^5 - 1) / g = 5 Mt), so the old route (lifetime 5) adds the rest in 2030 and
+    # is then wound down while the new route grows tenfold a year.
+    seed = 5.0 / ((11.0 ** 5 - 1) / 10.0)
     toy.sector(widget_sector(
         stock_plants={"stock": [{"capacity": 10, "retire": 2030}], "available_from": 2100},
         old_route={"capex": 1, "variable_om": 1, "lifetime": 5, "build_limit": {"absolute": 100.0, "decline": 0.5}},
-        new_route={"capex": 1, "variable_om": 0, "available_from": 2030, "build_limit": {"growth": 10.0, "seed": 1.0}},
+        new_route={"capex": 1, "variable_om": 0, "available_from": 2030, "build_limit": {"growth": 10.0, "seed": seed}},
     ))
     toy.scenario(scenario(horizon={"start": 2025, "end": 2036, "step": 5, "history": False}))
     old = table(toy.solve(), "new_capacity", technology="old_route")
@@ -334,3 +336,18 @@ def test_decline_limit_is_checked(toy, limit, words):
         toy.solve()
     problem = next(p for p in err.value.problems if p.path.startswith("technologies.clean.build_limit"))
     assert words in problem.message and problem.line
+
+
+def test_growth_limit_over_a_period_builds_what_annual_steps_would(toy):
+    """A route growing 50% a year from a seed of 1 Mt/yr: annual steps build 1, 1.5, 2.25, 3.375,
+    5.0625 over 2025-2029 (13.1875 in all); one 5-year period allows the same 13.1875, not 5 x seed."""
+    sector = widget_sector(
+        old={"inputs": {"coal": 10}, "stock": [{"capacity": 100, "retire": 2041}], "available_from": 2100},
+        clean={"capex": 1, "build_limit": {"growth": 0.5, "seed": 1.0}})
+    sector["demand"]["widget"]["variants"]["flat"]["values"] = 100.0
+    toy.sector(sector).scenario(scenario())
+    annual = table(toy.solve(), "capacity", technology="clean")
+    toy.scenario(scenario(name="five", horizon={"start": 2025, "end": 2040, "step": 5, "history": False}))
+    five = table(toy.solve(name="five"), "capacity", technology="clean")
+    assert annual[2029] == pytest.approx(13.1875)
+    assert five[2025] == pytest.approx(13.1875)
