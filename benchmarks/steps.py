@@ -2,14 +2,16 @@
 
     python benchmarks/steps.py                                  # all seven sectors, default scenario
     python benchmarks/steps.py --sectors cement --scenario 1p5c-67 --steps 1 2 5
+    python benchmarks/steps.py --sectors steel --regions r10    # the regional LP (models/regions/r10.yaml)
 
 Each run is the scenario with `horizon.step` set (a child scenario in a temporary folder; with
 steps of n years a model year stands for the n years from it, its flows weighted by n). It prints
 the LP's size and the time to load, build, transfer and solve for each step, and the error of the
 coarser steps against annual steps on what a roadmap reads: total cost, cumulative emissions over
 the budget years, emissions in 2030 and 2050, the carbon price (present value), and the near-zero
-share of each sector's output in 2030 and 2050 (percentage points). Times are from this one run on
-this machine; the ratios against the annual run are what carries over.
+share of each sector's output in 2030 and 2050 (percentage points); with `--regions`, also each
+region's emissions and output in 2030 and 2050. Times are from this one run on this machine; the
+ratios against the annual run are what carries over.
 """
 
 from __future__ import annotations
@@ -47,14 +49,27 @@ def _figures(out: RunOutcome) -> dict[str, float]:
             total = rows["value"].sum()
             if (s, o) in with_clean and total > 0:
                 fig[f"near-zero share {s}/{o} {y} (%)"] = 100 * rows.loc[rows.clean, "value"].sum() / total
+    region = out.data.region_of
+    if region:
+        em = t["emissions"].assign(region=lambda e: e.sector.map(lambda s: region.get(s, "World")))
+        made = prod.assign(region=prod.sector.map(lambda s: region.get(s, "World")),
+                           base=prod.sector.map(out.data.base))
+        for y in (2030, 2050):
+            for r, v in em[em.year == y].groupby("region")["value"].sum().items():
+                fig[f"emissions {r} {y} (Mt/yr)"] = float(v)
+            for (r, b, o), v in made[made.year == y].groupby(["region", "base", "output"])["value"].sum().items():
+                fig[f"{b}/{o} made in {r} {y}"] = float(v)
     return fig
 
 
-def _run(sectors: list[str], scenario: str, step: int, folder: Path) -> tuple[RunOutcome, float]:
+def _run(sectors: list[str], scenario: str, step: int, folder: Path,
+         regions: str | None = None) -> tuple[RunOutcome, float]:
     child = folder / f"step{step}.yaml"
-    child.write_text(yaml.safe_dump({"name": f"{Path(scenario).stem}-step{step}",
-                                     "extends": str(project_paths().scenario_file(scenario).resolve()),
-                                     "horizon": {"step": step}}), encoding="utf-8")
+    spec = {"name": f"{Path(scenario).stem}-step{step}",
+            "extends": str(project_paths().scenario_file(scenario).resolve()), "horizon": {"step": step}}
+    if regions:
+        spec["regions"] = regions
+    child.write_text(yaml.safe_dump(spec), encoding="utf-8")
     t0 = time.perf_counter()
     out = run(sectors, str(child), None, project_paths())
     return out, time.perf_counter() - t0
@@ -66,16 +81,18 @@ def main() -> None:
     parser.add_argument("--scenario", default="default")
     parser.add_argument("--steps", nargs="+", type=int, default=[1, 5], help="steps in years (the first is "
                         "the reference)")
+    parser.add_argument("--regions", default=None, help="a region set of models/regions/ (default: the world)")
     args = parser.parse_args()
     sectors = args.sectors or project_paths().sector_names()
     results: dict[int, tuple[dict[str, float], RunOutcome, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for step in args.steps:
-            out, wall = _run(sectors, args.scenario, step, Path(tmp))
+            out, wall = _run(sectors, args.scenario, step, Path(tmp), args.regions)
             results[step] = (_figures(out), out, wall)
     ref_step = args.steps[0]
     ref = results[ref_step][0]
-    print(f"{', '.join(sectors)} under '{args.scenario}': steps of {', '.join(map(str, args.steps))} years\n")
+    where = f" with regions '{args.regions}'" if args.regions else ""
+    print(f"{', '.join(sectors)} under '{args.scenario}'{where}: steps of {', '.join(map(str, args.steps))} years\n")
     print(f"{'step':>5} {'columns':>9} {'rows':>9} {'load':>6} {'build':>6} {'transfer':>8} {'solve':>7} "
           f"{'run (s)':>8} {'solve ratio':>11}")
     ref_solve = results[ref_step][1].timings.get("solve", float("nan"))

@@ -474,8 +474,12 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
         return next(my for my in years if my <= y < my + length[my])
 
     out = {}
+    regions = set(inputs.regions.regions) if inputs.regions is not None else set()
     for name, ms in inputs.scenario.milestones.items():
-        if ms.sector != "all" and ms.sector not in inputs.sectors:
+        base, _, region = ms.sector.partition("@")
+        if ms.sector != "all" and base not in inputs.sectors and ms.sector not in regions:
+            continue   # a milestone on a sector outside the run
+        if region and region not in regions:
             continue
         if ms.year is not None:
             chosen = [model_year(ms.year)]
@@ -483,7 +487,7 @@ def _milestones(inputs: RunInputs, years: list[int], length: dict[int, int]) -> 
             last = ms.to if ms.to is not None else years[-1] + length[years[-1]] - 1
             chosen = [y for y in years if ms.from_ <= y <= last]
         spec = ms.model_dump()
-        spec["commodities"] = _commodity_members(inputs.sectors.get(ms.sector), ms.commodities)
+        spec["commodities"] = _commodity_members(inputs.sectors.get(base), ms.commodities)
         spec["bounds"] = {sense: dict(zip(chosen, interpolate(spec[sense], chosen).tolist()))
                           for sense in ("min", "max") if spec[sense] is not None}
         spec.update(years=chosen, penalty=ms.soft.penalty if ms.soft else None,

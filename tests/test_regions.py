@@ -262,3 +262,31 @@ def test_local_minimum_runs_existing_plants_up_to_demand(toy):
         out = toy.solve()
         assert made(out, "RB") == pytest.approx(own)
         assert flows(out, "RA", "RB") == pytest.approx(5.0 - own)
+
+
+def test_milestone_on_a_region_sums_its_sectors(toy):
+    """A milestone naming region A (emissions at most 2 Mt in 2030) binds A's instances: A makes
+    2 Mt and B the other 8 in 2030 (B at 30 USD/t rather than A at 20 + 5 shipping)."""
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two", milestones={"a-2030": {
+        "sector": "RA", "metric": "emissions", "year": 2030, "max": 2.0}}))
+    out = toy.solve()
+    assert made(out, "RA") == pytest.approx(2.0)
+    assert made(out, "RB") == pytest.approx(8.0)
+    ms = out.results["milestones"].set_index("name")
+    assert ms.at["a-2030", "status"] == "binding"
+
+
+def test_milestone_on_a_sector_in_one_region_and_an_unknown_region(toy):
+    """'widgets@RB' at least 4 Mt of emissions in 2030 keeps 4 Mt of B's own making; a region the
+    set does not have is named with its line."""
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two", milestones={"b-2030": {
+        "sector": "widgets@RB", "metric": "emissions", "year": 2030, "min": 4.0}}))
+    assert made(toy.solve(), "RB") == pytest.approx(4.0)
+    toy.scenario(scenario(regions="two", milestones={"c-2030": {
+        "sector": "widgets@RC", "metric": "emissions", "year": 2030, "max": 4.0}}))
+    with pytest.raises(InputError) as err:
+        toy.solve()
+    problem = err.value.problems[0]
+    assert problem.path == "milestones.c-2030.sector" and "unknown region 'RC'" in problem.message and problem.line

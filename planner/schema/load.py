@@ -802,11 +802,16 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
     h = sc.horizon
     for name, ms in sc.milestones.items():
         at = ("milestones", name)
-        if ms.sector != "all" and ms.sector not in all_sectors:
-            out.append(raw.problem((*at, "sector"), f"unknown sector {ms.sector!r} (use a sector or 'all')"))
+        base, _, region = ms.sector.partition("@")
+        # with a region set also a region (all its sectors) or 'sector@region'; schema/load_regions.py
+        # checks the region names
+        whole = ms.sector == "all" or (bool(sc.regions) and not region and ms.sector not in all_sectors)
+        if not whole and base not in all_sectors or (region and not sc.regions):
+            out.append(raw.problem((*at, "sector"), f"unknown sector {ms.sector!r} (use a sector or 'all'"
+                                   + (", a region of the run's region set or 'sector@region')" if sc.regions else ")")))
             continue
-        if ms.sector == "all" and ms.metric not in ("emissions", "commodity_use"):
-            out.append(raw.problem((*at, "metric"), f"metric {ms.metric!r} needs one sector; on 'all' only "
+        if whole and ms.metric not in ("emissions", "commodity_use"):
+            out.append(raw.problem((*at, "metric"), f"metric {ms.metric!r} needs one sector; on {ms.sector!r} only "
                                    "emissions and commodity_use apply"))
         for key in ("year", "from_", "to", "relative_to"):
             y = getattr(ms, key)
@@ -816,9 +821,9 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
         for i, ref in enumerate(ms.sources):
             if ref not in sc.sources:
                 out.append(raw.problem((*at, "sources", i), f"unknown source {ref!r} (not in the scenario's sources)"))
-        sf = sectors.get(ms.sector)
+        sf = None if whole else sectors.get(base)
         if sf is None:
-            for i, c in enumerate(ms.commodities if ms.sector == "all" else []):
+            for i, c in enumerate(ms.commodities if whole else []):
                 if c not in known_com:
                     out.append(raw.problem((*at, "commodities", i), f"unknown commodity {c!r}"))
             continue

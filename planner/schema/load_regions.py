@@ -124,6 +124,15 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
                 if r not in regions:
                     out.append(raw.problem(("commodities", c, field, r), _unknown("region", r, regions)))
         known_sources(("commodities", c, "sources"), rc.sources)
+    for name, ms in sc.milestones.items():
+        sector, _, region = ms.sector.rpartition("@")
+        if ms.sector == "all" or ms.sector in sectors or (not sector and ms.sector not in regions and
+                                                          ms.sector in (known_sectors or set())):
+            continue
+        if (sector and region not in regions) or (not sector and ms.sector not in regions):
+            out.append(scen_raw.problem(("milestones", name, "sector"), _unknown(
+                "region", region or ms.sector, regions) + f" (use 'all', a sector, a region of {sc.regions!r} "
+                "or 'sector@region')"))
     for key in sc.annual_caps:
         sector, _, region = key.rpartition("@")
         known = (known_sectors or set()) | set(sectors)   # a cap on a sector outside the run does not apply
