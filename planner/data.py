@@ -202,6 +202,9 @@ class ModelData:
     """(instance, commodity, year) -> imports at most this share of the instance's use of it"""
     local_share: dict[tuple[str, str, int], float] = field(default_factory=dict)
     """(instance, commodity, year) -> the instance makes at least this share of its use of it"""
+    build_share: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    """(instance, commodity, year) -> the instance builds at most this share of the new capacity of the
+    commodity's makers built in all its sector's instances from the first model year to `year`"""
     local_minimum: dict[tuple[str, str, int], float] = field(default_factory=dict)
     """(instance, commodity, year) -> the instance makes at least this much of it (commodity unit per
     year): min(share x demand, capacity share x what its existing makers can make in the first year)"""
@@ -425,8 +428,9 @@ def build_data(inputs: RunInputs) -> ModelData:
         data.sector_of = {i.name: i.sector for i in insts}
         data.region_of = {i.name: i.region for i in insts}
         data.region_names = {r: spec.name for r, spec in rf.regions.items()}
-        data.trade, data.import_share, local = regional.trade_routes(rf, insts, data.balances, years)
-        data.local_share, data.local_minimum = _local_floors(data, local)
+        rules = regional.trade_routes(rf, insts, data.balances, years)
+        data.trade, data.import_share, data.build_share = rules.routes, rules.import_share, rules.build_share
+        data.local_share, data.local_minimum = _local_floors(data, rules.local)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
@@ -644,6 +648,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         import_share={k: v for k, v in d.import_share.items() if k[0] == sector},
         local_share={k: v for k, v in d.local_share.items() if k[0] == sector},
         local_minimum={k: v for k, v in d.local_minimum.items() if k[0] == sector},
+        build_share={k: v for k, v in d.build_share.items() if k[0] == sector},
         groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
         calibration=mine(d.calibration),
         budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},

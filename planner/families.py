@@ -146,6 +146,8 @@ _FAMILIES = [
            words="the share of its use of {1} that {0} makes itself", limit=True),
     Family("local_minimum", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "local production floor",
            words="what {0} makes of {1} with its existing plants, up to its demand", limit=True),
+    Family("build_share", "row", (S, "commodity", Y), "commodity unit/yr", "trade", "regional build share",
+           words="the share of the world's new plants making {1} that {0} may build", limit=True),
     Family("milestone", "row", ("milestone", "sense", Y), "milestone unit", "milestones", "milestone",
            limit=True, soft="milestone_short"),
 ]

@@ -185,12 +185,22 @@ def commodity_copies(commodities: pd.DataFrame, commodity_year: pd.DataFrame, rf
 LocalFloor = dict[tuple[str, str, int], tuple[float, float | None]]
 
 
-def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame,
-                 years: list[int]) -> tuple[pd.DataFrame, dict[tuple[str, str, int], float], LocalFloor]:
+@dataclass
+class TradeRules:
+    """What the trade links of a region set ask of each instance (ModelData.trade, import_share,
+    local_share / local_minimum, build_share)."""
+
+    routes: pd.DataFrame
+    import_share: dict[tuple[str, str, int], float]
+    local: LocalFloor
+    build_share: dict[tuple[str, str, int], float]
+
+
+def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame, years: list[int]) -> TradeRules:
     """Every route of every trade link between the instances of its sector, with its cost per unit
-    in each year; the import-share limits (ModelData.trade, import_share); the local-production
-    floors: (instance, commodity, year) -> (min_local_share, local_capacity_share or None)."""
-    rows, shares, local = [], {}, {}
+    in each year; the import-share limits; the local-production floors: (instance, commodity, year)
+    -> (min_local_share, local_capacity_share or None); the build-share caps."""
+    rows, shares, local, build = [], {}, {}, {}
     by_sector: dict[str, list[Instance]] = {}
     for i in insts:
         by_sector.setdefault(i.sector, []).append(i)
@@ -213,5 +223,8 @@ def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame,
             if floor is not None:
                 local.update({(a.name, p, y): (float(v), link.local_capacity_share)
                               for y, v in zip(years, interpolate(floor, years))})
+            if link.max_build_share is not None:
+                build.update({(a.name, p, y): float(v)
+                              for y, v in zip(years, interpolate(link.max_build_share, years))})
     table = pd.DataFrame(rows, columns=["commodity", "sector", "origin", "destination", "year", "cost"])
-    return table, shares, local
+    return TradeRules(table, shares, local, build)

@@ -290,3 +290,32 @@ def test_milestone_on_a_sector_in_one_region_and_an_unknown_region(toy):
         toy.solve()
     problem = err.value.problems[0]
     assert problem.path == "milestones.c-2030.sector" and "unknown region 'RC'" in problem.message and problem.line
+
+
+def test_build_share_caps_a_regions_part_of_new_plants(toy):
+    """The regions' 10 Mt/yr of plants retire in 2030 and A makes widgets cheaper, but A may hold at
+    most 60% of the plants built in the horizon that are in service (MPP ammonia's cap on a region's
+    share of the world's new plants). The plants run at least 90% of their capacity, as the shipped
+    technologies do, so B cannot widen A's share with plants that stand idle; without the cap A
+    builds all."""
+    sector = widget_sector(plant={"inputs": {"coal": 10}, "capex": 50.0, "min_utilisation": 0.9,
+                                  "stock": [{"capacity": 10, "retire": 2030}]})
+
+    def new_in_service(out, region: str, year: int) -> float:
+        c = regional(out, "capacity_by_cohort")
+        c = c[(c.region == region) & (c.year == year) & ~c.cohort.astype(str).str.startswith("stock")]
+        return float(c["value"].sum())
+
+    rs = region_set(5.0)
+    toy.sector(sector).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two"))
+    free = toy.solve()
+    assert new_in_service(free, "RB", 2030) == pytest.approx(0.0, abs=1e-6)
+    rs["trade"]["widget"]["max_build_share"] = 0.6
+    toy.write("models/regions/two.yaml", rs)
+    out = toy.solve()
+    for y in range(2030, 2041):
+        a, b = new_in_service(out, "RA", y), new_in_service(out, "RB", y)
+        assert a <= 0.6 * (a + b) + 1e-6
+    a, b = new_in_service(out, "RA", 2030), new_in_service(out, "RB", 2030)
+    assert a == pytest.approx(0.6 * (a + b)) and b > 3.0

@@ -14,6 +14,9 @@ Terms and rows:
                           of it; a region covers at least 1 - x of its own use (self-sufficiency)
   local share:            P[s,p,y] >= f[s,p,y] * U[s,p,y], P what s's technologies make of p
                           (the MPP shared models' regional production floor)
+  build share:            B[s,p,y] <= b[s,p,y] * sum_{s' of the sector} B[s',p,y], B the capacity of
+                          p's makers built in the horizon and in service in y (the MPP ammonia
+                          model's cap on a region's share of the world's new plants)
   local minimum:          P[s,p,y] >= min(f * demand[s,p,y], c * K[s,p]), K what s's makers of p
                           in service in the first model year can make (capacity x utilisation
                           ceiling); the MPP steel model: a region runs its existing plants up to
@@ -71,6 +74,27 @@ def add_import_shares(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> Non
                                    >= d.local_share[s, p, y] * use(s, p, y))
     minimum = [key for key in d.local_minimum if key in into and key[2] in d.weight and d.local_minimum[key] > 0]
     m.local_minimum = pyo.Constraint(minimum, rule=lambda m, s, p, y: made(s, p, y) >= d.local_minimum[s, p, y])
+
+    output = d.techs["output"].to_dict()
+    makers: dict[tuple[str, str], list[str]] = {}
+    for s, k in d.techs.index:
+        makers.setdefault((s, output[(s, k)]), []).append(k)
+    peers: dict[tuple[str, str], list[str]] = {}
+    for s, p, _y in d.build_share:
+        peers.setdefault((s, p), [i for i in d.instances(d.base(s)) if (i, p) in makers])
+
+    new_cohorts = set(d.cohorts.index[d.cohorts["kind"] == "new"])
+
+    def built(s: str, p: str, y: int) -> object:
+        """Capacity of p's makers in instance s built in the horizon and still in service in y
+        (plants built and retired early, or built to stand idle below the utilisation floor, do not
+        widen another region's share)."""
+        return sum(m.CAP[s, k, c, y] for k in makers.get((s, p), ())
+                   for c in ix.cohorts_in_service.get((s, k, y), ()) if (s, k, c) in new_cohorts)
+
+    caps = [key for key in d.build_share if key[2] in d.weight and key[2] > d.years[0] and len(peers[key[:2]]) > 1]
+    m.build_share = pyo.Constraint(caps, rule=lambda m, s, p, y: built(s, p, y)
+                                   <= d.build_share[s, p, y] * sum(built(i, p, y) for i in peers[s, p]))
 
 
 def trade_cost(m: pyo.ConcreteModel, d: ModelData) -> object:

@@ -70,6 +70,7 @@ SUBJECTS: dict[str, Describe] = {
     "service_life": lambda d, i: (i[0], _tech(d, *i[:2]), "capacity kept for a share of its life"),
     "import_share": lambda d, i: (i[0], _com(d, i[1]), "imports, share of its use"),
     "local_share": lambda d, i: (i[0], _com(d, i[1]), "own production, share of its use"),
+    "build_share": lambda d, i: (i[0], _com(d, i[1]), "new plants, share of the world's since the first year"),
     "local_minimum": lambda d, i: (i[0], _com(d, i[1]), "own production from existing plants, up to demand"),
     "milestone": lambda d, i: (str(d.milestones.get(i[0], {}).get("sector", "") or ""), i[0],
                                f"{i[1]} bound of the scenario's milestone"),

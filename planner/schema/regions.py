@@ -92,6 +92,10 @@ class TradeLink(Strict):
     the first model year can make: their capacity times their utilisation ceiling): a region runs its
     existing plants, up to its own demand, before it imports (MPP steel model). For a product with
     demand, not an intermediate."""
+    max_build_share: NonNegativeTrajectory | None = None
+    """each region builds at most this share of the new capacity of the commodity's makers built in
+    all regions since the first model year (cumulative; the MPP ammonia model's cap on a region's
+    share of the world's new plants); absent: no cap"""
     sources: list[str] = []
     notes: str = ""
 
