@@ -386,7 +386,13 @@ def build_data(inputs: RunInputs) -> ModelData:
         b0, b1 = sc.budget.start or start, sc.budget.end or end
         budget_years = [y for y in years if b0 <= y <= b1]
         include2 = sc.budget.include_scope2
-        budget_rows = {"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode]
+        budget_rows = dict({"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode])
+    if sc.budget is not None and sc.budget.regions and inputs.regions is not None:
+        if not budget_years:
+            b0, b1 = sc.budget.start or start, sc.budget.end or end
+            budget_years = [y for y in years if b0 <= y <= b1]
+            include2 = sc.budget.include_scope2
+        budget_rows.update(sc.budget.region_budgets_mt())   # rows over each region's instances
     caps: dict[tuple[str, int], float] = {}
     named = {"all"} | {n for i in insts for n in (i.name, i.sector, i.region)}
     for key, traj in sc.annual_caps.items():   # a cap on a sector outside the run does not apply

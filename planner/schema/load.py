@@ -783,6 +783,9 @@ def check_scenario(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile],
         for member in pool.members or {}:
             if member not in known_com and not _defined_in_other_sector(member, all_sectors - set(sectors), paths):
                 out.append(raw.problem(("pools", name, "members", member), f"unknown commodity {member!r}"))
+    if sc.budget is not None and sc.budget.regions and not sc.regions:
+        out.append(raw.problem(("budget", "regions"), "regional budgets need a region set (the scenario's "
+                               "`regions:`)"))
     for key in sc.annual_caps:
         # with a region set also a region or 'sector@region' (schema/load_regions.py checks those)
         if key != "all" and key not in all_sectors and not sc.regions:

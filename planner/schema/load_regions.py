@@ -124,6 +124,10 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
                 if r not in regions:
                     out.append(raw.problem(("commodities", c, field, r), _unknown("region", r, regions)))
         known_sources(("commodities", c, "sources"), rc.sources)
+    for r in (sc.budget.regions if sc.budget is not None else {}):
+        if r not in regions:
+            out.append(scen_raw.problem(("budget", "regions", r), _unknown("region", r, regions)
+                                        + f" (budget.regions names regions of {sc.regions!r})"))
     for name, ms in sc.milestones.items():
         sector, _, region = ms.sector.rpartition("@")
         if ms.sector == "all" or ms.sector in sectors or (not sector and ms.sector not in regions and

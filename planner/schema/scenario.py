@@ -180,6 +180,9 @@ class Budget(Strict):
     global_remaining: PositiveFloat | None = None
     shares: dict[str, NonNegativeFloat] = {}
     sectors: dict[str, NonNegativeFloat] = {}
+    regions: dict[str, NonNegativeFloat] = {}
+    """with a region set: region -> a cumulative cap on the emissions of its sectors over the budget
+    years, in `unit` (a national pledge), besides the run's budget, in every mode"""
     include_scope2: bool = False
     soft: SoftBudget | None = None
     sources: list[str] = []
@@ -199,6 +202,11 @@ class Budget(Strict):
         if self.global_remaining is None:
             return None
         return self.global_remaining * (1000.0 if self.unit == "GtCO2" else 1.0)
+
+    def region_budgets_mt(self) -> dict[str, float]:
+        """The regional caps in MtCO2."""
+        scale = 1000.0 if self.unit == "GtCO2" else 1.0
+        return {r: v * scale for r, v in self.regions.items()}
 
     def sector_budget_mt(self, sector: str) -> float | None:
         """This sector's budget in MtCO2, or None if the budget names no value for it."""
