@@ -326,14 +326,16 @@ def test_regional_budget_caps_a_regions_cumulative_emissions(toy):
     widgets over the horizon (1 tCO2/t) instead of 240 and B the rest; the budget's shadow price is
     A's own carbon price."""
     toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
-    toy.scenario(scenario(regions="two", budget={"unit": "MtCO2", "sectors": {"widgets": 1000.0}, "regions": {"RA": 40.0}}))
+    toy.scenario(scenario(regions="two", budget={"unit": "MtCO2", "sectors": {"widgets": 1000.0},
+                                                  "regions": {"RA": 40.0}}))
     out = toy.solve()
     p = regional(out, "production")
     assert float(p[p.region == "RA"]["value"].sum()) == pytest.approx(40.0)
     assert float(p[p.region == "RB"]["value"].sum()) == pytest.approx(16 * 10 - 40.0)
     prices = out.results["prices"]
     assert float(prices[(prices.name == "carbon_price|RA") & (prices.year == 2030)]["value"].iloc[0]) > 0
-    toy.scenario(scenario(regions="two", budget={"unit": "MtCO2", "sectors": {"widgets": 1000.0}, "regions": {"RC": 40.0}}))
+    toy.scenario(scenario(regions="two", budget={"unit": "MtCO2", "sectors": {"widgets": 1000.0},
+                                                  "regions": {"RC": 40.0}}))
     with pytest.raises(InputError) as err:
         toy.solve()
     assert err.value.problems[0].path == "budget.regions.RC"
