@@ -85,10 +85,12 @@ def test_cap_on_a_sector_outside_the_run_does_not_apply(toy):
     assert not out.data.caps
 
 
-def test_import_share_limits_trade(toy):
-    """At most 40% of B's use imported: B makes 3 of its 5 Mt."""
+@pytest.mark.parametrize(("key", "share"), [("max_import_share", 0.4), ("min_local_share", 0.6)])
+def test_import_share_and_local_floor_keep_production_in_the_region(toy, key, share):
+    """At most 40% of B's use imported, or B makes at least 60% of its own use: either way B makes
+    3 of its 5 Mt and imports 2 from the cheaper A."""
     rs = region_set(5.0)
-    rs["trade"]["widget"]["max_import_share"] = 0.4
+    rs["trade"]["widget"][key] = share
     toy.sector(widgets()).write("models/regions/two.yaml", rs)
     toy.scenario(scenario(regions="two"))
     out = toy.solve()
@@ -235,17 +237,6 @@ def test_report_of_a_regional_run_has_regions_and_trade(toy):
     flow = next(line for line in section.splitlines() if "| Region A " in line and "| Region B " in line)
     assert "5.00 Mt/yr" in flow and "100%" in flow   # B makes none of its 5 Mt: all imported
     assert "regions" in report.charts
-
-
-def test_local_share_floor_keeps_production_in_the_region(toy):
-    """B makes at least 60% of its own use: 3 of its 5 Mt, importing 2 from the cheaper A."""
-    rs = region_set(5.0)
-    rs["trade"]["widget"]["min_local_share"] = 0.6
-    toy.sector(widgets()).write("models/regions/two.yaml", rs)
-    toy.scenario(scenario(regions="two"))
-    out = toy.solve()
-    assert made(out, "RB") == pytest.approx(3.0)
-    assert flows(out, "RA", "RB") == pytest.approx(2.0)
 
 
 def test_local_minimum_runs_existing_plants_up_to_demand(toy):
