@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -330,7 +331,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
-            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free))
+            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free, length=length))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.DataFrame(flow_rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
@@ -770,8 +771,15 @@ def _flows(rows: dict[str, list], sector: str, tech: str, inputs: dict, outputs:
 
 
 def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
-             free: bool = False) -> list[dict]:
+             free: bool = False, length: dict[int, int] | None = None) -> list[dict]:
     """Existing cohorts (from the stock, by retirement year) and one new cohort per build year.
+
+    A stock entry is in service until its retirement year. A new cohort of a period of L years stands
+    for plants built over those years, which retire over L years a lifetime later, on average at
+    ``y + lifetime + (L - 1) / 2``; it is in service in model year m while more than half of m's
+    period lies before that (_leaves): with periods of equal length, until ``y + lifetime``; in a
+    shorter last period (2050 at 5-year steps) it stays while most of it does. At annual steps a
+    cohort is in service until ``y + lifetime``.
 
     Free capacity (no capex, no fixed O&M) has no vintages to choose: instead of its stock and new
     cohorts it has one cohort 'free' (kind 'free') from its first year to the horizon end, sized each
@@ -813,10 +821,25 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
         return []
     for y in years:
         if first <= y <= last:
-            rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y, "end": y + t.lifetime,
+            retire = y + t.lifetime + ((length or {}).get(y, 1) - 1) / 2
+            rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y,
+                            "end": _leaves(retire, years, length),
                             "initial": np.nan, "kind": "new", "origin": y, "retrofit": "", "vintage": y,
                             "entry": -1}
     return list(rows.values())
+
+
+def _leaves(retire: float, years: list[int], length: dict[int, int] | None) -> int:
+    """The `end` of a cohort that retires at `retire` (a year, or a mean over the years of a
+    period's build): the first model year m whose period lies more than half after the retirement,
+    ``retire - m <= length[m] / 2``; else (it outlives the horizon) the retirement year rounded up.
+    At annual steps that is the retirement year itself."""
+    if not length:
+        return int(math.ceil(retire))
+    for m in years:
+        if retire - m <= length[m] / 2:
+            return m
+    return int(math.ceil(retire))
 
 
 def _retrofits(sector: str, sf: SectorFile, cohorts: pd.DataFrame, years: list[int],
