@@ -18,7 +18,8 @@ from planner.errors import InputError, Problem, display_path
 
 ADDITIVE = ["emissions", "production", "capacity", "new_capacity", "retired_capacity", "costs", "investment",
             "resources", "stranded_assets", "commodity_use", "captured_co2", "milestones", "plants"]
-"""Tables whose rows add up over a sector's regional instances (RunFolder.by_sector)."""
+"""Tables RunFolder.by_sector keeps, each row's sector renamed from its instance: quantities that add
+up over a sector's regional instances (and milestones.csv, one row per milestone)."""
 
 NEEDED = ["emissions", "production", "capacity", "new_capacity", "costs", "prices", "milestones",
           "technologies", "investment", "lcop", "green_premium", "macc", "resources", "plants",
