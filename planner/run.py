@@ -204,6 +204,9 @@ def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = N
         sol.timings = {"build": t_build, **sol.timings}
     if sol.status != Status.OPTIMAL:
         raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
+    if d.region_of and options.decompose:
+        sol.info["note"] = ("solved as one joint LP although the decomposition was asked for: a run with a "
+                            "region set shares trade and world build limits between its regions")
     return sol
 
 

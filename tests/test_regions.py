@@ -330,3 +330,13 @@ def test_regional_budget_caps_a_regions_cumulative_emissions(toy):
     with pytest.raises(InputError) as err:
         toy.solve()
     assert err.value.problems[0].path == "budget.regions.RC"
+
+
+def test_a_regional_run_asked_to_decompose_is_solved_jointly_and_says_so(toy):
+    """Trade couples the regions: --decompose would leave imports without their exports; the run is
+    one LP (the free-trade answer) and its solution method says why."""
+    toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
+    toy.scenario(scenario(regions="two", solver={"decompose": True}))
+    out = toy.solve()
+    assert flows(out, "RA", "RB") == pytest.approx(5.0)
+    assert "one joint LP" in out.solution.info["note"]
