@@ -115,6 +115,8 @@ _FAMILIES = [
            shared=True, price="total", price_name="scarcity_cumulative|{0}"),
     Family("build_limit", "row", (S, K, Y), "sector unit/yr", "limits", "build limit",
            words="the build-rate limit of {0} {1}", limit=True),
+    Family("regional_growth_limit", "row", (S, K, Y), "sector unit/yr", "limits", "ramp-up limit",
+           words="the ramp-up (growth) limit of {1} in the region of {0}", limit=True),
     Family("growth_limit", "row", (S, K, Y), "sector unit/yr", "limits", "ramp-up limit",
            words="the build-rate growth limit of {0} {1}", limit=True),
     Family("decline_limit", "row", (S, K, Y), "sector unit/yr", "limits", "wind-down limit",

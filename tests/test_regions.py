@@ -133,6 +133,24 @@ def test_world_build_limit_spans_the_regions(toy):
     assert set(regional(out, "production").region) == {"RA", "RB"}
 
 
+def test_each_region_grows_from_its_own_base_and_share_of_the_seed(toy):
+    """Beside the world row, a region adds at most growth x its own capacity in use plus its share of
+    the seed (its share of demand): with A holding 80% of demand, A adds 0.8 and B 0.2 of the new
+    route in its first year; without the regional rows one region could take the world's whole seed."""
+    sector = widget_sector(
+        old={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        new={"inputs": {"electricity": 1}, "capex": 1, "build_limit": {"growth": 0.0, "seed": 1.0}},
+    )
+    rs = region_set(5.0, commodities={})
+    rs["sectors"]["widgets"]["demand"]["default"] = {"RA": 0.8, "RB": 0.2}
+    toy.sector(sector).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two"))
+    new = regional(toy.solve(), "new_capacity")
+    first = new[(new.technology == "new") & (new.year == 2025)].set_index("region")["value"]
+    assert first["RA"] == pytest.approx(0.8)
+    assert first["RB"] == pytest.approx(0.2)
+
+
 def test_shares_that_do_not_sum_to_one_name_file_line_and_key(toy):
     rs = region_set()
     rs["sectors"]["widgets"]["demand"]["default"] = {"RA": 0.5, "RB": 0.4}

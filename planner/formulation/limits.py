@@ -34,7 +34,10 @@ Constraints:
                  rate (from the seed S: (1 - 2r) S, then nothing); MESSAGEix's
                  growth_new_capacity_lo with initial_new_capacity_lo = r * seed.
 With a region set the three build-rate rows are world rows: ADD and the capacity in use are summed
-over the sector's instances in every region (planner/regions.py).
+over the sector's instances in every region (planner/regions.py); and each instance also has its
+own relative row (regional_growth_limit), with its own capacity in use and the seed times its share
+of the sector's demand that year (an assumption: a region starts a route from its share of the
+world's first plants), so one region cannot take the world's whole allowance in a year.
 """
 
 from __future__ import annotations
@@ -133,6 +136,21 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     m.growth_limit = pyo.Constraint(relative, rule=growth_rule)
 
+    # With a region set each region also grows from its own base, with its share of the world seed:
+    # the world rows alone let one region take the world's whole allowance in a year.
+    share = _demand_shares(d)
+    regional = [(s, k, y) for (s, k, y) in can_add if s in d.region_of and _given(growth[s, k])
+                and (s, y) in share]
+
+    def regional_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
+        g = (1 + growth[s, k]) ** d.length[y] - 1
+        prev = ix.prev.get(y)
+        base = ix.stock.get((s, k), 0.0) if y == first or prev is None else capacity_in_use(m, ix, util, s, k, prev)
+        return additions(m, ix, s, k, y) <= g * base + seed[s, k] * share[s, y] * seeded_years(growth[s, k],
+                                                                                               d.length[y])
+
+    m.regional_growth_limit = pyo.Constraint(regional, rule=regional_rule)
+
     decline = d.techs["decline"].to_dict()
     winding = [(who, k, y) for (who, k, y) in over if d.dynamics_limits and _given(decline[one[who, k, y][:2]])
                and (who, k, ix.prev.get(y)) in over]
@@ -145,6 +163,18 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
                 - decline[s0, k] * seed[s0, k] * d.length[y])
 
     m.decline_limit = pyo.Constraint(winding, rule=decline_rule)
+
+
+def _demand_shares(d: ModelData) -> dict[tuple[str, int], float]:
+    """(instance, year) -> the instance's share of its sector's demand over all regions (products
+    summed in their units); empty without a region set."""
+    if not d.region_of or d.demand.empty:
+        return {}
+    dem = d.demand.groupby(level=[0, 2]).sum()
+    total: dict[tuple[str, int], float] = {}
+    for (s, y), v in dem.items():
+        total[(d.base(s), y)] = total.get((d.base(s), y), 0.0) + float(v)
+    return {(s, y): float(v) / total[(d.base(s), y)] for (s, y), v in dem.items() if total[(d.base(s), y)] > 0}
 
 
 def seeded_years(g: float, years: int) -> float:

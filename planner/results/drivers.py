@@ -55,6 +55,8 @@ SUBJECTS: dict[str, Describe] = {
     "pool_limit": lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}"),
     "pool_cumulative_limit": lambda d, i: ("", i[0], f"cumulative limit of the pool {i[0]}"),
     "build_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year (absolute)"),
+    "regional_growth_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year in one region, relative to "
+                                           "its stock (growth, with its share of the seed)"),
     "growth_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year, relative to the stock (growth)"),
     "decline_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "how fast building may fall"),
     "group_build": lambda d, i: (i[0], i[1], "new capacity a year of the group (builders)"),
