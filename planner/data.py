@@ -331,7 +331,7 @@ def build_data(inputs: RunInputs) -> ModelData:
             for gas, traj in ({} if t.vintage_inputs else t.other_emissions).items():
                 other_parts.append(pd.DataFrame({"sector": name, "tech": key, "gas": gas, "year": years,
                                                  "coef": interpolate(traj, years)}))
-            cohort_rows.extend(_cohorts(name, key, t, years, start, end_year, free=free, length=length))
+            cohort_rows.extend(_cohorts(name, key, t, years, length, start, end_year, free=free))
     techs = pd.DataFrame(tech_rows).set_index(["sector", "tech"])
     tech_year = pd.concat(ty_parts, ignore_index=True)
     flows = pd.DataFrame(flow_rows).astype({"year": "int64", "coef": "float64", "by_vintage": bool})
@@ -380,20 +380,18 @@ def build_data(inputs: RunInputs) -> ModelData:
     sector_budgets = _sector_budgets(inputs)
     budget_rows: dict[str, float] = {}
     mode = None
+    regional_budgets = sc.budget.region_budgets_mt() if sc.budget is not None and inputs.regions is not None else {}
+    if sector_budgets or regional_budgets:
+        assert sc.budget is not None
+        b0, b1 = sc.budget.start or start, sc.budget.end or end
+        budget_years = [y for y in years if b0 <= y <= b1]
+        include2 = sc.budget.include_scope2
     if sector_budgets:
         assert sc.budget is not None
         mode = sc.budget.mode
         budget_mt = float(sum(sector_budgets.values()))
-        b0, b1 = sc.budget.start or start, sc.budget.end or end
-        budget_years = [y for y in years if b0 <= y <= b1]
-        include2 = sc.budget.include_scope2
         budget_rows = dict({"optimal": {"all": budget_mt}, "shares": sector_budgets, "price": {}}[mode])
-    if sc.budget is not None and sc.budget.regions and inputs.regions is not None:
-        if not budget_years:
-            b0, b1 = sc.budget.start or start, sc.budget.end or end
-            budget_years = [y for y in years if b0 <= y <= b1]
-            include2 = sc.budget.include_scope2
-        budget_rows.update(sc.budget.region_budgets_mt())   # rows over each region's instances
+    budget_rows.update(regional_budgets)   # rows over each region's instances
     caps: dict[tuple[str, int], float] = {}
     named = {"all"} | {n for i in insts for n in (i.name, i.sector, i.region)}
     for key, traj in sc.annual_caps.items():   # a cap on a sector outside the run does not apply
@@ -650,7 +648,7 @@ def restrict(d: ModelData, sector: str) -> ModelData:
         balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
         caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
         # no route stays inside one instance: a sector LP alone has no trade (run.separately keeps
-        # a run whose regions trade joint)
+        # a run with a region set joint)
         trade=d.trade[(d.trade["origin"] == sector) & (d.trade["destination"] == sector)],
         import_share={k: v for k, v in d.import_share.items() if k[0] == sector},
         local_share={k: v for k, v in d.local_share.items() if k[0] == sector},
@@ -770,8 +768,8 @@ def _flows(rows: dict[str, list], sector: str, tech: str, inputs: dict, outputs:
                     rows[col].append(value)
 
 
-def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: int,
-             free: bool = False, length: dict[int, int] | None = None) -> list[dict]:
+def _cohorts(sector: str, tech: str, t, years: list[int], length: dict[int, int], start: int, end_year: int,
+             free: bool = False) -> list[dict]:
     """Existing cohorts (from the stock, by retirement year) and one new cohort per build year.
 
     A stock entry is in service until its retirement year. A new cohort of a period of L years stands
@@ -821,7 +819,7 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
         return []
     for y in years:
         if first <= y <= last:
-            retire = y + t.lifetime + ((length or {}).get(y, 1) - 1) / 2
+            retire = y + t.lifetime + (length[y] - 1) / 2
             rows[str(y)] = {"sector": sector, "tech": tech, "cohort": str(y), "start": y,
                             "end": _leaves(retire, years, length),
                             "initial": np.nan, "kind": "new", "origin": y, "retrofit": "", "vintage": y,
@@ -829,13 +827,11 @@ def _cohorts(sector: str, tech: str, t, years: list[int], start: int, end_year: 
     return list(rows.values())
 
 
-def _leaves(retire: float, years: list[int], length: dict[int, int] | None) -> int:
+def _leaves(retire: float, years: list[int], length: dict[int, int]) -> int:
     """The `end` of a cohort that retires at `retire` (a year, or a mean over the years of a
     period's build): the first model year m whose period lies more than half after the retirement,
     ``retire - m <= length[m] / 2``; else (it outlives the horizon) the retirement year rounded up.
     At annual steps that is the retirement year itself."""
-    if not length:
-        return int(math.ceil(retire))
     for m in years:
         if retire - m <= length[m] / 2:
             return m

@@ -18,10 +18,12 @@ know regions. Each instance is the world sector file with
            limit, if any, still binds the sum (a pool over its regional copies, data.py)
 
 Limits the sector files state for the world stay world limits: a technology's absolute build
-limit, growth and seed, its decline, and a group's absolute build limit are rows over the sum of a
-sector's instances (formulation/limits.py, dynamics.py via ModelData.instances), so the regional
-plan diffuses no faster than the world plan, and the regions decide where. Limits relative to a
-region's own fleet (shares, turnover, adoption, utilisation, service life) hold per instance.
+limit, growth and seed, its decline, and a group's build limits (absolute and share of the stock)
+are rows over the sum of a sector's instances (formulation/limits.py, dynamics.py via
+ModelData.instances), so the regional plan diffuses no faster than the world plan; each instance
+also grows from its own capacity with its share of the seed (limits.py), and the regions decide
+where. Limits relative to a region's own fleet (shares, turnover, adoption, utilisation, service
+life) hold per instance.
 
 Trade: TRADE[p, s@a, s@b, y] moves product or intermediate p of sector s from region a to b at a
 cost per unit (formulation/trade.py). A sector the region set does not split (a supply sector)
@@ -55,12 +57,6 @@ class Instance:
 
 def instance_name(sector: str, region: str) -> str:
     return sector if region == WORLD else f"{sector}@{region}"
-
-
-def split(name: str) -> tuple[str, str]:
-    """(sector, region) of an instance name."""
-    sector, _, region = name.partition("@")
-    return sector, region or WORLD
 
 
 def instances(sectors: dict[str, SectorFile], rf: RegionFile | None, years: list[int],
@@ -145,8 +141,7 @@ def regional_file(sf: SectorFile, rf: RegionFile, region: str, years: list[int],
     if cal is not None and sf.calibration is not None:
         # the issue's yardstick for regional figures: within 15 % (wider than the world's)
         calibration = Calibration(year=sf.calibration.year, tolerance=max(sf.calibration.tolerance, 0.15),
-                                  production=cal.production, emissions=cal.emissions,
-                                  process_emissions=cal.process_emissions)
+                                  **dict(cal))
     sources = {**sf.sources, **{k: v for k, v in rf.sources.items() if k not in sf.sources}}
     return sf.model_copy(update={"demand": demand, "technologies": techs, "retrofits": retrofits,
                                  "commodity_groups": groups,
@@ -201,6 +196,10 @@ def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame, 
     in each year; the import-share limits; the local-production floors: (instance, commodity, year)
     -> (min_local_share, local_capacity_share or None); the build-share caps."""
     rows, shares, local, build = [], {}, {}, {}
+
+    def per_year(name: str, p: str, traj: Traj) -> dict[tuple[str, str, int], float]:
+        return {(name, p, y): float(v) for y, v in zip(years, interpolate(traj, years))}
+
     by_sector: dict[str, list[Instance]] = {}
     for i in insts:
         by_sector.setdefault(i.sector, []).append(i)
@@ -217,14 +216,11 @@ def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame, 
                 cost = default if route is None else interpolate(route, years)
                 rows += [(p, link.sector, a.name, b.name, y, float(c)) for y, c in zip(years, cost)]
             if link.max_import_share is not None:
-                limit = interpolate(link.max_import_share, years)
-                shares.update({(a.name, p, y): float(v) for y, v in zip(years, limit)})
+                shares.update(per_year(a.name, p, link.max_import_share))
             floor = link.min_local_share_by_region.get(a.region, link.min_local_share)
             if floor is not None:
-                local.update({(a.name, p, y): (float(v), link.local_capacity_share)
-                              for y, v in zip(years, interpolate(floor, years))})
+                local.update({k: (v, link.local_capacity_share) for k, v in per_year(a.name, p, floor).items()})
             if link.max_build_share is not None:
-                build.update({(a.name, p, y): float(v)
-                              for y, v in zip(years, interpolate(link.max_build_share, years))})
+                build.update(per_year(a.name, p, link.max_build_share))
     table = pd.DataFrame(rows, columns=["commodity", "sector", "origin", "destination", "year", "cost"])
     return TradeRules(table, shares, local, build)

@@ -126,8 +126,12 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     build_rows = list(dict.fromkeys(build_rows))
     share_rows = list(dict.fromkeys(share_rows))
 
+    def spanned(who: str, g: str) -> list[str]:
+        """The instances of sector `who` whose group g a world group row sums."""
+        return [s for s in d.instances(who) if (s, g) in d.group_limits]
+
     def group_build_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
-        mine = [s for s in d.instances(who) if (s, g) in d.group_limits]
+        mine = spanned(who, g)
         return sum(group_new(s, g, y) for s in mine) <= d.group_limits[mine[0], g].build[y] * length[y]
 
     m.group_build = pyo.Constraint(build_rows, rule=group_build_rule)
@@ -138,7 +142,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         return sum(ix.stock.get((s, k), 0.0) for k in d.group_limits[s, g].members)
 
     def group_build_share_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
-        mine = [s for s in d.instances(who) if (s, g) in d.group_limits]
+        mine = spanned(who, g)
         return (sum(group_new(s, g, y) for s in mine)
                 <= d.group_limits[mine[0], g].stock_share * length[y] * sum(stock_before(s, g, y) for s in mine))
 

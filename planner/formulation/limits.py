@@ -123,33 +123,27 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     first = d.years[0]
     util = d.tech_year["utilisation"].to_dict()
 
-    def growth_rule(m: pyo.ConcreteModel, who: str, k: str, y: int) -> object:
-        s0 = one[who, k, y][0]
-        g = (1 + growth[s0, k]) ** d.length[y] - 1
-        prev = ix.prev.get(y)
-        mine = over[who, k, y]
+    def allowed(mine: list[str], k: str, y: int, seed_share: float = 1.0) -> object:
+        """The growth bound on the additions of k in y over instances `mine`: growth on their
+        capacity in use the year before (the stock in the first year) plus the seed's share."""
+        s0, prev = mine[0], ix.prev.get(y)
         if y == first or prev is None:
             base = sum(ix.stock.get((s, k), 0.0) for s in mine)
         else:
             base = sum(capacity_in_use(m, ix, util, s, k, prev) for s in mine)
-        return added(who, k, y) <= g * base + seed[s0, k] * seeded_years(growth[s0, k], d.length[y])
+        rate = growth[s0, k]
+        return ((1 + rate) ** d.length[y] - 1) * base + seed[s0, k] * seed_share * seeded_years(rate, d.length[y])
 
-    m.growth_limit = pyo.Constraint(relative, rule=growth_rule)
+    m.growth_limit = pyo.Constraint(relative, rule=lambda m, who, k, y: added(who, k, y)
+                                    <= allowed(over[who, k, y], k, y))
 
     # With a region set each region also grows from its own base, with its share of the world seed:
     # the world rows alone let one region take the world's whole allowance in a year.
     share = _demand_shares(d)
-    regional = [(s, k, y) for (s, k, y) in can_add if s in d.region_of and _given(growth[s, k])
+    regional = [(s, k, y) for (s, k, y) in can_add if len(over[d.base(s), k, y]) > 1 and _given(growth[s, k])
                 and (s, y) in share]
-
-    def regional_rule(m: pyo.ConcreteModel, s: str, k: str, y: int) -> object:
-        g = (1 + growth[s, k]) ** d.length[y] - 1
-        prev = ix.prev.get(y)
-        base = ix.stock.get((s, k), 0.0) if y == first or prev is None else capacity_in_use(m, ix, util, s, k, prev)
-        return additions(m, ix, s, k, y) <= g * base + seed[s, k] * share[s, y] * seeded_years(growth[s, k],
-                                                                                               d.length[y])
-
-    m.regional_growth_limit = pyo.Constraint(regional, rule=regional_rule)
+    m.regional_growth_limit = pyo.Constraint(regional, rule=lambda m, s, k, y: additions(m, ix, s, k, y)
+                                             <= allowed([s], k, y, share[s, y]))
 
     decline = d.techs["decline"].to_dict()
     winding = [(who, k, y) for (who, k, y) in over if d.dynamics_limits and _given(decline[one[who, k, y][:2]])

@@ -20,6 +20,7 @@ from planner.errors import InputError, Problem, display_path
 from planner.paths import ProjectPaths
 from planner.schema.common import YEAR_MAX, YEAR_MIN, interpolate, trajectory_max, trajectory_min
 from planner.schema.published import Outcome, PublishedFile
+from planner.schema.regions import RegionFile
 from planner.schema.scenario import Horizon, Milestone, Scenario
 from planner.schema.sector import UNIT_KIND, CommodityFile, SectorFile
 from planner.schema.yaml_lines import KeyPath, dotted, load_yaml
@@ -541,8 +542,8 @@ class RunInputs:
     """the supply sectors among `sectors` (models/supply/), which the run's other sectors called in"""
     scenario_root: dict[str, Any] | None = None
     """the scenario its `extends` chain starts at (the base), None if it extends nothing"""
-    regions: Any = None
-    """the scenario's region set (schema.regions.RegionFile), None for one region, the world"""
+    regions: RegionFile | None = None
+    """the scenario's region set, None for one region, the world"""
 
 
 def load_run(sectors: list[str], scenario_ref: str, paths: ProjectPaths) -> RunInputs:
@@ -809,7 +810,7 @@ def _check_milestones(sc: Scenario, raw: Tracked, sectors: dict[str, SectorFile]
         # with a region set also a region (all its sectors) or 'sector@region'; schema/load_regions.py
         # checks the region names
         whole = ms.sector == "all" or (bool(sc.regions) and not region and ms.sector not in all_sectors)
-        if not whole and base not in all_sectors or (region and not sc.regions):
+        if (not whole and base not in all_sectors) or (region and not sc.regions):
             out.append(raw.problem((*at, "sector"), f"unknown sector {ms.sector!r} (use a sector or 'all'"
                                    + (", a region of the run's region set or 'sector@region')" if sc.regions else ")")))
             continue
