@@ -1,7 +1,9 @@
 """Resolved model inputs as pandas tables: trajectories interpolated, cohorts laid out, costs
 discounted. No Pyomo here; the formulation reads these tables.
 
-Time. Model years y = start, start+step, ..., each standing for a period of `length[y]` years.
+Time. Model years y = start, start+step, ..., each standing for a period of `length[y]` years;
+flows (output, use, emissions, cost) count for that length. Build-rate limits count the span since
+the previous model year instead (`ModelData.span`): the same but for a shorter last period.
 Discount factor ``df[y] = (1 + r)^-(y - start)``; a flow that lasts a whole period is weighted
 by ``weight[y] = sum of df over the years of the period`` (= df[y] for annual steps).
 
@@ -222,6 +224,14 @@ class ModelData:
     def base(self, instance: str) -> str:
         """The sector an instance belongs to."""
         return self.sector_of.get(instance, instance)
+
+    def span(self, y: int) -> int:
+        """Years of building the additions of model year y stand for: ``y - y'`` since the previous
+        model year y' (the period length in the first year). It equals ``length[y]`` but for a
+        shorter last period (2050 at 5-year steps): capacity there must follow five years of demand
+        growth since 2045, built over those five years, so the build-rate limits take the span."""
+        i = self.years.index(y)
+        return y - self.years[i - 1] if i else self.length[y]
 
     @property
     def end_year(self) -> int:

@@ -308,11 +308,12 @@ def test_decline_limit_winds_a_routes_build_down_instead_of_stopping_it(toy):
     assert seeded[2030] > 0 and seeded[2039] == pytest.approx(0.0)
 
 
-def test_decline_limit_compares_build_rates_when_periods_differ_in_length(toy):
-    # 5-year periods over 2025-2036: 2025 and 2030 stand for 5 years, 2035 for 2. Whatever the old
-    # route adds in 2030 (A, five years of building), the two years of 2035 must add at least
-    # 2 x (1 - 0.5)^5 x A / 5 (a rate per year that fell by half a year for five years), not
-    # (1 - 0.5)^2 x A, four times as much as the rates allow.
+def test_decline_limit_compares_build_rates_per_year_of_building(toy):
+    # 5-year periods over 2025-2036: 2025 and 2030 stand for 5 years, 2035 for 2, but 2035's
+    # additions are what is built in the five years since 2030 (data.ModelData.span). Whatever the
+    # old route adds in 2030 (A, five years of building), 2035 must add at least
+    # 5 x (1 - 0.5)^5 x A / 5 (a rate per year that fell by half a year for five years, over five
+    # years of building), not the two years' worth of the period's length.
     # The stock is gone by 2030; 'new_route' may add only what its seed builds over the 2030 period
     # (seed x ((1 + g)^5 - 1) / g = 5 Mt), so the old route (lifetime 5) adds the rest in 2030 and
     # is then wound down while the new route grows tenfold a year.
@@ -325,7 +326,25 @@ def test_decline_limit_compares_build_rates_when_periods_differ_in_length(toy):
     toy.scenario(scenario(horizon={"start": 2025, "end": 2036, "step": 5, "history": False}))
     old = table(toy.solve(), "new_capacity", technology="old_route")
     assert old[2030] > 0.1
-    assert old[2035] == pytest.approx(2 * 0.5 ** 5 * old[2030] / 5, rel=1e-6)
+    assert old[2035] == pytest.approx(0.5 ** 5 * old[2030], rel=1e-6)
+
+
+def test_a_short_last_period_builds_for_the_years_since_the_one_before(toy):
+    # Demand grows 1 Mt a year, 10 -> 20 Mt over 2025-2035; the group may add 10% of its capacity
+    # in use a year. At 5-year steps over 2025-2036 the last period (2035) lasts 2 years but must
+    # meet five years of growth since 2030: 5 Mt, which 5 years at 10% of the 15 Mt in use allow
+    # (7.5) and 2 years would not (3). Plants run at 90-100%, so nothing is built ahead to stand idle.
+    sector = widget_sector(
+        stock_plants={"stock": [{"capacity": 10, "retire": 2060}], "available_from": 2100, "groups": ["plants"],
+                      "min_utilisation": 0.9},
+        clean={"capex": 1, "groups": ["plants"], "min_utilisation": 0.9},
+    )
+    sector["demand"]["widget"]["variants"]["flat"]["values"] = {2025: 10.0, 2035: 20.0, 2036: 21.0}
+    sector["groups"] = {"plants": group(build_limit={"stock_share": 0.1, "sources": ["toy"]})}
+    toy.sector(sector).scenario(scenario(horizon={"start": 2025, "end": 2036, "step": 5, "history": False}))
+    new = table(toy.solve(), "new_capacity", technology="clean")
+    assert new[2030] == pytest.approx(5.0)   # binding: 5 years x 10% of the 10 Mt in use in 2025
+    assert new[2035] == pytest.approx(5.0)
 
 
 @pytest.mark.parametrize("limit, words", [({"growth": 0.2, "decline": 1.0}, "less than 1"),

@@ -1,7 +1,8 @@
 """Dynamics: how fast plants and fleets may change (sector data switches each limit on).
 
 With G a technology group of sector s (data.GroupLimits), y a model year, y' the one before,
-L[y] the length of period y in years, CAPTOT[k,y] = sum_c CAP[s,k,c,y], USED_G[y] = sum_{k in G}
+L[y] = d.span(y) the years since the previous model year (the period length but for a
+shorter last period: data.ModelData.span), CAPTOT[k,y] = sum_c CAP[s,k,c,y], USED_G[y] = sum_{k in G}
 ACT[s,k,y] / u[s,k,y] the group's capacity in use (idle capacity built only to widen a limit does
 not count) and NEW[k,y] the new build of k in y (stock.new_capacity):
 
@@ -92,7 +93,7 @@ def add_utilisation_floors(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -
 def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None:
     """Group build, turnover and adoption rows for every group of data.group_limits (none when the
     scenario lifts the dynamics limits)."""
-    years, length = d.years, d.length
+    years = d.years
     groups = d.group_limits if d.dynamics_limits else {}
     build_rows, share_rows, turnover_rows, adoption_rows = [], [], [], []
     member_turnover_rows = []
@@ -132,7 +133,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     def group_build_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
         mine = spanned(who, g)
-        return sum(group_new(s, g, y) for s in mine) <= d.group_limits[mine[0], g].build[y] * length[y]
+        return sum(group_new(s, g, y) for s in mine) <= d.group_limits[mine[0], g].build[y] * d.span(y)
 
     m.group_build = pyo.Constraint(build_rows, rule=group_build_rule)
     def stock_before(s: str, g: str, y: int) -> object:
@@ -144,7 +145,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     def group_build_share_rule(m: pyo.ConcreteModel, who: str, g: str, y: int) -> object:
         mine = spanned(who, g)
         return (sum(group_new(s, g, y) for s in mine)
-                <= d.group_limits[mine[0], g].stock_share * length[y] * sum(stock_before(s, g, y) for s in mine))
+                <= d.group_limits[mine[0], g].stock_share * d.span(y) * sum(stock_before(s, g, y) for s in mine))
 
     m.group_build_share = pyo.Constraint(share_rows, rule=group_build_share_rule)
 
@@ -182,7 +183,7 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         out = sum(outflow(s, k, y) for k in gl.members)
         if isinstance(out, (int, float)):
             return pyo.Constraint.Skip
-        return out <= gl.turnover[y] * length[y] * in_use_before(s, gl.members, y)
+        return out <= gl.turnover[y] * d.span(y) * in_use_before(s, gl.members, y)
 
     m.turnover = pyo.Constraint(turnover_rows, rule=turnover_rule)
 
@@ -190,13 +191,13 @@ def add_group_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         out = outflow(s, k, y, stock_only=True)
         if isinstance(out, (int, float)):
             return pyo.Constraint.Skip
-        return out <= d.group_limits[s, g].turnover[y] * length[y] * in_use_before(s, [k], y)
+        return out <= d.group_limits[s, g].turnover[y] * d.span(y) * in_use_before(s, [k], y)
 
     m.member_turnover = pyo.Constraint(member_turnover_rows, rule=member_turnover_rule)
 
     def adoption_rule(m: pyo.ConcreteModel, s: str, g: str, k: str, y: int) -> object:
         gl = d.group_limits[s, g]
-        delta = gl.adoption * length[y]
+        delta = gl.adoption * d.span(y)
         total = group_new(s, g, y)
         if y == first_build[s, g]:
             return new_capacity(m, ix, s, k, y) <= (gl.start.get(k, 0.0) + delta) * total

@@ -16,18 +16,19 @@ Constraints:
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
                  pool p of commodities that draw on one resource (f: pool units per unit bought)
-  absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * length[y]
+  absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * L[y]
   relative build rate:  ADD[s,k,y] <= ((1 + g)^L - 1) * ACT[s,k,y'] / u[s,k,y'] + seed * ((1 + g)^L - 1) / g
                  with ADD = new build + retrofits into k, y' the previous model year, u the
-                 utilisation and L = length[y]: the capacity in use (for the first year, the existing
-                 stock), so a technology can start from zero at the seed rate and then grow by at
-                 most the share g a year of what it runs; idle capacity does not feed its own growth.
+                 utilisation and L = span(y), the years since y' (data.ModelData.span): the
+                 capacity in use (for the first year, the existing stock), so a technology can
+                 start from zero at the seed rate and then grow by at most the share g a year of
+                 what it runs; idle capacity does not feed its own growth.
                  Over a period of L years the bound is what L annual steps allow, the seed built
                  each year growing with the rest: C_L = (C_0 + seed/g)(1 + g)^L - seed/g (seed * L
                  at g = 0); at annual steps it is g * C + seed.
   decline:       ADD[s,k,y] / L[y] >= (1 - r)^L[y'] * ADD[s,k,y'] / L[y'] - r * seed
                  (build rates per year: ADD of a period of L years holds L years of building; with
-                 annual steps ADD[y] >= (1 - r) ADD[y'] - r seed), with L = length,
+                 annual steps ADD[y] >= (1 - r) ADD[y'] - r seed), with L = span,
                  for y and y' both years in which k may be built, r the technology's `decline`
                  (with the dynamics limits on): a route's build winds down by at most the share r
                  a year rather than stopping dead, and may stop once it is down to about its seed
@@ -117,7 +118,7 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
 
     absolute = [key for key in over if not math.isnan(max_build[one[key]])]
     m.build_limit = pyo.Constraint(absolute, rule=lambda m, who, k, y: added(who, k, y)
-                                   <= max_build[one[who, k, y]] * d.length[y])
+                                   <= max_build[one[who, k, y]] * d.span(y))
 
     relative = [key for key in over if _given(growth[one[key][:2]])]
     first = d.years[0]
@@ -132,7 +133,8 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
         else:
             base = sum(capacity_in_use(m, ix, util, s, k, prev) for s in mine)
         rate = growth[s0, k]
-        return ((1 + rate) ** d.length[y] - 1) * base + seed[s0, k] * seed_share * seeded_years(rate, d.length[y])
+        span = d.span(y)
+        return ((1 + rate) ** span - 1) * base + seed[s0, k] * seed_share * seeded_years(rate, span)
 
     m.growth_limit = pyo.Constraint(relative, rule=lambda m, who, k, y: added(who, k, y)
                                     <= allowed(over[who, k, y], k, y))
@@ -152,9 +154,9 @@ def add_build_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> None
     def decline_rule(m: pyo.ConcreteModel, who: str, k: str, y: int) -> object:
         s0 = one[who, k, y][0]
         prev = ix.prev[y]   # rates per year: a period of L years adds L years' worth
-        rate = (d.length[y] / d.length[prev]) * (1 - decline[s0, k]) ** d.length[prev]
+        rate = (d.span(y) / d.span(prev)) * (1 - decline[s0, k]) ** d.span(y)
         return (added(who, k, y) >= rate * added(who, k, prev)
-                - decline[s0, k] * seed[s0, k] * d.length[y])
+                - decline[s0, k] * seed[s0, k] * d.span(y))
 
     m.decline_limit = pyo.Constraint(winding, rule=decline_rule)
 
