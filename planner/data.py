@@ -637,42 +637,58 @@ def _local_floors(d: ModelData, local: regional.LocalFloor) -> tuple[dict, dict]
     return shares, minimum
 
 
-def restrict(d: ModelData, sector: str) -> ModelData:
-    """The part of a run's data that belongs to one sector, for solving it on its own.
+def restrict(d: ModelData, members: str | list[str]) -> ModelData:
+    """The part of a run's data that belongs to some of its sector instances (one sector, or a
+    sector in every region of a region set), for solving them on their own.
 
     Shared rows keep the run's right-hand sides: a budget over all sectors keeps the run's total,
-    commodity, pool and 'all' caps keep their limits. Solved alone, the sector's model holds each
-    shared row with only its own terms; the decomposition (planner/decompose.py) frees those rows
-    and prices them instead.
+    commodity, pool, regional and 'all' caps keep their limits. Solved alone, the block's model holds
+    each shared row with only its own terms; the decomposition (planner/decompose.py) frees those
+    rows and prices them instead. Trade routes, world build rows and trade rules stay whole inside
+    a block that holds every instance of a sector; a route to an instance outside it is dropped.
     """
+    block = [members] if isinstance(members, str) else list(members)
+    inside = set(block)
+
     def mine(df: pd.DataFrame) -> pd.DataFrame:
         if "sector" in df.columns:
-            return df[df["sector"] == sector]
-        return df[df.index.get_level_values("sector") == sector]
+            return df[df["sector"].isin(inside)]
+        return df[df.index.get_level_values("sector").isin(inside)]
+
+    def touches(who: str) -> bool:
+        return any(i in inside for i in d.instances(who))
 
     return replace(
-        d, sectors=[sector], units={sector: d.units[sector]}, techs=mine(d.techs), tech_year=mine(d.tech_year),
+        d, sectors=[s for s in d.sectors if s in inside], units={s: d.units[s] for s in block},
+        techs=mine(d.techs), tech_year=mine(d.tech_year),
         flows=mine(d.flows), cohorts=mine(d.cohorts), retrofit_moves=mine(d.retrofit_moves),
         vintage_flows=mine(d.vintage_flows), vintage_year=mine(d.vintage_year), vintage_other=mine(d.vintage_other),
         vintage_groups=mine(d.vintage_groups),
-        balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0) == sector],
-        caps={k: v for k, v in d.caps.items() if k[0] in ("all", sector)},
-        # no route stays inside one instance: a sector LP alone has no trade (run.separately keeps
-        # a run with a region set joint)
-        trade=d.trade[(d.trade["origin"] == sector) & (d.trade["destination"] == sector)],
-        import_share={k: v for k, v in d.import_share.items() if k[0] == sector},
-        local_share={k: v for k, v in d.local_share.items() if k[0] == sector},
-        local_minimum={k: v for k, v in d.local_minimum.items() if k[0] == sector},
-        build_share={k: v for k, v in d.build_share.items() if k[0] == sector},
-        groups={sector: d.groups[sector]}, other_emissions=mine(d.other_emissions),
+        balances=mine(d.balances), demand=d.demand[d.demand.index.get_level_values(0).isin(inside)],
+        caps={k: v for k, v in d.caps.items() if touches(k[0])},
+        trade=d.trade[d.trade["origin"].isin(inside) & d.trade["destination"].isin(inside)],
+        import_share={k: v for k, v in d.import_share.items() if k[0] in inside},
+        local_share={k: v for k, v in d.local_share.items() if k[0] in inside},
+        local_minimum={k: v for k, v in d.local_minimum.items() if k[0] in inside},
+        build_share={k: v for k, v in d.build_share.items() if k[0] in inside},
+        groups={s: d.groups[s] for s in block if s in d.groups}, other_emissions=mine(d.other_emissions),
         calibration=mine(d.calibration),
-        budget_rows={k: v for k, v in d.budget_rows.items() if k in ("all", sector)},
-        sector_budgets={k: v for k, v in d.sector_budgets.items() if k == sector},
-        milestones={k: v for k, v in d.milestones.items() if v["sector"] == sector},
-        sector_names={k: v for k, v in d.sector_names.items() if k == sector},
-        supply=[s for s in d.supply if s == sector],
-        group_limits={k: v for k, v in d.group_limits.items() if k[0] == sector},
+        budget_rows={k: v for k, v in d.budget_rows.items() if touches(k)},
+        sector_budgets={k: v for k, v in d.sector_budgets.items() if touches(k)},
+        milestones={k: v for k, v in d.milestones.items() if set(d.instances(v["sector"])) <= inside},
+        sector_names={k: v for k, v in d.sector_names.items() if k in inside},
+        supply=[s for s in d.supply if s in inside],
+        group_limits={k: v for k, v in d.group_limits.items() if k[0] in inside},
     )
+
+
+def blocks(d: ModelData) -> dict[str, list[str]]:
+    """The run's sectors, each with its instances (one per region of the region set; the sector
+    itself without one): the parts the price decomposition solves apart."""
+    out: dict[str, list[str]] = {}
+    for s in d.sectors:
+        out.setdefault(d.base(s), []).append(s)
+    return out
 
 
 def _calibration(insts: list[regional.Instance], years: list[int]) -> pd.DataFrame:

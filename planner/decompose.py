@@ -30,6 +30,11 @@ the method converges in a handful of rounds; it never needs a step size. With a 
 year by year (the CO2 storage ceiling: about 20 priced rows in default) it needs 60-90 rounds, even
 for two sectors (measured: cement and aluminium, gap 1e-3 to 1e-5). Leftover excess a_r > 0
 at convergence means the shared row cannot be met (the run is infeasible by that amount).
+
+With a region set a sector s stands for its instances in every region (data.blocks): the routes
+its products trade on, its world build and growth rows and its trade rules couple its regions row
+by row and stay inside its LP; budgets and caps over a region, like the run's budget, are shared
+rows of the sectors with instances there and are priced.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from planner import progress
-from planner.data import ModelData, restrict
+from planner.data import ModelData, blocks, restrict
 from planner.families import SHARED
 from planner.formulation import build_model
 from planner.formulation.emissions import ELASTIC_PENALTY
@@ -78,16 +83,17 @@ class Proposal:
 
 
 class SectorLP:
-    """One sector's LP held in HiGHS, with its shared rows kept as coefficient vectors."""
+    """One sector's LP (its instances in every region of a region set) held in HiGHS, with its
+    shared rows kept as coefficient vectors."""
 
-    def __init__(self, d: ModelData, options: SolverOptions) -> None:
+    def __init__(self, name: str, d: ModelData, options: SolverOptions) -> None:
         t0 = time.perf_counter()
         model, _ix = build_model(d)
         t1 = time.perf_counter()
         self.lp: CompiledLP = compile_lp(model)
         self.solver = ResolvableLP(self.lp, options)
         self.timings = {"build": t1 - t0, "transfer": time.perf_counter() - t1}
-        self.sector = d.sectors[0]
+        self.sector = name
         lp = self.lp
         self._rows = sp.csc_matrix((lp.a_value, lp.a_index, lp.a_start),
                                    shape=(len(lp.row_lower), len(lp.cost))).tocsr()
@@ -151,8 +157,8 @@ class SectorLP:
 class _Handler:
     """The commands a worker serves, for the sectors it holds."""
 
-    def __init__(self, datas: list[ModelData], options: SolverOptions) -> None:
-        self.lps = {d.sectors[0]: SectorLP(d, options) for d in datas}
+    def __init__(self, datas: dict[str, ModelData], options: SolverOptions) -> None:
+        self.lps = {name: SectorLP(name, d, options) for name, d in datas.items()}
 
     def __call__(self, cmd: str, arg: Any) -> Any:
         if cmd == "describe":
@@ -188,7 +194,7 @@ def _serve(conn: Any, options: SolverOptions) -> None:
 class _InProcess:
     """A worker that runs in the coordinator's own process (one job)."""
 
-    def __init__(self, datas: list[ModelData], options: SolverOptions) -> None:
+    def __init__(self, datas: dict[str, ModelData], options: SolverOptions) -> None:
         self.handler = _Handler(datas, options)
         self._answer: Any = None
 
@@ -205,9 +211,9 @@ class _InProcess:
 class _Process:
     """A worker process holding some sectors' LPs, driven over a pipe."""
 
-    def __init__(self, ctx: Any, datas: list[ModelData], options: SolverOptions) -> None:
+    def __init__(self, ctx: Any, datas: dict[str, ModelData], options: SolverOptions) -> None:
         self.conn, child = ctx.Pipe()
-        self.sectors = [d.sectors[0] for d in datas]
+        self.sectors = list(datas)
         self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
         self.proc.start()
         child.close()
@@ -262,34 +268,41 @@ def _bound(model: Any, key: RowKey) -> float:
     return float(getattr(model, name)[idx].ub)
 
 
-def _groups(d: ModelData, jobs: int) -> list[list[str]]:
-    """Sectors spread over `jobs` workers, largest first onto the least loaded (size = tech-years)."""
-    size = d.tech_year.groupby(level="sector").size().to_dict()
+def _groups(d: ModelData, parts: dict[str, list[str]], jobs: int) -> list[list[str]]:
+    """Sectors spread over `jobs` workers, largest first onto the least loaded (size = tech-years
+    of its instances)."""
+    per = d.tech_year.groupby(level="sector").size().to_dict()
+    size = {name: sum(per.get(i, 0) for i in members) for name, members in parts.items()}
     bins: list[list[str]] = [[] for _ in range(jobs)]
     load = [0] * jobs
-    for s in sorted(d.sectors, key=lambda s: -size.get(s, 0)):
+    for s in sorted(parts, key=lambda s: -size[s]):
         i = load.index(min(load))
         bins[i].append(s)
-        load[i] += size.get(s, 0)
+        load[i] += size[s]
     return [b for b in bins if b]
 
 
 def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
-    """Solve a run of several sectors by price decomposition (module docstring); a joint-form Solution."""
-    on_all = [name for name, m in d.milestones.items() if m["sector"] == "all"]
-    if on_all:
-        raise DecompositionFailed(Status.ERROR, message=f"milestones on all sectors ({', '.join(on_all)}) tie the "
-                                  "sectors together row by row; solve this run as one joint LP (--joint)")
-    jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(d.sectors)))
+    """Solve a run of several sectors by price decomposition (module docstring); a joint-form Solution.
+    With a region set each sector is solved with its instances in every region: trade, world build
+    limits and trade rules stay inside it; budgets and caps over a region are priced like the rest."""
+    parts = blocks(d)
+    spanning = [name for name, m in d.milestones.items()
+                if not any(set(d.instances(m["sector"])) <= set(members) for members in parts.values())]
+    if spanning:
+        raise DecompositionFailed(Status.ERROR, message=f"milestones on several sectors ({', '.join(spanning)}) tie "
+                                  "the sectors together row by row; solve this run as one joint LP (--joint)")
+    names = list(parts)
+    jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(names)))
     t0 = time.perf_counter()
-    groups = _groups(d, jobs)
+    groups = _groups(d, parts, jobs)
     workers: list[Any] = []
     try:
         if jobs == 1:
-            workers = [_InProcess([restrict(d, s) for s in d.sectors], options)]
+            workers = [_InProcess({s: restrict(d, parts[s]) for s in names}, options)]
         else:
             ctx = mp.get_context("spawn")
-            workers = [_Process(ctx, [restrict(d, s) for s in g], options) for g in groups]
+            workers = [_Process(ctx, {s: restrict(d, parts[s]) for s in g}, options) for g in groups]
         described: dict[str, dict] = {}
         for w in workers:
             w.send("describe")
@@ -309,9 +322,9 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
         for w in workers:
             w.receive()
         t1 = time.perf_counter()
-        outcome = _coordinate(workers, d.sectors, coupled, rhs, options)
+        outcome = _coordinate(workers, names, coupled, rhs, options)
         t2 = time.perf_counter()
-        mixes = {s: outcome["weights"][s] for s in d.sectors}
+        mixes = {s: outcome["weights"][s] for s in names}
         for w in workers:
             w.send("mix", mixes)
         mixed: dict[str, tuple[dict, dict, dict]] = {}
@@ -323,13 +336,13 @@ def solve_decomposed(d: ModelData, options: SolverOptions) -> Solution:
     values, duals, levels = _merge(mixed)
     for i, key in enumerate(coupled):
         duals.setdefault(key[0], {})[key[1]] = -outcome["prices"][i]
-    per_sector = {s: described[s]["timings"] for s in d.sectors}
+    per_sector = {s: described[s]["timings"] for s in names}
     timings = {
         "build": max(sum(per_sector[s]["build"] for s in g) for g in groups),
         "transfer": max(sum(per_sector[s]["transfer"] for s in g) for g in groups),
         "setup": setup, "solve": t2 - t1, "mix": time.perf_counter() - t2,
     }
-    size = {k: sum(described[s]["size"][k] for s in d.sectors) for k in ("columns", "rows", "nonzeros")}
+    size = {k: sum(described[s]["size"][k] for s in names) for k in ("columns", "rows", "nonzeros")}
     info = {"method": "price decomposition (Dantzig-Wolfe / cutting plane)", "workers": len(workers),
             "groups": groups, "coupled_rows": [_label(k) for k in coupled], **outcome["report"]}
     return Solution(Status.OPTIMAL, outcome["objective"], timings, values, duals, size,

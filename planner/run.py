@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from planner import progress
-from planner.data import ModelData, build_data, restrict
+from planner.data import ModelData, blocks, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
 from planner.errors import InputError, SolveFailed
 from planner.explain import bullets, elastic_violations, explain_failure
@@ -165,15 +165,13 @@ def check_published_units(d: ModelData, inputs: RunInputs) -> list:
 
 
 def separately(d: ModelData, options: SolverOptions) -> bool:
-    """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP.
-    A run with a region set is solved jointly: its sector instances share the balance rows of what
-    they trade and the world build limits (planner/regions.py), which the decomposition does not
-    price yet."""
-    if d.region_of:
-        return False
+    """Whether a run is solved as separate sector LPs (decomposition) rather than one joint LP; with a
+    region set a sector's LP holds its instances in every region (data.blocks), so a run of one
+    sector is always joint."""
+    several = len(blocks(d)) > 1
     if options.decompose is not None:
-        return len(d.sectors) > 1 and options.decompose
-    return len(d.sectors) > 1 and d.budget_mode in ("shares", "price")
+        return several and options.decompose
+    return several and d.budget_mode in ("shares", "price")
 
 
 WARM = WarmCache()
@@ -204,9 +202,6 @@ def solve_data(d: ModelData, options: SolverOptions, cache: WarmCache | None = N
         sol.timings = {"build": t_build, **sol.timings}
     if sol.status != Status.OPTIMAL:
         raise SolveFailed(sol.status.value, explain_failure(d, options, sol))
-    if d.region_of and options.decompose:
-        sol.info["note"] = ("solved as one joint LP although the decomposition was asked for: a run with a "
-                            "region set shares trade and world build limits between its regions")
     return sol
 
 
@@ -275,7 +270,7 @@ def explain_decomposition(d: ModelData, options: SolverOptions, exc: Decompositi
     """A failed decomposition in the scenario's terms."""
     who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)}, solved sector by sector)"
     if exc.sector is not None:
-        alone = restrict(d, exc.sector)
+        alone = restrict(d, d.instances(exc.sector))
         model, _ix = build_model(alone)
         sol = solve(model, options)
         if sol.status != Status.OPTIMAL:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import scenario, widget_sector
 
-from planner.errors import InputError
+from planner.errors import InputError, SolveFailed
 from planner.results.extract import by_region
 
 
@@ -350,11 +350,55 @@ def test_regional_budget_caps_a_regions_cumulative_emissions(toy):
     assert err.value.problems[0].path == "budget.regions.RC"
 
 
-def test_a_regional_run_asked_to_decompose_is_solved_jointly_and_says_so(toy):
-    """Trade couples the regions: --decompose would leave imports without their exports; the run is
-    one LP (the free-trade answer) and its solution method says why."""
+def two_sectors_in_two_regions(toy) -> None:
+    """Widgets (traded, 1 tCO2/t from coal or clean from electricity at 12 GJ/t) and gadgets (not
+    traded, 2 tCO2/t from coal or clean at 13 GJ/t), each split 50/50 between A and B."""
+    w = widget_sector(plant={"inputs": {"coal": 10}, "capex": 0.0}, clean={"inputs": {"electricity": 12}, "capex": 0.0})
+    g = widget_sector(plant={"inputs": {"coal": 20}, "capex": 0.0}, clean={"inputs": {"electricity": 13}, "capex": 0.0})
+    g.update(sector="gadgets", name="Gadgets", commodities={"gadget": {"kind": "product", "unit": "Mt"}},
+             demand={"gadget": g["demand"]["widget"]})
+    sectors = {"widgets": {"demand": {"default": {"RA": 0.5, "RB": 0.5}}, "sources": ["toy"]},
+               "gadgets": {"demand": {"default": {"RA": 0.5, "RB": 0.5}}, "sources": ["toy"]}}
+    toy.sector(w).sector(g).write("models/regions/two.yaml", region_set(5.0, sectors=sectors))
+
+
+def test_a_regional_run_decomposes_by_sector_and_agrees_with_the_joint_lp(toy):
+    """Two sectors in two regions under a shared budget (200 MtCO2 of the 480 they would emit) and
+    a budget of 30 MtCO2 for region A. The decomposition solves each sector with both its regions
+    (the widget trade stays inside it) and prices the two budgets: the same cost and regional
+    emissions as one joint LP, with region A's budget binding."""
+    two_sectors_in_two_regions(toy)
+    keys = {"regions": "two", "budget": {"unit": "MtCO2", "sectors": {"widgets": 100.0, "gadgets": 100.0},
+                                         "regions": {"RA": 30.0}}}
+    toy.scenario(scenario(name="joint", solver={"decompose": False}, **keys))
+    toy.scenario(scenario(name="split", solver={"decompose": True, "jobs": 1, "gap": 1e-7}, **keys))
+    joint = toy.solve(["widgets", "gadgets"], name="joint")
+    split = toy.solve(["widgets", "gadgets"], name="split")
+    assert sorted(sum(split.solution.info["groups"], [])) == ["gadgets", "widgets"]
+    assert split.solution.info["iterations"] > 1
+    assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-6)
+    for out in (joint, split):
+        em = regional(out, "emissions")
+        assert float(em["value"].sum()) == pytest.approx(200.0, rel=1e-6)
+        assert float(em[em.region == "RA"]["value"].sum()) == pytest.approx(30.0, rel=1e-6)
+
+
+def test_a_milestone_on_a_region_keeps_a_regional_run_joint(toy):
+    """A milestone on region A sums both sectors' instances there: the decomposition cannot hold it
+    row by row and says so in the scenario's terms."""
+    two_sectors_in_two_regions(toy)
+    toy.scenario(scenario(regions="two", solver={"decompose": True, "jobs": 1}, milestones={
+        "a-2030": {"sector": "RA", "metric": "emissions", "year": 2030, "max": 5.0}}))
+    with pytest.raises(SolveFailed) as exc:
+        toy.solve(["widgets", "gadgets"])
+    assert "a-2030" in exc.value.message and "--joint" in exc.value.message
+
+
+def test_one_sector_in_regions_asked_to_decompose_is_one_lp(toy):
+    """A sector with its regions is one block of the decomposition: asked to decompose, the run is
+    one LP and the trade stays whole (the free-trade answer)."""
     toy.sector(widgets()).write("models/regions/two.yaml", region_set(5.0))
     toy.scenario(scenario(regions="two", solver={"decompose": True}))
     out = toy.solve()
     assert flows(out, "RA", "RB") == pytest.approx(5.0)
-    assert "one joint LP" in out.solution.info["note"]
+    assert "iterations" not in out.solution.info   # no price rounds: one LP
