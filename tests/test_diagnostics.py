@@ -143,3 +143,26 @@ def test_diagnostics_are_written_and_printed(toy, tmp_path):
     console = Console(record=True, width=200)
     print_summary(console, out.data, out.results, out.headline, out.timings, None, out.sector_names)
     assert "Self-check: 1 high" in console.export_text()
+
+
+def test_a_cost_swing_out_of_the_fixed_first_year_is_not_counted(toy):
+    # With history the first model year's quantities are all fixed, so its balance dual prices no
+    # decision (any value with matching reduced costs is optimal): the change into 2026 is not a
+    # swing of the plan. The same table without history is flagged, and a later swing still is.
+    from dataclasses import replace
+
+    from planner.results.diagnostics import diagnostics_table
+
+    toy.sector(widget_sector(plant={"capex": 10, "inputs": {"coal": 1}, "stock": [{"capacity": 10, "retire": 2041}],
+                                    "build_limit": {"absolute": 5}})).scenario(scenario())
+    out = toy.solve()
+    tables = dict(out.results.tables)
+    p = tables["prices"]
+    mc = (p.name == "marginal_cost|widgets|widget")
+    tables["prices"] = p.assign(value=p.value.where(~(mc & (p.year == 2025)), 1.0))   # 2025: 1 -> 2026: ~2
+    swings = diagnostics_table(out.data, tables)
+    assert list(swings[swings.kind == "cost_swing"].years) == ["2026"]
+    fixed = replace(out.data, history={"ACT": {}})
+    assert diagnostics_table(fixed, tables).query("kind == 'cost_swing'").empty
+    tables["prices"] = tables["prices"].assign(value=lambda t: t.value.where(~(mc & (t.year == 2030)), 100.0))
+    assert list(diagnostics_table(fixed, tables).query("kind == 'cost_swing'").years) == ["2030-2031"]  # up, down
