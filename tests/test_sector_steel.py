@@ -31,7 +31,7 @@ def test_without_climate_policy_blast_furnaces_are_relined(base):
     em = table(base, "emissions")
     assert em[2050] > 0.7 * em[2025]
     reline = table(base, "new_capacity", technology="bf_bof_reline")
-    assert reline.max() <= 82.45 + 1e-6  # only furnaces at the end of a campaign
+    assert reline.max() <= 79.52 + 1e-6  # only furnaces at the end of a campaign: (1,155.1 + 435.3) / 20
     assert reline.sum() > 1000
     scrap = table(base, "commodity_use", commodity="steel_scrap")
     assert scrap[2050] <= 1451.6 + 1e-6  # MPP BAU scrap availability
