@@ -268,7 +268,7 @@ def versions() -> dict[str, str]:
 
 def explain_decomposition(d: ModelData, options: SolverOptions, exc: DecompositionFailed) -> str:
     """A failed decomposition in the scenario's terms."""
-    who = f"Scenario '{d.scenario}' ({', '.join(d.sectors)}, solved sector by sector)"
+    who = f"Scenario '{d.scenario}' ({', '.join(blocks(d))}, solved sector by sector)"
     if exc.sector is not None:
         alone = restrict(d, d.instances(exc.sector))
         model, _ix = build_model(alone)
