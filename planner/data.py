@@ -211,6 +211,10 @@ class ModelData:
     local_minimum: dict[tuple[str, str, int], float] = field(default_factory=dict)
     """(instance, commodity, year) -> the instance makes at least this much of it (commodity unit per
     year): min(share x demand, capacity share x what its existing makers can make in the first year)"""
+    storage_limit: dict[tuple[str, int], float] = field(default_factory=dict)
+    """(region, year) -> the CO2 that the captures of the region's instances may store that year, net
+    of what the region's own users draw as a feedstock (MtCO2/yr; region file `commodities.<store>.limit`,
+    formulation/capture.py); the world limit of the store still binds the run's total"""
 
     def instances(self, who: str) -> list[str]:
         """The sector instances a name stands for: 'all', an instance, a sector (its instances in
@@ -283,9 +287,11 @@ def build_data(inputs: RunInputs) -> ModelData:
     problems: list[Problem] = []
 
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
+    store = _store(commodities)
     if inputs.regions is not None:
-        commodities, commodity_year = regional.commodity_copies(commodities, commodity_year, inputs.regions, years)
-    insts = regional.instances(inputs.sectors, inputs.regions, years, r)
+        commodities, commodity_year = regional.commodity_copies(commodities, commodity_year, inputs.regions, years,
+                                                                store)
+    insts = regional.instances(inputs.sectors, inputs.regions, years, r, store)
     tech_rows, ty_parts, cohort_rows, retro_rows = [], [], [], []
     flow_rows: dict[str, list] = {c: [] for c in ("sector", "tech", "commodity", "year", "coef", "by_vintage")}
     other_parts: list[pd.DataFrame] = []
@@ -446,6 +452,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         rules = regional.trade_routes(rf, insts, data.balances, years)
         data.trade, data.import_share, data.build_share = rules.routes, rules.import_share, rules.build_share
         data.local_share, data.local_minimum = _local_floors(data, rules.local)
+        data.storage_limit = regional.storage_limits(rf, sink, years)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
@@ -566,6 +573,11 @@ def _sector_budgets(inputs: RunInputs) -> dict[str, float]:
     return out
 
 
+def _store(commodities: pd.DataFrame) -> str | None:
+    """The commodity that stores captured CO2 (`store_captured_co2`), if any."""
+    return next((str(c) for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
+
+
 def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.DataFrame, years: list[int],
            ) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
     """Pools of the commodity file with the scenario's overrides, restricted to members in the run.
@@ -575,7 +587,7 @@ def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.Data
     it) over its copies, which holds that limit (planner/regions.py)."""
     shipped = inputs.commodities.pools
     rf = inputs.regions
-    per_region = regional.regional_commodities(rf)
+    per_region = regional.regional_commodities(rf, _store(commodities))
     rows, members, limits = [], {}, {}
     for name in list(shipped) + [p for p in inputs.scenario.pools if p not in shipped]:
         base = shipped[name].model_dump() if name in shipped else {}

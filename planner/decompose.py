@@ -34,7 +34,7 @@ at convergence means the shared row cannot be met (the run is infeasible by that
 With a region set a sector s stands for its instances in every region (data.blocks): the routes
 its products trade on, its world build and growth rows and its trade rules couple its regions row
 by row and stay inside its LP; budgets and caps over a region, like the run's budget, are shared
-rows of the sectors with instances there and are priced.
+rows of the sectors with instances there and are priced, as are regional CO2 storage limits.
 """
 
 from __future__ import annotations

@@ -81,6 +81,8 @@ _FAMILIES = [
     Family("supply_slack", "variable", ("commodity", Y), "commodity unit/yr", "limits",
            "excess over a supply limit (elastic)"),
     Family("pool_slack", "variable", ("pool", Y), "pool unit/yr", "limits", "excess over a pool limit (elastic)"),
+    Family("storage_slack", "variable", ("region", Y), "MtCO2/yr", "capture",
+           "excess over a regional CO2 storage limit (elastic)"),
     Family("milestone_short", "variable", ("milestone", "sense", Y), "milestone unit", "milestones",
            "shortfall of a soft milestone"),
     # ---------------------------------------------------------------- definitions and balances
@@ -113,6 +115,9 @@ _FAMILIES = [
            price_name="scarcity|{0}"),
     Family("pool_cumulative_limit", "row", ("pool",), "pool unit", "limits", "resource pool", limit=True,
            shared=True, price="total", price_name="scarcity_cumulative|{0}"),
+    Family("storage_limit", "row", ("region", Y), "MtCO2/yr", "capture", "regional CO2 storage limit",
+           words="the CO2 storage limit of region {0}", limit=True, shared=True, soft="storage_slack",
+           price="scarcity", price_name="scarcity|{sink}@{0}"),
     Family("build_limit", "row", (S, K, Y), "sector unit/yr", "limits", "build limit",
            words="the build-rate limit of {0} {1}", limit=True),
     Family("regional_growth_limit", "row", (S, K, Y), "sector unit/yr", "limits", "ramp-up limit",

@@ -16,6 +16,11 @@ know regions. Each instance is the world sector file with
 - prices:  a purchased commodity with regional values (region file `commodities:`) is bought per
            region as ``commodity@REGION`` at the region's price, grid intensity and limit; its world
            limit, if any, still binds the sum (a pool over its regional copies, data.py)
+- storage: the store of captured CO2 (`store_captured_co2`) has no regional copies: its regional
+           `limit` caps what the captures of a region's instances store a year, net of what its own
+           users draw as a feedstock (ModelData.storage_limit, formulation/capture.py); the world
+           limit still binds the run's total. A sector the set does not split (a supply sector)
+           stores under the world limit only.
 
 Limits the sector files state for the world stay world limits: a technology's absolute build
 limit, growth and seed, its decline, and a group's build limits (absolute and share of the stock)
@@ -60,11 +65,12 @@ def instance_name(sector: str, region: str) -> str:
 
 
 def instances(sectors: dict[str, SectorFile], rf: RegionFile | None, years: list[int],
-              rate: float) -> list[Instance]:
+              rate: float, store: str | None = None) -> list[Instance]:
     """The run's sector instances: one per sector (one region), else one per sector and region of
-    the set (sectors the set does not split stay whole)."""
+    the set (sectors the set does not split stay whole). `store`: the commodity that stores
+    captured CO2, which is not bought per region."""
     out = []
-    regional = regional_commodities(rf)
+    regional = regional_commodities(rf, store)
     for s, sf in sectors.items():
         if rf is None or s not in rf.sectors:
             out.append(Instance(s, s, WORLD, sf))
@@ -74,9 +80,19 @@ def instances(sectors: dict[str, SectorFile], rf: RegionFile | None, years: list
     return out
 
 
-def regional_commodities(rf: RegionFile | None) -> set[str]:
-    """Purchased commodities bought per region (they have regional values)."""
-    return set(rf.commodities) if rf is not None else set()
+def regional_commodities(rf: RegionFile | None, store: str | None = None) -> set[str]:
+    """Purchased commodities bought per region (they have regional values); the store of captured
+    CO2 (`store`) is not: its regional limits are storage ceilings (`storage_limits`)."""
+    return set(rf.commodities) - {store} if rf is not None else set()
+
+
+def storage_limits(rf: RegionFile | None, store: str | None, years: list[int]) -> dict[tuple[str, int], float]:
+    """(region, model year) -> what the captures of the region's instances may store that year
+    (MtCO2/yr), from the region file's `commodities.<store>.limit`."""
+    if rf is None or store is None or store not in rf.commodities:
+        return {}
+    return {(r, y): float(v) for r, traj in rf.commodities[store].limit.items()
+            for y, v in zip(years, interpolate(traj, years))}
 
 
 def _scale(traj: Traj, share: Traj, years: list[int]) -> Traj:
@@ -149,13 +165,13 @@ def regional_file(sf: SectorFile, rf: RegionFile, region: str, years: list[int],
 
 
 def commodity_copies(commodities: pd.DataFrame, commodity_year: pd.DataFrame, rf: RegionFile,
-                     years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     years: list[int], store: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The commodity tables with the regional copies ``c@r`` of each commodity with regional values
     (a region not listed keeps the world value; a copy's limit is its region's, if any: the world
-    limit binds the sum of the copies as a pool, data._pools)."""
+    limit binds the sum of the copies as a pool, data._pools); none of the store of captured CO2."""
     rows, parts = [commodities], [commodity_year]
     for c, rc in rf.commodities.items():
-        if c not in commodities.index:
+        if c not in commodities.index or c == store:
             continue
         base = commodity_year.xs(c, level="commodity")
         for r, region in rf.regions.items():

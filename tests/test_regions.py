@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import scenario, widget_sector
+from conftest import scenario, table, widget_sector
 
 from planner.errors import InputError, SolveFailed
 from planner.results.extract import by_region
@@ -402,3 +402,80 @@ def test_one_sector_in_regions_asked_to_decompose_is_one_lp(toy):
     out = toy.solve()
     assert flows(out, "RA", "RB") == pytest.approx(5.0)
     assert "iterations" not in out.solution.info   # no price rounds: one LP
+
+
+def ccs_sector(sector: str = "widgets", product: str = "widget") -> dict:
+    """Existing fleets of 10 Mt/yr each: 'dirty' (1 tCO2/t) and 'ccs' (the same, capturing 0.9 t/t at
+    20 USD/t more). At 100 USD/tCO2 a tonne captured is worth 100 - 10 (storage) and capture pays
+    0.9 x 90 - 20 = 61 USD per t of output, so every region runs its ccs fleet as far as it can store."""
+    s = widget_sector(
+        dirty={"inputs": {"coal": 10}, "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100},
+        ccs={"inputs": {"coal": 10}, "capture_rate": 0.9, "variable_om": 20,
+             "stock": [{"capacity": 10, "retire": 2041}], "available_from": 2100})
+    if sector != "widgets":
+        s.update(sector=sector, name=sector.title(), commodities={product: {"kind": "product", "unit": "Mt"}},
+                 demand={product: s["demand"]["widget"]})
+    return s
+
+
+def storage_set(limit: dict, **extra) -> dict:
+    """Two regions, no trade, a regional ceiling on the store of captured CO2."""
+    rs = region_set(5.0, **extra)
+    del rs["trade"]
+    rs["commodities"]["co2_storage"] = {"limit": limit, "sources": ["toy"]}
+    return rs
+
+
+def test_regional_storage_limit_caps_what_a_regions_captures_store(toy):
+    """Region A may store 1.8 MtCO2 a year: its ccs fleet runs at 1.8 / 0.9 = 2 of its 5 Mt, B's at all
+    5. One more tonne of storage in A moves 1/0.9 t of widgets to ccs: A's storage scarcity is 61 / 0.9
+    USD/tCO2. The store stays one world commodity (no regional copies); the world limit still holds."""
+    toy.sector(ccs_sector()).write("models/regions/two.yaml", storage_set({"RA": 1.8}))
+    toy.scenario(scenario(regions="two", carbon_price=100, commodities={"co2_storage": {"limit": 20}}))
+    out = toy.solve()
+    p = regional(out, "production")
+    ccs = p[(p.technology == "ccs") & (p.year == 2030)].set_index("region")["value"]
+    assert ccs["RA"] == pytest.approx(2.0) and ccs["RB"] == pytest.approx(5.0)
+    stored = regional(out, "captured_co2")
+    stored = stored[stored.year == 2030].groupby("region")["stored"].sum()
+    assert stored["RA"] == pytest.approx(1.8) and stored["RB"] == pytest.approx(4.5)
+    prices = out.results["prices"].set_index(["name", "year"])["value"]
+    assert prices["scarcity|co2_storage@RA", 2030] == pytest.approx(61 / 0.9, rel=1e-6)
+    assert prices["scarcity|co2_storage", 2030] == pytest.approx(0.0, abs=1e-9)
+    assert not out.results["commodity_use"].commodity.str.startswith("co2_storage@").any()
+    assert {k[0] for k in out.data.storage_limit} == {"RA"}
+    # the world limit below what B alone would store binds the total
+    toy.scenario(scenario(regions="two", carbon_price=100, commodities={"co2_storage": {"limit": 3.6}}))
+    tight = toy.solve()
+    assert table(tight, "commodity_use", commodity="co2_storage")[2030] == pytest.approx(3.6)
+
+
+def test_regional_storage_takes_a_limit_only(toy):
+    rs = storage_set({"RA": 1.8})
+    rs["commodities"]["co2_storage"]["price"] = {"RA": 5.0}
+    toy.sector(ccs_sector()).write("models/regions/two.yaml", rs)
+    toy.scenario(scenario(regions="two", carbon_price=100))
+    with pytest.raises(InputError) as err:
+        toy.solve()
+    assert err.value.problems[0].path == "commodities.co2_storage.price"
+
+
+def test_a_regional_storage_limit_is_shared_by_the_sectors_of_the_region(toy):
+    """Widgets and gadgets both capture in region A, which may store 3 MtCO2 a year: together they run
+    3 / 0.9 Mt of ccs there. The decomposition prices A's storage row like a budget and agrees with the
+    joint LP."""
+    sectors = {"widgets": {"demand": {"default": {"RA": 0.5, "RB": 0.5}}, "sources": ["toy"]},
+               "gadgets": {"demand": {"default": {"RA": 0.5, "RB": 0.5}}, "sources": ["toy"]}}
+    toy.sector(ccs_sector()).sector(ccs_sector("gadgets", "gadget"))
+    toy.write("models/regions/two.yaml", storage_set({"RA": 3.0}, sectors=sectors))
+    keys = {"regions": "two", "carbon_price": 100}
+    toy.scenario(scenario(name="joint", solver={"decompose": False}, **keys))
+    toy.scenario(scenario(name="split", solver={"decompose": True, "jobs": 1, "gap": 1e-7}, **keys))
+    joint = toy.solve(["widgets", "gadgets"], name="joint")
+    split = toy.solve(["widgets", "gadgets"], name="split")
+    assert split.solution.info["iterations"] > 1
+    assert split.results.objective == pytest.approx(joint.results.objective, rel=1e-6)
+    for out in (joint, split):
+        p = regional(out, "production")
+        ra = p[(p.technology == "ccs") & (p.year == 2030) & (p.region == "RA")]["value"].sum()
+        assert float(ra) == pytest.approx(3.0 / 0.9, rel=1e-5)

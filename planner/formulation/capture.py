@@ -19,6 +19,19 @@ so stored + drawn = captured, and storage is never negative. There is one balanc
 for all the run's sectors: a sector may draw CO2 that another captures (in a decomposed run the
 row is shared and priced like a supply limit; a sector solved alone draws only its own).
 
+Regional storage (a region set with a `limit` on the store, ModelData.storage_limit): what region
+r stores is its captures less what its own users draw, at most its ceiling,
+
+  storage_limit[r,y]:  C[r,y] - U[r,y] <= L[r,y]     (MtCO2/yr; dual: the region's storage scarcity)
+
+with C[r,y] and U[r,y] the sums above over the instances in region r. CO2 drawn as a feedstock is
+taken from the region's own captures first (an assumption: carrying CO2 between continents for
+e-fuels is not modelled); a region that draws more than it captures takes the rest from the world
+balance, and the regions it comes from count it as stored (on the safe side). The world row of
+the store still holds the total; a sector the region set does not split (a supply sector) is in
+no region and stores under the world limit only. A row exists where the region captures in that
+year; in elastic mode it gets a slack priced like a supply limit's.
+
 Counting. A capture site is credited with all it captures (site scope 1 = fossil - captured, in
 data.py). A tonne drawn is not stored: the user is charged 1 tCO2 of fossil CO2 fed per tonne (the
 engine gives src an emission factor of 1), so it counts when the fuel made from it burns in the
@@ -41,7 +54,8 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.emissions import activity_terms
+from planner.formulation.emissions import PHYSICAL_PENALTY, activity_terms
+from planner.formulation.soft import add_slack
 from planner.index import ModelIndex
 
 
@@ -65,3 +79,27 @@ def add_capture_balance(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex) -> N
     years = [y for y in d.years if src is not None and (drawn or y in m.capture_years)]
     m.captured_co2_balance = pyo.Constraint(years, rule=lambda m, y: (
         m.USE[src, y] if drawn else 0) - m.CAPTURED[y] <= 0)
+
+
+def add_storage_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, elastic: bool = False) -> None:
+    """Each region's captures less its own users' draws within its storage ceiling (module docstring)."""
+    captured: dict[tuple[str, int], list[tuple[float, object]]] = defaultdict(list)
+    if d.storage_limit:
+        for (s, y), found in activity_terms(m, d, ix, "captured").items():
+            r = d.region_of.get(s)
+            if (r, y) in d.storage_limit:
+                captured[r, y].extend(found)
+    src = d.capture_source
+    drawn: dict[tuple[str, int], list[tuple[float, object]]] = defaultdict(list)
+    for (r, y) in captured:
+        for s, k, a in ix.users.get((src, y), ()) if src is not None else ():
+            if d.region_of.get(s) == r:
+                drawn[r, y].append((a, m.ACT[s, k, y]))
+        for s, k, c, a in ix.cohort_users.get((src, y), ()) if src is not None else ():
+            if d.region_of.get(s) == r:
+                drawn[r, y].append((a, m.ACTC[s, k, c, y]))
+    rows = sorted(captured)
+    over = add_slack(m, "storage_limit", rows if elastic else [], lambda key: PHYSICAL_PENALTY)
+    m.storage_limit = pyo.Constraint(rows, rule=lambda m, r, y: (
+        sum(c * x for c, x in captured[r, y]) - sum(a * x for a, x in drawn[r, y]) - over((r, y))
+        <= d.storage_limit[r, y]))

@@ -16,6 +16,8 @@ Constraints:
   cumulative:    sum_y length[y] * USE[m,y] <= cumulative_limit[m]
   pool:          sum_m f[p,m] * USE[m,y] <= pool_limit[p,y]   (and the cumulative form), for a
                  pool p of commodities that draw on one resource (f: pool units per unit bought)
+  regional storage: a region's captures less its own users' draws <= its storage ceiling
+                 (formulation/capture.py, with a region set that limits the store)
   absolute build rate:  ADD[s,k,y] <= max_build[s,k,y] * L[y]
   relative build rate:  ADD[s,k,y] <= ((1 + g)^L - 1) * ACT[s,k,y'] / u[s,k,y'] + seed * ((1 + g)^L - 1) / g
                  with ADD = new build + retrofits into k, y' the previous model year, u the
@@ -48,7 +50,7 @@ import math
 import pyomo.environ as pyo
 
 from planner.data import ModelData
-from planner.formulation.capture import add_capture_balance, add_captured
+from planner.formulation.capture import add_capture_balance, add_captured, add_storage_limits
 from planner.formulation.emissions import PHYSICAL_PENALTY
 from planner.formulation.soft import add_slack
 from planner.formulation.stock import additions, capacity_in_use
@@ -76,6 +78,7 @@ def add_commodity_limits(m: pyo.ConcreteModel, d: ModelData, ix: ModelIndex, ela
 
     m.purchase = pyo.Constraint(my, rule=use_rule)
     add_capture_balance(m, d, ix)
+    add_storage_limits(m, d, ix, elastic)
     limit = d.commodity_year["limit"].to_dict()
     limited = [(c, y) for (c, y) in my if not math.isnan(limit[c, y])]
     beyond = add_slack(m, "supply_limit", limited if elastic else [], lambda key: PHYSICAL_PENALTY)

@@ -5,7 +5,7 @@ with ``0 <= slack[key] <= upper[key]``, and adds ``penalty[key] * slack[key]`` t
 penalty terms ``m.elastic_terms`` (million money, present value). Results take those terms out of
 the objective to give the plan's cost (run.json `cost` and `penalties`). The slack variable is
 named by the family's `soft` in planner/families.py: budget_slack, cap_slack, supply_slack,
-pool_slack, milestone_short.
+pool_slack, storage_slack, milestone_short.
 """
 
 from __future__ import annotations

@@ -408,7 +408,14 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech
 def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:
     """captured_co2.csv: per sector (and `total`) and year, CO2 captured, drawn as a feedstock
     (`used`: the sector's purchases of the commodity that draws on capture) and stored (MtCO2);
-    stored + used = captured in the total (formulation/capture.py)."""
+    stored + used = captured in the total (formulation/capture.py).
+
+    A sector stores its captures less its share of what is drawn: the run's draws spread over all
+    captures (``captured * (1 - U / C)``), or, in a run with regional storage limits, as those rows
+    count them: a region's users draw from its own captures first and the regions that draw more
+    than they capture take the rest from the others' surplus in proportion, so a region stores
+    ``max(C_r - U_r, 0) * (1 - E / S)`` (E the regions' shortfalls, S their surpluses), spread over
+    its sectors by their captures."""
     cols = ["sector", "year", "captured", "used", "stored", "unit"]
     cap = per_tech.groupby(["sector", "year"])["captured"].sum()
     drawn = use[use.commodity == d.capture_source].groupby(["sector", "year"])["value"].sum()
@@ -416,8 +423,19 @@ def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd
     if out.empty:
         return pd.DataFrame(columns=cols)
     total = out.groupby("year")[["captured", "used"]].sum()
-    ratio = (1 - total.used / total.captured.where(total.captured > TOL)).fillna(0.0)
-    out["stored"] = out.captured * out.year.map(ratio)
+    if d.storage_limit:
+        region = out.sector.map(lambda s: d.region_of.get(s, s))
+        reg = out.groupby([region, out.year])[["captured", "used"]].sum()
+        surplus, short = (reg.captured - reg.used).clip(lower=0), (reg.used - reg.captured).clip(lower=0)
+        years = reg.index.get_level_values(1)
+        s_y, e_y = surplus.groupby(level=1).sum(), short.groupby(level=1).sum()
+        keep = (1 - e_y / s_y.where(s_y > TOL)).fillna(0.0)
+        stored_r = surplus * keep.reindex(years).to_numpy()
+        per_unit = (stored_r / reg.captured.where(reg.captured > TOL)).fillna(0.0).to_dict()
+        out["stored"] = out.captured * [per_unit.get((r, y), 0.0) for r, y in zip(region, out.year)]
+    else:
+        ratio = (1 - total.used / total.captured.where(total.captured > TOL)).fillna(0.0)
+        out["stored"] = out.captured * out.year.map(ratio)
     tot = total.assign(stored=total.captured - total.used).reset_index().assign(sector="total")
     out = pd.concat([out, tot], ignore_index=True)
     out = out[(out[["captured", "used"]].abs() > TOL).any(axis=1)].reset_index(drop=True)
@@ -501,7 +519,7 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
             value = v if f.price == "marginal" else -v
             if f.price != "total":
                 value /= d.weight[y]
-            rows.append((f.price_name.format(*what, capture=d.capture_source), y, value,
+            rows.append((f.price_name.format(*what, capture=d.capture_source, sink=d.capture_sink), y, value,
                          _price_unit(d, f.index[0], what, currency) + (" (present value)" if f.price == "total"
                                                                        else "")))
     out = pd.DataFrame(rows, columns=["name", "year", "value", "unit"])

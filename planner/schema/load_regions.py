@@ -112,13 +112,20 @@ def check_regions(rf: RegionFile, raw: Tracked, sc: Scenario, scen_raw: Tracked,
     purchased = set(commodities.commodities) | {c for sf in sectors.values() for c, d in sf.commodities.items()
                                                 if d.kind == "purchased"}
     made = {c for sf in sectors.values() for c in sf.supplies}
-    sink = {c for c, d in commodities.commodities.items() if d.store_captured_co2 or d.draw_on_capture}
+    store = {c for c, d in commodities.commodities.items() if d.store_captured_co2}
+    source = {c for c, d in commodities.commodities.items() if d.draw_on_capture}
     for c, rc in rf.commodities.items():
         if c not in purchased:
             out.append(raw.problem(("commodities", c), _unknown("purchased commodity", c, purchased)))
-        elif c in made or c in sink:
+        elif c in made or c in source:
             why = "made by a supply sector of the run" if c in made else "the captured-CO2 balance is one for the world"
             out.append(raw.problem(("commodities", c), f"{c!r} cannot have regional values: {why}"))
+        elif c in store:
+            for field in ("price", "scope2_factor"):
+                if getattr(rc, field):
+                    out.append(raw.problem(("commodities", c, field), f"the store of captured CO2 ({c!r}) takes a "
+                                           "regional `limit` only (what the region's captures may store a year); "
+                                           "its price is the world's"))
         for field in ("price", "scope2_factor", "limit"):
             for r in getattr(rc, field):
                 if r not in regions:

@@ -7,7 +7,8 @@ the sector files stay the description of the world, and the region file gives
 - ``sectors``: the share of each product's world demand and of each technology's existing world
   stock in each region (each year's shares sum to 1), and published regional figures to check;
 - ``commodities``: regional prices (and grid intensities) of purchased commodities, a regional
-  limit where one applies; regions not listed pay the world price;
+  limit where one applies (for the store of captured CO2: a regional storage ceiling); regions not
+  listed pay the world price;
 - ``trade``: products and intermediates that move between regions, at a transport cost per unit.
 """
 
@@ -67,7 +68,9 @@ class RegionalCommodity(Strict):
     scope2_factor: dict[str, NonNegativeTrajectory] = {}
     limit: dict[str, NonNegativeTrajectory] = {}
     """annual limit in the region (commodity unit per year); the world limit, if any, still holds
-    over the sum of the regions"""
+    over the sum of the regions. For the commodity that stores captured CO2 (`store_captured_co2`,
+    which takes a limit only): what the captures of the region's sector instances may store a year,
+    net of what the region's own users draw as a feedstock (planner/formulation/capture.py)"""
     sources: list[str] = []
     notes: str = ""
 
