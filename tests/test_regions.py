@@ -343,6 +343,9 @@ def test_regional_budget_caps_a_regions_cumulative_emissions(toy):
     assert float(p[p.region == "RB"]["value"].sum()) == pytest.approx(16 * 10 - 40.0)
     prices = out.results["prices"]
     assert float(prices[(prices.name == "carbon_price|RA") & (prices.year == 2030)]["value"].iloc[0]) > 0
+    drivers = regional(out, "drivers")
+    row = drivers[drivers.what == "cumulative CO2 budget"]
+    assert list(row.region) == ["RA"] and list(row.sector) == [""]   # the region's own budget, named by region
     toy.scenario(scenario(regions="two", budget={"unit": "MtCO2", "sectors": {"widgets": 1000.0},
                                                   "regions": {"RC": 40.0}}))
     with pytest.raises(InputError) as err:

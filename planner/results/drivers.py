@@ -54,7 +54,7 @@ SUBJECTS: dict[str, Describe] = {
     "cumulative_supply_limit": lambda d, i: ("", _com(d, i[0]), "supply over the horizon"),
     "pool_limit": lambda d, i: ("", i[0], f"annual limit of the resource pool {i[0]}"),
     "pool_cumulative_limit": lambda d, i: ("", i[0], f"cumulative limit of the pool {i[0]}"),
-    "storage_limit": lambda d, i: ("", f"{_com(d, d.capture_sink or '')} ({d.region_names.get(i[0], i[0])})",
+    "storage_limit": lambda d, i: (i[0], f"{_com(d, d.capture_sink or '')} ({d.region_names.get(i[0], i[0])})",
                                    "CO2 stored a year from the region's captures"),
     "build_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year (absolute)"),
     "regional_growth_limit": lambda d, i: (i[0], _tech(d, *i[:2]), "new capacity a year in one region, relative to "

@@ -135,14 +135,17 @@ def _trade(d: ModelData, sol: Solution) -> pd.DataFrame:
 
 def by_region(d: ModelData, table: pd.DataFrame) -> pd.DataFrame:
     """A table whose `sector` holds sector instances, with `sector` the sector and a `region`
-    column after it (planner/regions.py); a table without `sector` (or trade.csv, by origin and
-    destination) is unchanged."""
+    column after it (planner/regions.py); a `sector` that names a region (a row over the region's
+    instances, e.g. in drivers.csv) becomes an empty sector in that region; a table without `sector`
+    (or trade.csv, by origin and destination) is unchanged."""
     if "sector" not in table.columns or "region" in table.columns or "origin" in table.columns:
         return table
     out = table.copy()
     inst = out["sector"]
-    out["sector"] = [d.sector_of.get(s, s) for s in inst]
-    out.insert(out.columns.get_loc("sector") + 1, "region", [d.region_of.get(s, "World") for s in inst])
+    regions = set(d.region_names)   # a row over a region (a budget, cap or storage ceiling) names it
+    out["sector"] = ["" if s in regions else d.sector_of.get(s, s) for s in inst]
+    out.insert(out.columns.get_loc("sector") + 1, "region",
+               [s if s in regions else d.region_of.get(s, "World") for s in inst])
     return out
 
 
