@@ -49,7 +49,7 @@ def drivers_view(run: RunFolder) -> tuple[pd.DataFrame, str]:
 
 def _pivot(rows: pd.DataFrame, label: str) -> pd.DataFrame:
     """Rows of one kind with their years as columns."""
-    rows = rows.assign(sector=rows.sector.fillna(""), detail=rows.detail.fillna(""), sources=rows.sources.fillna(""))
+    rows = rows.assign(**{c: rows[c].astype(object).fillna("") for c in ("sector", "detail", "sources")})
     keys = ["sector", "item", "unit", "detail", "sources"]
     yearly = rows[rows.year.notna()]
     flat = rows[rows.year.isna()]
