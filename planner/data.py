@@ -287,7 +287,8 @@ def build_data(inputs: RunInputs) -> ModelData:
     problems: list[Problem] = []
 
     commodities, commodity_year = _commodity_tables(inputs, years, problems)
-    store = _store(commodities)
+    # the commodity that stores captured CO2: not bought per region (its regional limits are ceilings)
+    store = next((str(c) for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     if inputs.regions is not None:
         commodities, commodity_year = regional.commodity_copies(commodities, commodity_year, inputs.regions, years,
                                                                 store)
@@ -372,7 +373,6 @@ def build_data(inputs: RunInputs) -> ModelData:
         cohorts = pd.concat([cohorts, added], ignore_index=True)
     cohorts = cohorts.set_index(["sector", "tech", "cohort"])
 
-    sink = next((c for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
     source = next((c for c, row in commodities.iterrows() if row["draw_on_capture"]), None)
     acc = sc.emissions
     gwp = {g: float(gas.gwp100) for g, gas in inputs.commodities.gases.items()}
@@ -386,7 +386,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     vintage_other["gwp100"] = vintage_other["gas"].map(gwp).astype(float)
     vintage_year = vintages.vintage_emissions(set(vintage_techs), vintage_flows, vintage_other, cohorts, tech_year,
                                       commodity_year, acc, problems)
-    if sink is None and (tech_year["captured"] > 0).any():
+    if store is None and (tech_year["captured"] > 0).any():
         problems.append(Problem("models/commodities.yaml", None, "commodities",
                                 "technologies capture CO2 but no commodity has store_captured_co2: true"))
     if problems:
@@ -422,7 +422,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         tech_year=tech_year.set_index(["sector", "tech", "year"]), flows=flows, cohorts=cohorts,
         retrofit_moves=retro, balances=pd.DataFrame(balance_rows).set_index(["sector", "commodity"]),
         demand=pd.concat(demand_parts), commodities=commodities, commodity_year=commodity_year,
-        capture_sink=sink, budget_mt=budget_mt, budget_years=budget_years,
+        capture_sink=store, budget_mt=budget_mt, budget_years=budget_years,
         budget_include_scope2=include2, caps=caps, carbon_price=carbon_price, groups=groups,
     )
     data.capture_source = source
@@ -435,7 +435,7 @@ def build_data(inputs: RunInputs) -> ModelData:
     data.budget_mode, data.budget_rows, data.sector_budgets = mode, budget_rows, sector_budgets
     data.budget_penalty = sc.budget.soft.penalty if sc.budget is not None and sc.budget.soft else None
     data.global_remaining_mt = sc.budget.global_remaining_mt if sc.budget else None
-    data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, commodity_year, years)
+    data.pools, data.pool_members, data.pool_limit = _pools(inputs, commodities, commodity_year, years, store)
     data.milestones = _milestones(inputs, years, length)
     data.published = _published(inputs, years, length)
     data.resources = pd.DataFrame(
@@ -452,7 +452,7 @@ def build_data(inputs: RunInputs) -> ModelData:
         rules = regional.trade_routes(rf, insts, data.balances, years)
         data.trade, data.import_share, data.build_share = rules.routes, rules.import_share, rules.build_share
         data.local_share, data.local_minimum = _local_floors(data, rules.local)
-        data.storage_limit = regional.storage_limits(rf, sink, years)
+        data.storage_limit = regional.storage_limits(rf, store, years)
     data.supply = list(inputs.supply)
     data.dynamics_limits = sc.dynamics.limits
     data.min_service_share = sc.dynamics.min_service_share
@@ -573,13 +573,8 @@ def _sector_budgets(inputs: RunInputs) -> dict[str, float]:
     return out
 
 
-def _store(commodities: pd.DataFrame) -> str | None:
-    """The commodity that stores captured CO2 (`store_captured_co2`), if any."""
-    return next((str(c) for c, row in commodities.iterrows() if row["store_captured_co2"]), None)
-
-
 def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.DataFrame, years: list[int],
-           ) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
+           store: str | None = None) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[tuple[str, int], float]]:
     """Pools of the commodity file with the scenario's overrides, restricted to members in the run.
 
     With a region set, a member bought per region counts with each of its regional copies, and
@@ -587,7 +582,7 @@ def _pools(inputs: RunInputs, commodities: pd.DataFrame, commodity_year: pd.Data
     it) over its copies, which holds that limit (planner/regions.py)."""
     shipped = inputs.commodities.pools
     rf = inputs.regions
-    per_region = regional.regional_commodities(rf, _store(commodities))
+    per_region = regional.regional_commodities(rf, store)
     rows, members, limits = [], {}, {}
     for name in list(shipped) + [p for p in inputs.scenario.pools if p not in shipped]:
         base = shipped[name].model_dump() if name in shipped else {}
@@ -649,7 +644,7 @@ def _local_floors(d: ModelData, local: regional.LocalFloor) -> tuple[dict, dict]
     return shares, minimum
 
 
-def restrict(d: ModelData, members: str | list[str]) -> ModelData:
+def restrict(d: ModelData, block: list[str]) -> ModelData:
     """The part of a run's data that belongs to some of its sector instances (one sector, or a
     sector in every region of a region set), for solving them on their own.
 
@@ -659,7 +654,6 @@ def restrict(d: ModelData, members: str | list[str]) -> ModelData:
     rows and prices them instead. Trade routes, world build rows and trade rules stay whole inside
     a block that holds every instance of a sector; a route to an instance outside it is dropped.
     """
-    block = [members] if isinstance(members, str) else list(members)
     inside = set(block)
 
     def mine(df: pd.DataFrame) -> pd.DataFrame:
