@@ -619,7 +619,8 @@ def _local_floors(d: ModelData, local: regional.LocalFloor) -> tuple[dict, dict]
     """Split the floors of regional.trade_routes into shares of use and minimum quantities: with a
     capacity share c, min(share x demand, c x K), K what the instance's existing makers of the commodity
     can make in the first model year: their stock in service (a free technology's stock given) times
-    their utilisation ceiling. No floor in the first model year: its plants are the stock as given
+    their utilisation ceiling; with the floor following demand, min(share, c x K / D[first]) x D[y], the
+    first year's share of demand held in every year. No floor in the first model year: its plants are the stock as given
     (regional stock and demand shares come from different sources), so it may trade what it must."""
     shares, minimum = {}, {}
     if not local:
@@ -634,11 +635,15 @@ def _local_floors(d: ModelData, local: regional.LocalFloor) -> tuple[dict, dict]
         key = (s, output.get((s, k)))
         capacity[key] = capacity.get(key, 0.0) + float(cap) * float(ceiling.get((s, k, first), 1.0))
     demand = d.demand.to_dict()
-    for (s, p, y), (share, cap_share) in local.items():
+    for (s, p, y), (share, cap_share, follows) in local.items():
         if y == first:   # the first year's plants are the stock as given: it trades what it must
             continue
         if cap_share is None:
             shares[s, p, y] = share
+        elif follows:
+            start = demand.get((s, p, first), 0.0)
+            made = cap_share * capacity.get((s, p), 0.0)
+            minimum[s, p, y] = (min(share, made / start) if start > 0 else share) * demand.get((s, p, y), 0.0)
         else:
             minimum[s, p, y] = min(share * demand.get((s, p, y), 0.0), cap_share * capacity.get((s, p), 0.0))
     return shares, minimum

@@ -193,7 +193,8 @@ def commodity_copies(commodities: pd.DataFrame, commodity_year: pd.DataFrame, rf
     return table, pd.concat(parts)
 
 
-LocalFloor = dict[tuple[str, str, int], tuple[float, float | None]]
+LocalFloor = dict[tuple[str, str, int], tuple[float, float | None, bool]]
+"""(instance, commodity, year) -> (min_local_share, local_capacity_share or None, local_floor_follows_demand)"""
 
 
 @dataclass
@@ -210,7 +211,7 @@ class TradeRules:
 def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame, years: list[int]) -> TradeRules:
     """Every route of every trade link between the instances of its sector, with its cost per unit
     in each year; the import-share limits; the local-production floors: (instance, commodity, year)
-    -> (min_local_share, local_capacity_share or None); the build-share caps."""
+    -> (min_local_share, local_capacity_share or None, follows demand); the build-share caps."""
     rows, shares, local, build = [], {}, {}, {}
 
     def per_year(name: str, p: str, traj: Traj) -> dict[tuple[str, str, int], float]:
@@ -235,7 +236,8 @@ def trade_routes(rf: RegionFile, insts: list[Instance], balances: pd.DataFrame, 
                 shares.update(per_year(a.name, p, link.max_import_share))
             floor = link.min_local_share_by_region.get(a.region, link.min_local_share)
             if floor is not None:
-                local.update({k: (v, link.local_capacity_share) for k, v in per_year(a.name, p, floor).items()})
+                local.update({k: (v, link.local_capacity_share, link.local_floor_follows_demand)
+                              for k, v in per_year(a.name, p, floor).items()})
             if link.max_build_share is not None:
                 build.update(per_year(a.name, p, link.max_build_share))
     table = pd.DataFrame(rows, columns=["commodity", "sector", "origin", "destination", "year", "cost"])

@@ -273,6 +273,24 @@ def test_local_minimum_runs_existing_plants_up_to_demand(toy):
         assert flows(out, "RA", "RB") == pytest.approx(5.0 - own)
 
 
+def test_local_floor_that_follows_demand_holds_the_first_years_share(toy):
+    """Demand doubles from 2025 to 2030 (B: 5 -> 10 Mt). B's first-year floor is min(5, 50% of its
+    5 Mt of existing plants) = 2.5 Mt, half its demand. Held as a quantity, B makes 2.5 Mt in 2030
+    and imports 7.5; held as a share of demand, it makes half of its 10 Mt and imports 5."""
+    sector = widget_sector(plant={"inputs": {"coal": 10}, "capex": 0.0,
+                                  "stock": [{"capacity": 10, "retire": 2041}]})
+    sector["demand"]["widget"]["variants"]["flat"]["values"] = {2025: 10.0, 2030: 20.0}
+    for follows, own in ((False, 2.5), (True, 5.0)):
+        rs = region_set(5.0)
+        rs["trade"]["widget"].update(min_local_share=1.0, local_capacity_share=0.5,
+                                     local_floor_follows_demand=follows)
+        toy.sector(sector).write("models/regions/two.yaml", rs)
+        toy.scenario(scenario(regions="two"))
+        out = toy.solve()
+        assert made(out, "RB") == pytest.approx(own)
+        assert flows(out, "RA", "RB") == pytest.approx(10.0 - own)
+
+
 def test_milestone_on_a_region_sums_its_sectors(toy):
     """A milestone naming region A (emissions at most 2 Mt in 2030) binds A's instances: A makes
     2 Mt and B the other 8 in 2030 (B at 30 USD/t rather than A at 20 + 5 shipping)."""

@@ -95,6 +95,11 @@ class TradeLink(Strict):
     the first model year can make: their capacity times their utilisation ceiling): a region runs its
     existing plants, up to its own demand, before it imports (MPP steel model). For a product with
     demand, not an intermediate."""
+    local_floor_follows_demand: bool = False
+    """with `local_capacity_share`: the floor is a share of each year's demand, the share the first
+    year's floor was, min(min_local_share, c x K / demand in the first year): a region may not grow more
+    dependent on imports than its first-year plants left it, and makes that share of any growth in
+    its demand at home"""
     max_build_share: NonNegativeTrajectory | None = None
     """each region builds at most this share of the new capacity of the commodity's makers built in
     all regions since the first model year (cumulative; the MPP ammonia model's cap on a region's
