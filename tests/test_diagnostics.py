@@ -145,24 +145,23 @@ def test_diagnostics_are_written_and_printed(toy, tmp_path):
     assert "Self-check: 1 high" in console.export_text()
 
 
-def test_a_cost_swing_out_of_the_fixed_first_year_is_not_counted(toy):
+def test_a_fixed_first_year_has_no_cost_to_swing_from(toy):
     # With history the first model year's quantities are all fixed, so its balance dual prices no
-    # decision (any value with matching reduced costs is optimal): the change into 2026 is not a
-    # swing of the plan. The same table without history is flagged, and a later swing still is.
-    from dataclasses import replace
-
+    # decision: prices.csv has no marginal cost for it and the self-check counts no swing into the
+    # second year. Without history 2025 has its price; a later swing is flagged either way.
     from planner.results.diagnostics import diagnostics_table
 
-    toy.sector(widget_sector(plant={"capex": 10, "inputs": {"coal": 1}, "stock": [{"capacity": 10, "retire": 2041}],
-                                    "build_limit": {"absolute": 5}})).scenario(scenario())
-    out = toy.solve()
-    tables = dict(out.results.tables)
-    p = tables["prices"]
-    mc = (p.name == "marginal_cost|widgets|widget")
-    tables["prices"] = p.assign(value=p.value.where(~(mc & (p.year == 2025)), 1.0))   # 2025: 1 -> 2026: ~2
-    swings = diagnostics_table(out.data, tables)
-    assert list(swings[swings.kind == "cost_swing"].years) == ["2026"]
-    fixed = replace(out.data, history={"ACT": {}})
-    assert diagnostics_table(fixed, tables).query("kind == 'cost_swing'").empty
-    tables["prices"] = tables["prices"].assign(value=lambda t: t.value.where(~(mc & (t.year == 2030)), 100.0))
-    assert list(diagnostics_table(fixed, tables).query("kind == 'cost_swing'").years) == ["2030-2031"]  # up, down
+    sector = widget_sector(plant={"capex": 10, "inputs": {"coal": 1}, "stock": [{"capacity": 10, "retire": 2041}],
+                                  "build_limit": {"absolute": 5}})
+    years = {}
+    for history in (False, True):
+        toy.sector(sector).scenario(scenario(horizon={"start": 2025, "end": 2040, "history": history}))
+        out = toy.solve()
+        tables = dict(out.results.tables)
+        p = tables["prices"]
+        mc = p.name == "marginal_cost|widgets|widget"
+        years[history] = set(p[mc].year)
+        assert diagnostics_table(out.data, tables).query("kind == 'cost_swing'").empty
+        tables["prices"] = p.assign(value=p.value.where(~(mc & (p.year == 2030)), 100.0))
+        assert list(diagnostics_table(out.data, tables).query("kind == 'cost_swing'").years) == ["2030-2031"]
+    assert 2025 in years[False] and 2025 not in years[True] and 2026 in years[True]

@@ -33,6 +33,12 @@ def test_first_year_is_history_whatever_the_carbon_price(toy):
     assert em[2025] == pytest.approx(10)                # 10 Mt x 1 tCO2/t, counted as emitted
     base = _solve(toy, True)
     assert table(base, "emissions")[2025] == pytest.approx(em[2025])
+    # a year fixed by history has no marginal cost (its balance's dual, 0, prices no decision)
+    prices = fixed.results["prices"]
+    marginal = prices[prices.name == "marginal_cost|widgets|widget"].set_index("year")["value"]
+    assert 2025 not in marginal.index and marginal[2026] > 0
+    optimised = free.results["prices"]
+    assert 2025 in set(optimised[optimised.name == "marginal_cost|widgets|widget"].year)
     assert fixed.results.objective > free.results.objective  # the year's carbon cost is paid, not avoided
 
 

@@ -20,9 +20,8 @@ the scenario's `diagnostics` (schema.scenario.Diagnostics; scenarios/base.yaml s
 - cost_swing: ``|P[p,y] - P[p,y-1]| / P[p,y-1] > threshold`` for a product's marginal cost P
   (prices.csv, money of the year), where P[p,y-1] > 0; with steps of n years between model years the
   change per year, ``|(P[p,y] / P[p,y-n])^(1/n) - 1|`` (or ``|P[p,y] / P[p,y-n] - 1| / n`` where the
-  cost turns negative). With the first model year fixed by history (planner/history.py) the change
-  into the second is not counted: the first year's balance dual prices no decision of the plan (all
-  its quantities are fixed), e.g. it is the trade route's cost where a region imports.
+  cost turns negative). A first model year fixed by history (planner/history.py) has no marginal
+  cost in prices.csv (its duals price no decision), so the change into the second is not counted.
 """
 
 from __future__ import annotations
@@ -259,7 +258,7 @@ def _cost_swing(d: ModelData, prices: pd.DataFrame, cfg: dict) -> list[dict]:
         series = part.set_index("year")["value"].sort_index()
         hits = []
         for y0, y1 in zip(series.index[:-1], series.index[1:]):
-            if series[y0] > TOL and not (d.history and int(y0) == d.years[0]):
+            if series[y0] > TOL:
                 step = max(1, int(y1) - int(y0))   # 5-year periods: the change per year, compounded
                 ratio = series[y1] / series[y0]
                 change = abs(ratio ** (1 / step) - 1) if ratio > 0 else abs(ratio - 1) / step

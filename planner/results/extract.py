@@ -497,7 +497,9 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
     """Carbon prices of the budget rows (and the exogenous path), marginal costs, scarcity prices.
 
     A budget over all sectors gives `carbon_price` / `carbon_price_pv`; a sector's own budget
-    (mode `shares`) gives `carbon_price|<sector>` / `carbon_price_pv|<sector>`.
+    (mode `shares`) gives `carbon_price|<sector>` / `carbon_price_pv|<sector>`. Marginal costs and
+    scarcity prices have no row in a first year fixed by history (planner/history.py): with every
+    decision of that year fixed, the duals of its rows are not prices (a balance's would be 0).
     """
     rows: list[tuple[str, int, float, str]] = []
     budget_years = set(d.budget_years)
@@ -518,6 +520,8 @@ def _prices(d: ModelData, sol: Solution, currency: str) -> pd.DataFrame:
         for idx, v in sol.duals.get(f.name, {}).items():
             key = idx if isinstance(idx, tuple) else (idx,)
             y = key[f.year_at] if f.year_at is not None else start
+            if d.history and f.year_at is not None and y == start:
+                continue   # a year fixed by history decides nothing: its rows' duals price no choice
             what = tuple(k for i, k in enumerate(key) if i != f.year_at)
             value = v if f.price == "marginal" else -v
             if f.price != "total":
