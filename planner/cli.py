@@ -1,4 +1,4 @@
-"""Command line: `python -m planner run | batch | validate | list | report | compare`.
+"""Command line: `python -m planner run | batch | validate | list | report | compare | track`.
 
 Exit status: 0 optimal, 1 bad input, 2 infeasible or failed solve; every message in the terms
 of the files and scenario the user wrote.
@@ -158,6 +158,43 @@ def compare(
         out_console.print(f"- {note}", soft_wrap=True)
     out_console.print(f"Written: {', '.join(display_path(p) for p in cmp.files)} and charts in "
                       f"{display_path(target / 'charts')}")
+
+
+@app.command()
+def track(
+    actuals: Annotated[Path, typer.Argument(help="Actuals file: CSV (sector, metric, year, value, unit, source; "
+                                            "optional technology, group, commodity, product) or a YAML list.")],
+    folder: Annotated[Path, typer.Argument(help="Results folder of the plan (results/<scenario>/<sectors>).")],
+    tolerance: Annotated[float, typer.Option("--tolerance", "-t", help="Relative gap still 'on track'.")] = 0.05,
+) -> None:
+    """Track a plan against actuals: the plan's value for each, ahead / on track / behind, the gap and
+    what closing it costs at the plan's prices; writes tracking.csv into the results folder."""
+    from planner.results.folder import read_run
+    from planner.results.tracking import track as track_plan
+    from planner.results.tracking import write_tracking
+    from planner.schema.actuals import load_actuals
+
+    try:
+        rows = load_actuals(actuals)
+        tr = track_plan(rows, read_run(folder), display_path(actuals), tolerance)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    table = FoldedTable(title=f"{display_path(actuals)} against {display_path(folder)} (tolerance {tolerance:.0%})")
+    for col in ("", "sector", "metric", "of", "year", "actual", "plan", "unit", "status", "cost to close"):
+        table.add_column(col, justify="right" if col in ("year", "actual", "plan", "cost to close") else "left")
+    for r in tr.table.itertuples(index=False):
+        cost = "" if pd_isna(r.cost_to_close) else f"{r.cost_to_close:,.0f} {r.cost_unit}"
+        table.add_row(r.name if r.kind == "milestone" else "", r.sector, r.metric, r.selector, str(r.year),
+                      f"{r.actual:,.4g}", "" if pd_isna(r.plan) else f"{r.plan:,.4g}", r.unit, r.status, cost)
+    out_console.print(table)
+    if tr.skipped:
+        out_console.print(f"Skipped (not in this run): {', '.join(tr.skipped)}", soft_wrap=True)
+    out_console.print(f"Written: {write_tracking(tr, folder)}")
+
+
+def pd_isna(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _slug(folder: Path) -> str:
