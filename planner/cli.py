@@ -69,6 +69,9 @@ def run(
         "--jobs", "-j", min=1, help="Worker processes for separate sector LPs (default: one per core).")] = None,
     report: Annotated[bool, typer.Option("--report", help="Also write the roadmap report (report.html, "
                                          "report.md, charts/) into the results folder.")] = False,
+    actuals: Annotated[Path | None, typer.Option(
+        "--actuals", help="Re-plan from an actuals file: its years held to what happened, the rest re-optimised; "
+        "written to <out>/<scenario>-replan/<sectors> with replan.csv (the plan against the re-plan).")] = None,
 ) -> None:
     """Solve sectors under a scenario, print a summary and write the results folder."""
     from planner.results.summary import print_summary
@@ -76,10 +79,17 @@ def run(
 
     paths = project_paths()
     names = paths.sector_names() if sectors == ["all"] else list(dict.fromkeys(sectors))
+    compared = None
     try:
         solver = {k: v for k, v in {"decompose": decompose, "jobs": jobs}.items() if v is not None}
         with progress.watching(progress_watcher(err_console)):
-            outcome = run_model(names, scenario, out, paths, solver, elastic)
+            if actuals is not None:
+                from planner.replan import replan
+
+                compared = replan(names, scenario, actuals, out, paths, solver)
+                outcome = compared.replanned
+            else:
+                outcome = run_model(names, scenario, out, paths, solver, elastic)
     except InputError as exc:
         err_console.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -101,8 +111,28 @@ def run(
     else:
         print_summary(out_console, outcome.data, outcome.results, outcome.headline, outcome.timings, folder,
                       outcome.sector_names, outcome.solution.info if "workers" in outcome.solution.info else None)
+    if compared is not None and not quiet:
+        _print_replan(compared)
     if report and outcome.folder is not None:
         _write_report(outcome.folder, None, quiet)
+
+
+def _print_replan(compared) -> None:
+    """The plan against the re-plan from actuals (replan.csv)."""
+    years = ", ".join(map(str, compared.actual_years)) or "none in the horizon"
+    table = FoldedTable(title=f"Plan against re-plan from actuals (years held: {years})")
+    for col in ("quantity", "unit", "plan", "re-plan", "difference"):
+        table.add_column(col, justify="left" if col in ("quantity", "unit") else "right")
+
+    def num(v: object) -> str:
+        return "" if v is None or v != v else f"{v:,.6g}"
+
+    for r in compared.table.itertuples(index=False):
+        table.add_row(r.quantity, r.unit, num(r.plan), num(r.replan), num(r.difference))
+    out_console.print(table)
+    cost = compared.table.iloc[0]
+    out_console.print(f"Cost of delay: {cost.difference:,.6g} {cost.unit} (re-plan {cost.replan:,.6g} less plan "
+                      f"{cost.plan:,.6g})", soft_wrap=True)
 
 
 def _write_report(folder: Path, out: Path | None, quiet: bool) -> None:

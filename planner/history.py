@@ -10,7 +10,8 @@ So the first year y0 is fixed before the run is solved. Its decisions are those 
 own under the data alone, with no climate policy:
 
     min  cost of y0  s.t.  every row of the model in y0        (no carbon price, budget, annual
-                                                               cap or milestone)
+                                                               cap or milestone; a re-plan's
+                                                               actuals of y0 do hold)
 
 and the run's LP then holds ACT, ACTC, CAP and RETRO of y0 at those values (`history` in ModelData;
 formulation/__init__.py fixes them). Emissions, purchases and costs of y0 follow from them, so y0 is
@@ -27,6 +28,7 @@ from dataclasses import replace
 from planner.data import ModelData
 from planner.errors import SolveFailed
 from planner.formulation import build_model
+from planner.schema.actuals import ACTUAL
 from planner.schema.scenario import SolverOptions
 from planner.solve import Status, compile_lp, named_values, solve_arrays
 
@@ -44,7 +46,8 @@ def first_year_data(d: ModelData) -> ModelData:
         cohorts=cohorts, demand=d.demand[d.demand.index.get_level_values(2) == y0],
         retrofit_moves=d.retrofit_moves[d.retrofit_moves["year"] == y0],
         budget_mt=None, budget_years=[], budget_rows={}, budget_penalty=None, budget_mode=None,
-        caps={}, carbon_price={y0: 0.0}, milestones={}, published={},
+        caps={}, carbon_price={y0: 0.0}, published={},
+        milestones={k: m for k, m in d.milestones.items() if k.startswith(ACTUAL) and m["years"] == [y0]},
         pool_limit={k: v for k, v in d.pool_limit.items() if k[1] == y0}, history={},
     )
 

@@ -31,10 +31,9 @@ from typing import Any
 
 from planner.data import ModelData
 from planner.index import ModelIndex, build_index
+from planner.schema.scenario import INTENSITY_UNITS
 
 Term = tuple[str, Any]  # (variable, index)
-INTENSITY_UNITS = {"Mt": "tCO2/t", "Gtkm": "kgCO2/tkm", "billion RPK": "kgCO2/RPK", "kt": "ktCO2/kt"}
-"""MtCO2 per unit of product, in the unit people quote"""
 UNITS = {"emissions": "MtCO2/yr", "intensity": "tCO2/{unit}", "output_share": "fraction",
          "sales_share": "fraction", "input_share": "fraction", "capacity": "{unit}/yr",
          "production": "{unit}/yr", "commodity_use": "{unit}/yr"}
@@ -131,6 +130,8 @@ def _fill(row: MilestoneRow, m: dict, y: int, d: ModelData, ix: ModelIndex, inpu
     s0 = sectors[0]              # groups, outputs and units are the same in each
     mine = set(sectors)
     group = set(d.groups[s0].get(m["group"], [])) if s != "all" and m["group"] else set()
+    if s != "all" and m.get("technology"):
+        group = {m["technology"]}
     techs = [(ss, k) for (ss, k, yy) in ix.act if ss in mine and yy == y]
     unit = d.units.get(s0, "")
     if metric == "emissions":

@@ -19,7 +19,7 @@ from pathlib import Path
 from planner import progress
 from planner.data import ModelData, blocks, build_data, restrict
 from planner.decompose import DecompositionFailed, solve_decomposed
-from planner.errors import InputError, SolveFailed
+from planner.errors import InputError, SolveFailed, display_path
 from planner.explain import bullets, elastic_violations, explain_failure
 from planner.families import FAMILIES
 from planner.formulation import build_model
@@ -36,6 +36,7 @@ from planner.results.realism import realism_table
 from planner.results.sharing import budget_shares, sector_costs_pv
 from planner.results.write import check_target, write_run
 from planner.reuse import LPCache
+from planner.schema.actuals import as_milestones, load_actuals
 from planner.schema.load import RunInputs, load_run
 from planner.schema.scenario import SolverOptions
 from planner.solve import Solution, Status, WarmCache, solve, solve_lp
@@ -64,7 +65,8 @@ def results_folder(out: Path, scenario: str, sectors: list[str], all_sectors: li
 
 def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("results"),
         paths: ProjectPaths | None = None, solver: dict | None = None, elastic: bool = False,
-        folder: Path | None = None, reuse: bool = False, xlsx: bool = True) -> RunOutcome:
+        folder: Path | None = None, reuse: bool = False, xlsx: bool = True,
+        actuals: Path | None = None) -> RunOutcome:
     """Load, build, solve, extract and (unless `out` is None) write one run.
 
     `solver` overrides the scenario's solver options (e.g. ``{"decompose": True, "jobs": 2}``).
@@ -75,6 +77,9 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     same structure as an earlier one updates its numbers and re-solves from the last basis.
     `xlsx` writes iamc.xlsx beside iamc.csv (batches leave it out: the same rows, 0.2 s a run for all
     seven sectors).
+    `actuals` (an actuals file, planner/schema/actuals.py) holds every figure of the run's sectors and
+    horizon as a hard milestone min = max = value (a first year's in the history solve too): the plan
+    re-optimised from what actually happened (planner/replan.py compares it with the plan without them).
     """
     paths = paths or project_paths()
     t0 = time.perf_counter()
@@ -82,6 +87,10 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
     inputs = load_run(sectors, scenario, paths)
     if solver:
         inputs.scenario.solver = inputs.scenario.solver.model_copy(update=solver)
+    if actuals is not None:
+        h = inputs.scenario.horizon
+        held, _left = as_milestones(load_actuals(actuals), inputs.sectors, h.start, h.end, display_path(actuals))
+        inputs.scenario.milestones = {**inputs.scenario.milestones, **held}
     data = build_data(inputs)
     data.notes["currency"] = inputs.scenario.currency
     published_rows = check_published_units(data, inputs)

@@ -10,8 +10,8 @@ import sys
 import planner
 
 MODEL_AND_SOLVER = {"planner.formulation", "planner.solve", "planner.sparse", "planner.decompose", "planner.reuse",
-                    "planner.history", "planner.run", "planner.__main__"}
-"""The modules that build or solve the LP (and `run`, which drives them)."""
+                    "planner.history", "planner.run", "planner.replan", "planner.__main__"}
+"""The modules that build or solve the LP (and `run` and `replan`, which drive them)."""
 
 
 def outside_the_solver() -> list[str]:

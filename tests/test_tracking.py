@@ -105,3 +105,50 @@ def test_yaml_actuals_and_mismatches_with_the_run(plan, tmp_path):
     found = {(p.line, p.path): p.message for p in err.value.problems}
     assert "no technology 'solar'" in found[(2, "technology")]
     assert "not the plan's unit" in found[(4, "unit")]
+
+
+def _budget_toy(toy):
+    """Coal at 20 USD/t (1 tCO2/t) or clean at 25 USD/t, no capital costs; a budget of 40 MtCO2 over
+    2025-2030 (60 if coal all along) and 10% discounting: the plan abates the last two years,
+    emitting 10, 10, 10, 10, 0, 0 MtCO2."""
+    toy.sector(widget_sector(dirty={**DIRTY, "fixed_om": 0}, clean={"capex": 0, "variable_om": 25}))
+    toy.scenario(scenario(horizon={"start": 2025, "end": 2030, "history": False}, discount_rate=0.1,
+                          budget={"unit": "MtCO2", "start": 2025, "end": 2030, "sectors": {"widgets": 40}}))
+
+
+def test_replan_from_a_lagging_actual_costs_the_difference_of_the_two_solves(toy, tmp_path):
+    from planner.replan import replan
+
+    _budget_toy(toy)
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + "widgets,emissions,2029,10,MtCO2/yr,coal ran on\n", encoding="utf-8")
+    out = toy.root / "results"
+    plan = toy.solve(out=out)
+    assert list(plan.results.tables["emissions"].set_index("year")["value"].round(6)) == [10, 10, 10, 10, 0, 0]
+    tracked = track(load_actuals(path), read_run(plan.folder), "actuals.csv").table
+    assert list(tracked.status) == ["behind"]
+    r = replan(["widgets"], "toy", path, out, toy.paths)
+    em = r.replanned.results.tables["emissions"].set_index("year")["value"].round(6)
+    assert list(em) == [10, 10, 10, 0, 10, 0]             # 2029 as it happened; 2028 abates instead
+    df = r.original.data.df
+    delay = 5 * 10 * (df[2028] - df[2029])                # 50 million USD abated a year earlier
+    assert r.replanned.cost - r.original.cost == pytest.approx(delay)
+    cost = r.table.set_index("quantity").loc["total cost (present value)"]
+    assert cost["difference"] == pytest.approx(delay) and cost["plan"] == pytest.approx(r.original.cost)
+    assert r.table.set_index("quantity").loc["budget left after 2029", "replan"] == pytest.approx(0.0)
+    written = pd.read_csv(r.replanned.folder / "replan.csv")
+    assert written.iloc[0]["difference"] == pytest.approx(delay)
+    assert r.replanned.folder.parent.name == "toy-replan"
+
+
+def test_replan_that_actuals_make_infeasible_says_so(toy, tmp_path):
+    from planner.errors import SolveFailed
+    from planner.replan import replan
+
+    _budget_toy(toy)
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + "\n".join(f"widgets,emissions,{y},10,MtCO2/yr,coal" for y in range(2026, 2031)) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(SolveFailed) as err:
+        replan(["widgets"], "toy", path, None, toy.paths)
+    assert "actuals" in err.value.message and "actual " in err.value.message and "budget" in err.value.message

@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, Problem, display_path
-from planner.milestones import INTENSITY_UNITS
 from planner.results.folder import RunFolder
 from planner.schema.actuals import Actual
+from planner.schema.scenario import INTENSITY_UNITS
 
 TOLERANCE = 0.05
 """Default relative tolerance of `on track`."""

@@ -10,7 +10,7 @@ row is one published figure of one of the milestone metrics (planner/milestones.
 | intensity | product | tCO2/<product unit> (kgCO2/tkm, kgCO2/RPK) |
 | output_share, sales_share | group or technology | fraction |
 | input_share | commodity (several: `;`-separated) | fraction |
-| capacity, production | group or technology (production: or product) | <product unit>/yr |
+| capacity, production | group or technology | <product unit>/yr |
 | commodity_use | commodity (several: `;`-separated) | <commodity unit>/yr |
 
 `sector` is a sector id, or ``sector@REGION`` for one region of a run with a region set. Every
@@ -29,8 +29,13 @@ from pydantic import Field, model_validator
 from planner.errors import InputError, Problem, display_path
 from planner.schema.common import Strict
 from planner.schema.load import Tracked, validate_model
+from planner.schema.scenario import INTENSITY_UNITS, Milestone
+from planner.schema.sector import SectorFile
 from planner.schema.yaml_lines import load_yaml
 
+ACTUAL = "actual "
+"""Prefix of the milestones that hold a re-plan to its actuals (planner/history.py keeps those of the
+first model year in the history solve)."""
 REQUIRED = ("sector", "metric", "year", "value", "unit", "source")
 OPTIONAL = ("technology", "group", "commodity", "product")
 Metric = Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
@@ -55,10 +60,9 @@ class Actual(Strict):
 
     @model_validator(mode="after")
     def _selector(self) -> Actual:
-        if self.metric in ("output_share", "sales_share", "capacity") and not (self.group or self.technology):
+        if self.metric in ("output_share", "sales_share", "capacity", "production") and not (self.group
+                                                                                          or self.technology):
             raise ValueError(f"metric {self.metric} needs a 'group' or a 'technology'")
-        if self.metric == "production" and not (self.group or self.technology or self.product):
-            raise ValueError("metric production needs a 'group', a 'technology' or a 'product'")
         if self.metric in ("input_share", "commodity_use") and not self.commodity:
             raise ValueError(f"metric {self.metric} needs a 'commodity' (several: separated by ';')")
         if self.metric == "intensity" and not self.product:
@@ -154,3 +158,70 @@ def _yaml_rows(path: Path, name: str) -> list[tuple[Tracked, int | None]]:
         origin = {(): (name, line), **{(k,): (name, lines.get((i, k), line)) for k in item}}
         rows.append((Tracked(item, origin, [path]), line))
     return rows
+
+
+def as_milestones(actuals: list[Actual], sectors: dict[str, SectorFile], start: int, end: int, file: str
+                  ) -> tuple[dict[str, Milestone], list[Actual]]:
+    """The actuals of a run's sectors and horizon as hard milestones ``min = max = value`` named
+    ``actual <file>:<line> <sector> <metric> <selector> <year>`` (a re-plan holds each year with
+    actuals to them); and the actuals left out (another sector, or a year outside the horizon).
+    InputError naming the actuals file's line and column for a group, technology, product or
+    commodity the sector does not have, or a unit other than the metric's."""
+    out: dict[str, Milestone] = {}
+    left: list[Actual] = []
+    problems: list[Problem] = []
+    for a in actuals:
+        base = a.sector.partition("@")[0]
+        sf = sectors.get(base)
+        if sf is None or not start <= a.year <= end:
+            left.append(a)
+            continue
+        problems += _references(a, sf, file)
+        what = " ".join(x for x in (a.sector, a.metric, a.selector.replace(" ", ""), str(a.year)) if x)
+        out[f"{ACTUAL}{file}:{a.line} {what}"] = Milestone(
+            sector=a.sector, metric=a.metric, group=a.group, technology=a.technology, product=a.product,
+            commodities=a.commodities, year=a.year, min=a.value, max=a.value,
+            notes=f"actual from {a.source}")
+    if problems:
+        raise InputError(problems)
+    return out, left
+
+
+def _references(a: Actual, sf: SectorFile, file: str) -> list[Problem]:
+    """An actual's selectors and unit against its sector file."""
+    out = []
+    groups = set(sf.groups) | {"near_zero"}
+    if a.group and a.group not in groups:
+        out.append(Problem(file, a.line, "group", f"{sf.sector} has no technology group {a.group!r} "
+                                                  f"(groups: {', '.join(sorted(groups))})"))
+    if a.technology and a.technology not in sf.technologies:
+        out.append(Problem(file, a.line, "technology", f"{sf.sector} has no technology {a.technology!r}"))
+    made = {c: d.unit for c, d in sf.commodities.items() if d.kind in ("product", "intermediate")}
+    if a.product and a.product not in made:
+        out.append(Problem(file, a.line, "product", f"{sf.sector} makes no {a.product!r} "
+                                                    f"(it makes {', '.join(sorted(made))})"))
+    if out:
+        return out
+    unit = _unit(a, sf, made)
+    if unit is not None and a.unit != unit:
+        out.append(Problem(file, a.line, "unit", f"{a.unit!r} is not the unit of {a.metric} here ({unit})"))
+    return out
+
+
+def _unit(a: Actual, sf: SectorFile, made: dict[str, str]) -> str | None:
+    """The unit a metric is stated in for this sector (planner/milestones.py), where the sector file
+    alone says it (not for commodity use of a commodity bought from models/commodities.yaml)."""
+    if a.metric == "emissions":
+        return "MtCO2/yr"
+    if a.metric in ("output_share", "sales_share", "input_share"):
+        return "fraction"
+    if a.metric == "intensity":
+        return INTENSITY_UNITS.get(made[a.product], f"MtCO2/{made[a.product]}")
+    if a.metric in ("capacity", "production"):
+        members = [a.technology] if a.technology else [
+            k for k, t in sf.technologies.items() if (a.group in t.groups or (a.group == "near_zero" and t.near_zero))]
+        units = {made.get(sf.technologies[k].output or "", "") for k in members}
+        return f"{units.pop()}/yr" if len(units) == 1 and "" not in units else None
+    units = {sf.commodities[c].unit for c in a.commodities if c in sf.commodities}
+    return f"{units.pop()}/yr" if len(units) == 1 and len(a.commodities) == len(
+        [c for c in a.commodities if c in sf.commodities]) else None

@@ -700,6 +700,11 @@ def _metric_references(raw: Tracked, at: KeyPath, ms: Milestone | Outcome, sf: S
             hint = difflib.get_close_matches(g, sorted(groups), n=1)
             out.append(raw.problem((*at, key), f"unknown group {g!r} of the {ms.sector} sector"
                                    + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+    tech = getattr(ms, "technology", None)
+    if tech is not None and tech not in sf.technologies:
+        hint = difflib.get_close_matches(tech, sorted(sf.technologies), n=1)
+        out.append(raw.problem((*at, "technology"), f"unknown technology {tech!r} of the {ms.sector} sector"
+                               + (f" (did you mean {hint[0]!r}?)" if hint else "")))
     made = {c for c, d in sf.commodities.items() if d.kind in ("product", "intermediate")}
     if ms.product is not None and ms.product not in made:
         out.append(raw.problem((*at, "product"), f"unknown product {ms.product!r} of the {ms.sector} sector "

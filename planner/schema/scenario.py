@@ -72,6 +72,8 @@ class PoolOverride(Strict):
 METRICS = ("emissions", "intensity", "output_share", "sales_share", "input_share", "capacity", "production",
            "commodity_use")
 SHARE_METRICS = ("output_share", "sales_share", "input_share")
+INTENSITY_UNITS = {"Mt": "tCO2/t", "Gtkm": "kgCO2/tkm", "billion RPK": "kgCO2/RPK", "kt": "ktCO2/kt"}
+"""MtCO2 per unit of product, in the unit people quote (planner/milestones.py)"""
 
 
 class Soft(Strict):
@@ -96,6 +98,8 @@ class Milestone(Strict):
     metric: Literal["emissions", "intensity", "output_share", "sales_share", "input_share", "capacity",
                     "production", "commodity_use"]
     group: str | None = None
+    technology: str | None = None
+    """one technology instead of a `group` (a group of one)"""
     of: str | None = None
     product: str | None = None
     commodities: list[str] = []
@@ -126,7 +130,9 @@ class Milestone(Strict):
             raise ValueError("give 'relative_to' or 'base_value', not both")
         if (self.relative_to is not None or self.base_value is not None) and self.metric in SHARE_METRICS:
             raise ValueError(f"a {self.metric} bound is a fraction already; 'relative_to'/'base_value' do not apply")
-        check_metric(self.metric, self.group, self.product, self.commodities)
+        if self.group is not None and self.technology is not None:
+            raise ValueError("give a 'group' or a 'technology', not both")
+        check_metric(self.metric, self.group or self.technology, self.product, self.commodities)
         if self.metric in SHARE_METRICS and any(b is not None and not 0 <= trajectory_min(b) <= trajectory_max(b) <= 1
                                                 for b in (self.min, self.max)):
             raise ValueError("a share bound is a fraction between 0 and 1")
@@ -136,7 +142,7 @@ class Milestone(Strict):
 def check_metric(metric: str, group: str | None, product: str | None, commodities: list[str]) -> None:
     """The keys a metric needs (planner/milestones.py): a technology group, a product or commodities."""
     if metric in ("output_share", "sales_share", "capacity", "production") and group is None:
-        raise ValueError(f"metric {metric} needs a technology 'group'")
+        raise ValueError(f"metric {metric} needs a technology 'group' (or one 'technology')")
     if metric in ("input_share", "commodity_use") and not commodities:
         raise ValueError(f"metric {metric} needs 'commodities'")
     if metric == "intensity" and product is None:
