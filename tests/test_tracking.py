@@ -139,6 +139,15 @@ def test_replan_from_a_lagging_actual_costs_the_difference_of_the_two_solves(toy
     written = pd.read_csv(r.replanned.folder / "replan.csv")
     assert written.iloc[0]["difference"] == pytest.approx(delay)
     assert r.replanned.folder.parent.name == "toy-replan"
+    # the re-plan's report states the cost of delay; tracked, it charts the actual against the plan
+    from planner.results.report import make_report
+
+    result = CliRunner().invoke(app, ["track", str(path), str(r.replanned.folder)])
+    assert result.exit_code == 0, result.output
+    report = make_report(r.replanned.folder)
+    md = report.markdown.read_text(encoding="utf-8")
+    assert f"Cost of delay: {delay:,.6g} million USD" in md
+    assert "## Tracking: the plan against actuals" in md and "tracking" in report.charts
 
 
 def test_replan_that_actuals_make_infeasible_says_so(toy, tmp_path):

@@ -23,6 +23,7 @@ from planner.results.charts import draw_all
 from planner.results.folder import RunFolder, read_run
 from planner.results.report_regions import region_view, regions_chart, trade_view
 from planner.results.report_tables import assumption_views, drivers_view, sources_view
+from planner.results.report_tracking import replan_view, tracking_chart, tracking_view
 from planner.results.roadmap import headline, number, pick_years, sector_milestones, technology_economics
 from planner.results.surprises import NOTE as SURPRISES_NOTE
 from planner.results.surprises import within_run
@@ -46,6 +47,8 @@ CAPTIONS = {
     "macc_2050": "Marginal abatement cost curve of 2050 (as for 2030).",
     "regions": "Left: emissions by region (scope 1, net of capture). Right: net imports of each traded good by region "
                "in the last year (negative: the region exports more than it imports).",
+    "tracking": "Each figure tracked (tracking.csv): the plan's path, the actuals coloured by status (behind, on "
+                "track, ahead) and a milestone's bound in its year.",
 }
 FILES = {
     "emissions.csv": "emissions per sector and year (MtCO2; captured, scope 2, carbon released downstream from "
@@ -92,6 +95,9 @@ def make_report(folder: Path | str, out: Path | None = None) -> Report:
     drawn = regions_chart(run, out / "charts")
     if drawn:
         charts["regions"] = drawn
+    drawn = tracking_chart(run, out / "charts")
+    if drawn:
+        charts["tracking"] = drawn
     head = headline(run)
     context = _context(run, head, charts, out)
     env = Environment(loader=PackageLoader("planner.results", "templates"),
@@ -128,6 +134,8 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
     sources = sources_view(run)
     regions = region_view(run)
     flows, net = trade_view(run)
+    tracked, tracked_note = tracking_view(run)
+    replanned, replan_note = replan_view(run)
     chart_list = []
     for key, files in charts.items():
         png = next(p for p in files if p.suffix == ".png")
@@ -159,6 +167,7 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
                 ("scenario-milestones", "Scenario milestones"), ("drivers", "What drives it")]
         + ([("budget", "Budget")] if shares is not None else [])
         + ([("regions", "Regions and trade")] if not regions.empty else [])
+        + ([("tracking", "Tracking")] if not tracked.empty or not replanned.empty else [])
         + [("self-check", "Self-check"), ("published", "Published pathways"), ("economics", "Technology economics"),
            ("charts", "Charts"), ("assumptions", "Assumptions"), ("method", "Method")],
         "regions_html": _html(regions, first_is_label=True) if not regions.empty else "",
@@ -167,6 +176,10 @@ def _context(run: RunFolder, head: dict, charts: dict[str, list[Path]], out: Pat
         "net_html": _html(net, first_is_label=True) if not net.empty else "",
         "net_md": _md(net) if not net.empty else "",
         "region_set": (run.record.get("regions") or {}).get("set", ""),
+        "replan_note": replan_note, "replan_html": _html(replanned) if not replanned.empty else "",
+        "replan_md": _md(replanned) if not replanned.empty else "",
+        "tracking_note": tracked_note, "tracking_html": _html(tracked, status_col="status") if not tracked.empty
+        else "", "tracking_md": _md(tracked) if not tracked.empty else "",
         "version": _version(), "folder": str(run.path), "today": dt.date.today().isoformat(),
     }
 

@@ -16,8 +16,9 @@ read from the run's tables (as planner/milestones.py defines the metric):
 Status, with a relative tolerance t (default 5%) and the gap g = actual - plan:
 ``on track`` if |g| <= t * max(|plan|, |actual|), else ``ahead`` or ``behind``. Which way is ahead:
 the milestone's sense where the actual measures a milestone of the run (max: lower is ahead);
-else lower for emissions and intensity; else the way the plan itself moves from the actual's year
-to its last year (a route the plan grows is ahead when above plan; one it winds down, when below).
+else lower for emissions and intensity; else the way the plan itself moves over the five years after
+the actual's year (to its last year if sooner): a route the plan is growing then is ahead when above
+plan, one it is winding down, when below.
 
 What closing a gap costs at the plan's prices (a first-order estimate; a re-plan gives the exact
 cost), for a row behind plan: |g| times the milestone's dual per unit of its bound (million money per
@@ -42,6 +43,8 @@ from planner.schema.scenario import INTENSITY_UNITS
 
 TOLERANCE = 0.05
 """Default relative tolerance of `on track`."""
+AHEAD_YEARS = 5
+"""Without a milestone or an emissions metric, ahead is where the plan goes in this many years."""
 COLUMNS = ["kind", "name", "sector", "metric", "selector", "year", "actual", "plan", "unit", "gap", "relative_gap",
            "ahead_when", "status", "milestone_year", "milestone_bound", "price", "price_unit", "cost_to_close",
            "cost_unit", "source", "line"]
@@ -110,6 +113,11 @@ def track(actuals: list[Actual], run: RunFolder, actuals_file: str, tolerance: f
         _price(row, a, m, prices, run.currency)
         rows.append(row)
     return Tracking(pd.DataFrame(rows, columns=COLUMNS), actuals_file, tolerance, skipped)
+
+
+def plan_path(run: RunFolder, a: Actual) -> pd.Series:
+    """The plan's value of an actual's metric in every model year (the report's tracking chart)."""
+    return _plan(run if "@" in a.sector else run.by_sector(), a)[0]
 
 
 class _Mismatch(Exception):
@@ -231,7 +239,11 @@ def _ahead_when(a: Actual, series: pd.Series, milestones: list[dict]) -> str:
     if a.metric in ("emissions", "intensity"):
         return "lower"
     later = series[series.index >= a.year]
-    return "lower" if len(later) > 1 and later.iloc[-1] < later.iloc[0] else "higher"
+    if len(later) < 2:
+        return "higher"
+    ahead = later[later.index >= a.year + AHEAD_YEARS]
+    end = ahead.iloc[0] if len(ahead) else later.iloc[-1]
+    return "lower" if end < later.iloc[0] else "higher"
 
 
 def _judge(kind: str, name: str, a: Actual, plan: float | None, unit: str, ahead: str, tolerance: float) -> dict:
