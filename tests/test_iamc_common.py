@@ -11,10 +11,10 @@ The runs are the session's shared solves (conftest.shipped): cement under the de
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import COMMON_DEFINITIONS as DEFINITIONS
 from conftest import shipped
 
 from planner.paths import project_paths
@@ -22,7 +22,6 @@ from planner.results.iamc import Codelist, check_files, iamc_tables
 
 PATHS = project_paths()
 CODELIST = Codelist.load(PATHS.iamc_codelist)
-DEFINITIONS = Path(__file__).parent / "data" / "common-definitions" / "definitions"
 
 
 @pytest.fixture(scope="module")

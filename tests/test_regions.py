@@ -196,6 +196,22 @@ def test_steel_with_the_r10_regions(tmp_path):
     world = d.demand.groupby(level=2).sum()
     assert made.to_dict() == pytest.approx(world.to_dict(), rel=1e-6)
     assert out.results["trade"]["value"].sum() > 0
+    # its iamc.csv names the regions as common-definitions does and validates there
+    import warnings
+
+    from conftest import COMMON_DEFINITIONS as DEFINITIONS
+
+    from planner.results.iamc import Codelist, iamc_tables
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import nomenclature
+        import pyam
+
+        common, _ = iamc_tables(out.data, out.results.tables, Codelist.load(project_paths().iamc_codelist))
+        df = pyam.IamDataFrame(common)
+        assert "Europe (R10)" in df.region and "World" in df.region
+        nomenclature.DataStructureDefinition(DEFINITIONS).validate(df)
+        assert df.check_aggregate_region("Production|Iron and Steel|Steel") is None
 
 
 def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
