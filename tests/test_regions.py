@@ -224,7 +224,7 @@ def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
     out = toy.solve()
     table = iamc_table(out.data, out.results.tables, Codelist())
     assert set(table.region) == {"World", "Region A", "Region B"}
-    em = table[table.variable == "Emissions|CO2"].set_index("region")["2030"]
+    em = table[table.variable == "Emissions|CO2|Other|Widgets"].set_index("region")["2030"]
     assert em["Region A"] == pytest.approx(10.0) and em["Region B"] == pytest.approx(0.0)   # A makes all 10 Mt
     assert em["World"] == pytest.approx(em["Region A"] + em["Region B"])
     problems = check_iamc(table, Codelist(), regions={"World", "Region A", "Region B"})

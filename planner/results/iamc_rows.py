@@ -23,6 +23,7 @@ Splits that common-definitions asks for and planner's tables do not hold directl
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from planner.data import ModelData
@@ -74,7 +75,7 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
     outputs = d.techs["output"].to_dict()
     prod = tables["production"]
     savings = set(d.techs.index[d.techs["saving"].astype(bool)])
-    made = prod[[(s, k) not in savings for s, k in zip(prod.sector, prod.technology)]]
+    made = prod[_mask([(s, k) not in savings for s, k in zip(prod.sector, prod.technology)])]
     _emissions(d, tables, cl, rows, path, outputs)
     _storage(d, tables, rows, path)
     _energy(d, tables, cl, rows, path, outputs)
@@ -92,9 +93,15 @@ def iamc_long(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist) -> pd
     _products(d, cl, rows, made, outputs, None)
     for table, stem in (("capacity", "Capacity"), ("new_capacity", "Capacity Additions")):
         t = tables[table]
-        _products(d, cl, rows, t[[(s, k) not in savings for s, k in zip(t.sector, t.technology)]], outputs, stem)
+        _products(d, cl, rows, t[_mask([(s, k) not in savings for s, k in zip(t.sector, t.technology)])], outputs,
+                  stem)
     out = rows.table()
     return out
+
+
+def _mask(flags: list[bool]) -> np.ndarray:
+    """A boolean row mask (an empty list would select no columns instead of no rows)."""
+    return np.asarray(flags, dtype=bool)
 
 
 def _products(d: ModelData, cl: Codelist, rows: Rows, t: pd.DataFrame, outputs: dict, stem: str | None) -> None:
@@ -124,13 +131,15 @@ def _emissions(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist, rows
     """Scope 1 CO2 and capture per sector, split into energy and industrial processes (module
     docstring); aviation and shipping split into domestic and bunkers; scope 2."""
     per = _split(d, tables)
-    if per.empty:
-        return
     per["product"] = [outputs[(s, k)] for s, k in zip(per.sector, per.technology)]
     g = per.groupby(["sector", "product", "year"], as_index=False)[
         ["value", "energy", "process", "captured", "cap_energy", "cap_process"]].sum()
-    by_sector = g.groupby(["sector", "year"], as_index=False)[
-        ["value", "energy", "process", "captured", "cap_energy", "cap_process", ]].sum()
+    em = tables["emissions"]
+    parts = g.groupby(["sector", "year"], as_index=False)[["process", "cap_process"]].sum()
+    by_sector = em[["sector", "year", "value", "captured"]].merge(parts, on=["sector", "year"], how="left")
+    by_sector = by_sector.fillna({"process": 0.0, "cap_process": 0.0})
+    by_sector["energy"] = by_sector.value - by_sector.process
+    by_sector["cap_energy"] = by_sector.captured - by_sector.cap_process
     p = by_sector.sector.map(path)
     rows.add(by_sector, "Emissions|CO2|" + p, "Mt CO2/yr", by_sector.value, "planner")
     rows.add(by_sector, "Emissions|CO2|" + p + "|Energy", "Mt CO2/yr", by_sector.energy, "planner")
@@ -143,7 +152,6 @@ def _emissions(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist, rows
     capp = _nonzero(by_sector, "cap_process")
     rows.add(by_sector[capp], "Carbon Capture|" + p[capp] + "|Industrial Processes", "Mt CO2/yr",
              by_sector.cap_process[capp], "planner")
-    em = tables["emissions"]
     rows.add(em, "Emissions|CO2|Scope 2|" + em.sector.map(path), "Mt CO2/yr", em.scope2, "planner")
     # common-definitions names: per sector or per product sub-sector
     for (key, column) in (("emissions", "energy"), ("process_emissions", "process"), ("capture", "cap_energy"),
@@ -170,7 +178,8 @@ def _split(d: ModelData, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     keys = ["sector", "technology", "year"]
     cols = ["value", "energy", "process", "captured", "cap_energy", "cap_process"]
     if ebt.empty:
-        return pd.DataFrame(columns=[*keys, *cols])
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("sector", "technology") else float)
+                             for c in [*keys, *cols]})
     coef = d.tech_year[["process", "capture_rate", "process_capture_rate"]].reset_index().rename(
         columns={"tech": "technology"})
     act = tables["production"][keys + ["value"]].rename(columns={"value": "act"})
@@ -213,7 +222,7 @@ def _energy(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist, rows: R
     supplied = d.commodities["supplied_by"].dropna().to_dict()
     info = [cl.carrier(c, units.get(c, "")) for c in use.commodity]
     keep = [i is not None and supplied.get(c) != s for i, c, s in zip(info, use.commodity, use.sector)]
-    e = use[keep].copy()
+    e = use[_mask(keep)].copy()
     e["carrier"] = [i["label"] for i, k in zip(info, keep) if k]
     e["non_energy"] = [bool(i.get("non_energy")) for i, k in zip(info, keep) if k]
     e["value"] = e.value * [float(i["factor"]) for i, k in zip(info, keep) if k]
@@ -225,11 +234,11 @@ def _energy(d: ModelData, tables: dict[str, pd.DataFrame], cl: Codelist, rows: R
     balance_unit = d.balances["unit"].to_dict()
     prod = tables["production"]
     fuel = [cl.fuel(d, s, k) for s, k in zip(prod.sector, prod.technology)]
-    f = prod[[c is not None for c in fuel]].assign(carrier=[c for c in fuel if c is not None], non_energy=False)
+    f = prod[_mask([c is not None for c in fuel])].assign(carrier=[c for c in fuel if c is not None], non_energy=False)
     f["value"] = f.value * 0.001   # PJ -> EJ
     consumer = [balance_unit.get((s, outputs[(s, k)])) != "PJ" and cl.fuel(d, s, k) is None
                 for s, k in zip(e.sector, e.technology)]
-    delivered = pd.concat([e[consumer], f], ignore_index=True)
+    delivered = pd.concat([e[_mask(consumer)], f], ignore_index=True)
     if delivered.empty:
         return
     delivered["product"] = [outputs[(s, k)] for s, k in zip(delivered.sector, delivered.technology)]
