@@ -29,7 +29,7 @@ from planner.results.assumptions import assumptions_table, cited, sources_table
 from planner.results.diagnostics import diagnostics_table
 from planner.results.drivers import drivers_table
 from planner.results.extract import Results, by_region, extract, summary_numbers
-from planner.results.iamc import Codelist, check_iamc, iamc_table, write_xlsx
+from planner.results.iamc import Codelist, check_files, iamc_tables, write_xlsx
 from planner.results.metrics import compute_metrics
 from planner.results.published import lp_specs, published_table, table_metric_unit
 from planner.results.realism import realism_table
@@ -136,14 +136,14 @@ def run(sectors: list[str], scenario: str = "default", out: Path | None = Path("
         record = run_record(data, inputs, sol, timings, outcome.headline)
         record["cost"] = outcome.cost
         record["penalties"] = float(sol.objective or 0.0) - outcome.cost
-        iamc = iamc_table(data, res.tables, codelist)
-        record["iamc_problems"] = check_iamc(iamc, codelist, regions={"World", *data.region_names.values()})
+        iamc, iamc_planner = iamc_tables(data, res.tables, codelist)
+        record["iamc_problems"] = check_files(iamc, iamc_planner, codelist, {"World", *data.region_names.values()})
         record["timings"]["total"] = time.perf_counter() - t0   # all but the write, which write_run adds
         progress.stage("writing results")
         resolved = inputs.scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})  # already merged
         # the tables hold sector instances (planner/regions.py); written with sector and region columns
         written = {name: by_region(data, table) for name, table in res.tables.items()} if data.region_of else res.tables
-        write_run(folder, written, record, resolved, {"iamc": iamc},
+        write_run(folder, written, record, resolved, {"iamc": iamc, "iamc_planner": iamc_planner},
                   {"iamc.xlsx": lambda p: write_xlsx(iamc, p)} if xlsx else {})
         outcome.folder = folder
     return outcome

@@ -91,6 +91,9 @@ def table(outcome: RunOutcome, name: str, **where: Any) -> Any:
     return t.groupby("year")["value"].sum()
 
 
+COMMON_DEFINITIONS = Path(__file__).parent / "data" / "common-definitions" / "definitions"
+"""the vendored IAMC common-definitions codelists (tests/data/common-definitions/README.md)"""
+
 _SHIPPED: dict[str, RunOutcome] = {}
 """Shipped runs solved in this test session, by sectors, scenario and child keys: a run several test
 modules look at is solved once (each caller gets its own copy)."""

@@ -90,15 +90,27 @@ def test_all_sectors_share_one_budget(tmp_path):
 @pytest.mark.slow
 def test_all_sectors_report_and_iamc(tmp_path):
     import pandas as pd
+    from conftest import COMMON_DEFINITIONS as DEFINITIONS
 
-    from planner.results.iamc import Codelist, check_iamc
+    from planner.results.iamc import Codelist, check_files
     from planner.results.report import make_report
     from planner.run import run
 
     paths = project_paths()
     folder = run(paths.sector_names(), "default", tmp_path, paths).folder
-    table = pd.read_csv(folder / "iamc.csv")
-    assert check_iamc(table, Codelist.load(paths.iamc_codelist)) == []
+    common, planner = pd.read_csv(folder / "iamc.csv"), pd.read_csv(folder / "iamc_planner.csv")
+    table = pd.concat([common, planner], ignore_index=True)
+    assert check_files(common, planner, Codelist.load(paths.iamc_codelist)) == []
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import nomenclature
+        import pyam
+
+        df = pyam.IamDataFrame(folder / "iamc.csv")
+        nomenclature.DataStructureDefinition(DEFINITIONS).validate(df)   # the joint run of all seven
+        assert all(df.check_aggregate(v) is None for v in df.variable)
     rep = make_report(folder)
     head = json.loads((folder / "run.json").read_text(encoding="utf-8"))["headline"]
     # the soft budget binds: used = (budget + overshoot) / budget, 100% when it is met
@@ -109,6 +121,6 @@ def test_all_sectors_report_and_iamc(tmp_path):
     codelist = Codelist.load(paths.iamc_codelist)
     in_run = paths.sector_names() + paths.supply_names()   # the supply sector has its own section too
     for s in in_run:
-        assert f"Emissions|CO2|{codelist.sectors[s]}" in set(table.variable)
+        assert f"Emissions|CO2|{codelist.sectors[s]['path']}" in set(table.variable)
         assert md.count("| Emissions (MtCO2/yr; change from 2025)") == len(in_run)
     assert "## Published pathways" in md and "iea-nzr23-2050-steel-near-zero-iron" in md

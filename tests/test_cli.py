@@ -22,6 +22,7 @@ CONTRACT = {
     "prices.csv": ["name", "year", "value", "unit"],
     "milestones.csv": ["name", "sector", "year", "metric", "bound", "value", "status", "dual"],
     "iamc.csv": ["model", "scenario", "region", "variable", "unit"],
+    "iamc_planner.csv": ["model", "scenario", "region", "variable", "unit"],
 }
 
 

@@ -196,6 +196,22 @@ def test_steel_with_the_r10_regions(tmp_path):
     world = d.demand.groupby(level=2).sum()
     assert made.to_dict() == pytest.approx(world.to_dict(), rel=1e-6)
     assert out.results["trade"]["value"].sum() > 0
+    # its iamc.csv names the regions as common-definitions does and validates there
+    import warnings
+
+    from conftest import COMMON_DEFINITIONS as DEFINITIONS
+
+    from planner.results.iamc import Codelist, iamc_tables
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import nomenclature
+        import pyam
+
+        common, _ = iamc_tables(out.data, out.results.tables, Codelist.load(project_paths().iamc_codelist))
+        df = pyam.IamDataFrame(common)
+        assert "Europe (R10)" in df.region and "World" in df.region
+        nomenclature.DataStructureDefinition(DEFINITIONS).validate(df)
+        assert df.check_aggregate_region("Production|Iron and Steel|Steel") is None
 
 
 def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
@@ -208,7 +224,7 @@ def test_iamc_table_has_a_block_per_region_that_adds_up_to_world(toy):
     out = toy.solve()
     table = iamc_table(out.data, out.results.tables, Codelist())
     assert set(table.region) == {"World", "Region A", "Region B"}
-    em = table[table.variable == "Emissions|CO2"].set_index("region")["2030"]
+    em = table[table.variable == "Emissions|CO2|Other|Widgets"].set_index("region")["2030"]
     assert em["Region A"] == pytest.approx(10.0) and em["Region B"] == pytest.approx(0.0)   # A makes all 10 Mt
     assert em["World"] == pytest.approx(em["Region A"] + em["Region B"])
     problems = check_iamc(table, Codelist(), regions={"World", "Region A", "Region B"})

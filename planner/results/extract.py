@@ -383,20 +383,7 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech
     it captures, so a sector stores ``captured[s,y] * (1 - U[y] / C[y])`` (U drawn and C captured
     by the run): never negative, and the sectors' storage adds up to the run's."""
     cols = ["sector", "commodity", "year", "value", "unit"]
-    bought = d.commodities.index
-    f = d.flows[d.flows.commodity.isin(bought)]
-    if "by_vintage" in f.columns:
-        f = f[~f.by_vintage.astype(bool)]
-    a = act.rename(columns={"technology": "tech", "value": "act"})
-    use = f.merge(a, on=["sector", "tech", "year"], how="inner")
-    use = use.assign(value=use.coef * use.act)[["sector", "commodity", "year", "value"]]
-    if not actc.empty:
-        vf = d.vintage_flows[d.vintage_flows.commodity.isin(bought)]
-        c = vf.merge(actc.rename(columns={"technology": "tech", "value": "act"}),
-                     on=["sector", "tech", "cohort", "year"], how="inner")
-        use = pd.concat([use, c.assign(value=c.coef * c.act)[["sector", "commodity", "year", "value"]]],
-                        ignore_index=True)
-    use = use.groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
+    use = use_by_technology(d, act, actc).groupby(["sector", "commodity", "year"], as_index=False)["value"].sum()
     if d.capture_sink is not None:
         bal = _captured_co2(d, per_tech, use)
         cap = bal[(bal.sector != "total") & (bal.stored.abs() > TOL)]
@@ -406,6 +393,28 @@ def _commodity_use(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame, per_tech
     use = use[use.value.abs() > TOL].reset_index(drop=True)
     use["unit"] = use["commodity"].map(d.commodities["unit"])
     return use[cols]
+
+
+def use_by_technology(d: ModelData, act: pd.DataFrame, actc: pd.DataFrame) -> pd.DataFrame:
+    """Purchased commodities per sector, technology, commodity and year (in the commodity's unit per
+    year): coef x ACT, and per cohort coef x ACTC for the inputs of technologies with vintage inputs.
+    `act` has columns sector, technology, year, value (e.g. the production table), `actc` also cohort."""
+    keys = ["sector", "technology", "commodity", "year"]
+    bought = d.commodities.index
+    f = d.flows[d.flows.commodity.isin(bought)]
+    if "by_vintage" in f.columns:
+        f = f[~f.by_vintage.astype(bool)]
+    a = act.rename(columns={"technology": "tech", "value": "act"})[["sector", "tech", "year", "act"]]
+    use = f.merge(a, on=["sector", "tech", "year"], how="inner")
+    use = use.assign(value=use.coef * use.act).rename(columns={"tech": "technology"})[keys + ["value"]]
+    if not actc.empty:
+        vf = d.vintage_flows[d.vintage_flows.commodity.isin(bought)]
+        c = vf.merge(actc.rename(columns={"technology": "tech", "value": "act"})[["sector", "tech", "cohort", "year",
+                                                                                   "act"]],
+                     on=["sector", "tech", "cohort", "year"], how="inner")
+        c = c.assign(value=c.coef * c.act).rename(columns={"tech": "technology"})[keys + ["value"]]
+        use = pd.concat([use, c], ignore_index=True)
+    return use.groupby(keys, as_index=False)["value"].sum()
 
 
 def _captured_co2(d: ModelData, per_tech: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:

@@ -63,7 +63,8 @@ FILES = {
                                                           "undepreciated value; capacity in typical plants",
     "resources.csv / intensity.csv": "electricity, hydrogen, biomass, fossil fuels, CO2; intensity per product",
     "milestones.csv / budget_shares.csv / prices.csv": "milestone status and duals; budget per sector; prices",
-    "iamc.csv / iamc.xlsx": "the IAMC table (models/iamc codelist), loadable with pyam",
+    "iamc.csv / iamc.xlsx / iamc_planner.csv": "the IAMC tables: IAMC common-definitions names and units, and "
+                                               "planner's own detail (models/iamc codelist); load in pyam",
     "diagnostics.csv / realism.csv": "the plan's self-check (one row per finding); with dynamics.reference, "
                                      "the plan against the same run without the dynamics limits",
     "published.csv": "the plan beside published pathways (IEA NZE, MPP, sector bodies): published value, "
