@@ -161,3 +161,19 @@ def test_replan_that_actuals_make_infeasible_says_so(toy, tmp_path):
     with pytest.raises(SolveFailed) as err:
         replan(["widgets"], "toy", path, None, toy.paths)
     assert "actuals" in err.value.message and "actual " in err.value.message and "budget" in err.value.message
+
+
+def test_replan_holds_a_first_year_actual_in_the_history_solve(toy, tmp_path):
+    """With the first year as history, a 2025 actual binds the history solve: 2025 emits the 8 MtCO2
+    reported (not the 10 the stock would), 32 of the 40 MtCO2 are left, and 2029 may emit 2."""
+    from planner.replan import replan
+
+    _budget_toy(toy)
+    toy.scenario(scenario(horizon={"start": 2025, "end": 2030, "history": True}, discount_rate=0.1,
+                          budget={"unit": "MtCO2", "start": 2025, "end": 2030, "sectors": {"widgets": 40}}))
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + "widgets,emissions,2025,8,MtCO2/yr,early clean output\n", encoding="utf-8")
+    r = replan(["widgets"], "toy", path, None, toy.paths)
+    em = r.replanned.results.tables["emissions"].set_index("year")["value"].round(6)
+    assert list(em) == [8, 10, 10, 10, 2, 0]
+    assert r.table.set_index("quantity").loc["budget left after 2025", "replan"] == pytest.approx(32.0)
